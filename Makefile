@@ -1,0 +1,153 @@
+# hotmem - see README.md. `make run` boots it in QEMU, `make test` runs every test.
+# Both first install missing Debian packages through scripts/deps.sh.
+
+CROSS   ?=
+BUILD   ?= build
+KCC     := $(CROSS)gcc
+KLD     := $(CROSS)ld
+KNM     := $(CROSS)nm
+NASM    ?= nasm
+HOSTCC  ?= gcc
+FUZZCC  ?= clang
+PYTHON  ?= /usr/bin/python3
+EXTRA_KCFLAGS ?=
+
+# --- the kernel -------------------------------------------------------------------------------
+GCC_INC := $(shell $(KCC) -print-file-name=include)
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
+           -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+           -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing \
+           -nostdinc -isystem $(GCC_INC) -Ilibc/include -Iinclude -I. \
+           -Wall -Wextra -Werror -DHOTMEM_KERNEL -MMD -MP $(EXTRA_KCFLAGS)
+KLDFLAGS := -n -nostdlib -z max-page-size=0x1000 -T linker.ld
+
+KSRCS_C   := $(wildcard kernel/*.c libc/*.c mm/*.c drivers/acpi/*.c)
+KSRCS_ASM := $(wildcard boot/*.asm)
+KOBJS     := $(KSRCS_ASM:%.asm=$(BUILD)/k/%.o) $(KSRCS_C:%.c=$(BUILD)/k/%.o)
+
+.PHONY: all kernel iso run debug test host-tests integration-tests fuzz bench deps clean format
+all: iso host
+
+kernel: $(BUILD)/hotmem.elf
+iso: $(BUILD)/hotmem.iso
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf $< -o $@
+
+# The kernel links twice: the first link gives the addresses of every function, which become the
+# symbol table (.ksyms, placed after .data so that no code moves) of the second.
+$(BUILD)/hotmem.elf: $(KOBJS) linker.ld scripts/gen-ksyms.sh
+	$(KLD) $(KLDFLAGS) -o $(BUILD)/hotmem.pass1.elf $(KOBJS)
+	scripts/gen-ksyms.sh $(KNM) $(BUILD)/hotmem.pass1.elf > $(BUILD)/ksyms.asm
+	$(NASM) -f elf64 $(BUILD)/ksyms.asm -o $(BUILD)/ksyms.o
+	$(KLD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	scripts/gen-ksyms.sh $(KNM) $@ | cmp -s - $(BUILD)/ksyms.asm || { echo "ksyms: code moved between links"; exit 1; }
+
+$(BUILD)/hotmem.iso: $(BUILD)/hotmem.elf iso/grub.cfg
+	@mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/hotmem.elf $(BUILD)/isodir/boot/hotmem.elf
+	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# --- running --------------------------------------------------------------------------------
+# FIRMWARE=bios|ovmf  MACHINE=q35|pc  KVM=1  (defaults: q35 + SeaBIOS under TCG)
+FIRMWARE ?= bios
+MACHINE  ?= q35
+KVM      ?= 0
+run: deps iso
+	$(PYTHON) scripts/run.py --machine $(MACHINE) --firmware $(FIRMWARE) --kvm $(KVM) --iso $(BUILD)/hotmem.iso
+
+debug: deps iso
+	$(PYTHON) scripts/run.py --machine $(MACHINE) --firmware $(FIRMWARE) --kvm $(KVM) --iso $(BUILD)/hotmem.iso --gdb
+
+deps:
+	@scripts/deps.sh
+
+# --- host builds: unit tests, tools, fuzzers, benchmarks -------------------------------------
+# mm/ and drivers/acpi/ build on the host too (all but *_shell.c), against tests/host/plat_host.c.
+HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Iinclude -I. -Wall -Wextra -Werror \
+               -DHOTMEM_HOST -MMD -MP
+MM_SRCS     := $(filter-out %_shell.c,$(wildcard mm/*.c))
+ACPI_SRCS   := $(filter-out %_shell.c,$(wildcard drivers/acpi/*.c)) kernel/mb2.c
+PLAT_SRCS   := tests/host/plat_host.c
+
+host_objs = $(patsubst %.c,$(BUILD)/host/$(1)/%.o,$(2))
+$(BUILD)/host/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -c $< -o $@
+$(BUILD)/host/opt/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -O2 -DNDEBUG -c $< -o $@
+$(BUILD)/host/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(HOST_CFLAGS) -Wno-unused-command-line-argument -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+$(BUILD)/host/libmm-%.a: $(call host_objs,%,$(MM_SRCS))
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/host/libacpi-%.a: $(call host_objs,%,$(ACPI_SRCS))
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/host/libplat-%.a: $(call host_objs,%,$(PLAT_SRCS))
+	rm -f $@ && ar rcs $@ $^
+.SECONDARY:
+
+# tests/host/test_mm*.c link mm/ only; every other test links drivers/acpi/ and mm/.
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+$(BUILD)/host/test_mm%: tests/host/test_mm%.c $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+$(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libacpi-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+
+# tools/*.c: host command-line tools (e.g. amlrun, used by the AML tests).
+HOST_TOOLS := $(patsubst tools/%.c,$(BUILD)/host/%,$(wildcard tools/*.c))
+$(BUILD)/host/%: tools/%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libacpi-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+
+host: $(HOST_TESTS) $(HOST_TOOLS)
+
+host-tests: $(HOST_TESTS) $(HOST_TOOLS)
+	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
+
+# fuzz/fuzz_*.c: libFuzzer targets; `make fuzz FUZZ_SECONDS=N` runs each for N seconds.
+FUZZ_SECONDS ?= 20
+FUZZERS := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+$(BUILD)/fuzz/%: fuzz/%.c $(BUILD)/host/libacpi-fuzz.a $(BUILD)/host/libmm-fuzz.a $(BUILD)/host/libplat-fuzz.a
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(HOST_CFLAGS) -Wno-unused-command-line-argument -fsanitize=fuzzer,address,undefined $< -o $@ \
+	    $(BUILD)/host/libacpi-fuzz.a $(BUILD)/host/libmm-fuzz.a $(BUILD)/host/libplat-fuzz.a
+fuzz: deps $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	    seeds=""; [ -d fuzz/seeds/$$n ] && seeds=fuzz/seeds/$$n; \
+	    echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+	        $(BUILD)/fuzz/corpus-$$n $$seeds 2>&1 | tail -n 3; \
+	    test $${PIPESTATUS[0]} -eq 0; done
+
+# bench/bench_*.c: optimised host builds that print figures (never asserted).
+BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
+$(BUILD)/bench/%: bench/%.c $(BUILD)/host/libacpi-opt.a $(BUILD)/host/libmm-opt.a $(BUILD)/host/libplat-opt.a
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -O2 -DNDEBUG $< -o $@ $(BUILD)/host/libacpi-opt.a $(BUILD)/host/libmm-opt.a $(BUILD)/host/libplat-opt.a
+bench: deps $(BENCHES) $(HOST_TOOLS)
+	@set -e; for b in $(BENCHES); do echo "== $$b"; $$b; done; \
+	for s in bench/*.py; do [ -f $$s ] && { echo "== $$s"; $(PYTHON) $$s; }; done; true
+
+# --- make test: host tests, fuzzers (briefly), then QEMU integration tests ---------------------
+SHELL := /bin/bash
+test: deps
+	$(MAKE) iso host
+	$(MAKE) BUILD=$(BUILD)/failtest EXTRA_KCFLAGS=-DHOTMEM_FAILING_TEST iso
+	$(PYTHON) -m pytest -v -rs tests/ -p no:cacheprovider $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,41 @@
+/* params.h - every magic number of the machine in one place, each with its reason
+ * (in the spirit of FreeBSD's vmparam.h). Included by kernel, mm/ and drivers/acpi/. */
+#pragma once
+
+/* x86_64 base page. */
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ull << PAGE_SHIFT)
+
+/* A section is 128 MiB, as in Linux on x86_64: small enough that one DIMM spans few sections,
+ * large enough that the section table for 1 TiB is 8192 entries. */
+#define SECTION_SHIFT 27
+#define SECTION_SIZE (1ull << SECTION_SHIFT)
+#define PFN_SECTION_SHIFT (SECTION_SHIFT - PAGE_SHIFT)
+
+/* QEMU places DIMMs 2 MiB-aligned (hw/mem/memory-device.c), so hotplug works at 2 MiB
+ * subsections: 64 per section, one bit each in a uint64_t present-mask. */
+#define SUBSECTION_SHIFT 21
+#define SUBSECTION_SIZE (1ull << SUBSECTION_SHIFT)
+#define SUBSECTIONS_PER_SECTION (1u << (SECTION_SHIFT - SUBSECTION_SHIFT))
+
+/* Physical address space covered by the section table: 1 TiB (QEMU's qemu64 CPU reports 40
+ * physical address bits; the device-memory region with maxmem up to ~1 TiB fits). */
+#define MAX_PHYS_BITS 40
+#define MAX_PHYS_ADDR (1ull << MAX_PHYS_BITS)
+#define NR_SECTIONS (MAX_PHYS_ADDR >> SECTION_SHIFT)
+
+/* NUMA nodes the kernel tracks (QEMU's SRAT proximity domains are small integers). */
+#define MAX_NODES 8
+
+/* Kernel virtual layout: the direct map of all physical memory starts at the bottom of the upper
+ * half (PML4 slot 256); the kernel image is linked at -2 GiB so -mcmodel=kernel works. */
+#define DIRECT_MAP_BASE 0xffff800000000000ull
+#define KERNEL_VMA 0xffffffff80000000ull
+/* The vmap area for movable memory: PML4 slot 400, far from the direct map's 1 TiB. */
+#define VMAP_BASE 0xffffc80000000000ull
+#define VMAP_SIZE (64ull << 30)
+
+/* isa-debug-exit (QEMU -device isa-debug-exit,iobase=0xf4): QEMU exits with (value << 1) | 1. */
+#define DEBUG_EXIT_PORT 0xf4
+#define DEBUG_EXIT_PASS 0x10 /* exit status 33 */
+#define DEBUG_EXIT_FAIL 0x11 /* exit status 35 */

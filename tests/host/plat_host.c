@@ -1,0 +1,164 @@
+/* plat_host.c - platform.h on a Linux host: simulated physical memory, fake port I/O. */
+#define _GNU_SOURCE
+#include "plat_host.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+int plat_host_loglevel = LOG_WARN;
+void *plat_host_panic_jmp;
+char plat_host_panic_msg[256];
+uint64_t plat_host_time_offset_ns;
+
+#define MAX_RAM 64
+static struct {
+    uint64_t base, size;
+    uint8_t *mem;
+} ram[MAX_RAM];
+
+void plat_host_add_ram(uint64_t pa_base, uint64_t size)
+{
+    for (int i = 0; i < MAX_RAM; i++) {
+        if (ram[i].size)
+            continue;
+        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) {
+            perror("plat_host_add_ram: mmap");
+            abort();
+        }
+        ram[i].base = pa_base;
+        ram[i].size = size;
+        ram[i].mem = m;
+        return;
+    }
+    fprintf(stderr, "plat_host_add_ram: too many ranges\n");
+    abort();
+}
+
+void plat_host_remove_ram(uint64_t pa_base, uint64_t size)
+{
+    for (int i = 0; i < MAX_RAM; i++) {
+        if (ram[i].size && ram[i].base == pa_base && ram[i].size == size) {
+            munmap(ram[i].mem, size);
+            ram[i].size = 0;
+            return;
+        }
+    }
+}
+
+void *plat_phys_to_virt(uint64_t pa)
+{
+    for (int i = 0; i < MAX_RAM; i++)
+        if (ram[i].size && pa >= ram[i].base && pa - ram[i].base < ram[i].size)
+            return ram[i].mem + (pa - ram[i].base);
+    return NULL;
+}
+
+int plat_map_range(uint64_t pa, uint64_t len)
+{
+    (void)pa;
+    (void)len;
+    return 0;
+}
+
+void plat_unmap_range(uint64_t pa, uint64_t len)
+{
+    (void)pa;
+    (void)len;
+}
+
+void plat_log(int level, const char *subsys, const char *fmt, ...)
+{
+    if (level > plat_host_loglevel)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "[%s] ", subsys);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void plat_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+
+void plat_panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(plat_host_panic_msg, sizeof plat_host_panic_msg, fmt, ap);
+    va_end(ap);
+    if (plat_host_panic_jmp)
+        longjmp(*(jmp_buf *)plat_host_panic_jmp, 1);
+    fprintf(stderr, "PANIC: %s\n", plat_host_panic_msg);
+    abort();
+}
+
+uint64_t plat_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + plat_host_time_offset_ns;
+}
+
+unsigned long plat_irq_save(void)
+{
+    return 0;
+}
+
+void plat_irq_restore(unsigned long flags)
+{
+    (void)flags;
+}
+
+void *plat_alloc(size_t size)
+{
+    return calloc(1, size ? size : 1);
+}
+
+void plat_free(void *p)
+{
+    free(p);
+}
+
+static plat_host_io_read_fn io_rd;
+static plat_host_io_write_fn io_wr;
+
+void plat_host_set_io(plat_host_io_read_fn rd, plat_host_io_write_fn wr)
+{
+    io_rd = rd;
+    io_wr = wr;
+}
+
+uint32_t plat_io_read(uint16_t port, int width)
+{
+    if (io_rd)
+        return io_rd(port, width);
+    return width == 32 ? 0xffffffffu : (1u << width) - 1;
+}
+
+void plat_io_write(uint16_t port, int width, uint32_t value)
+{
+    if (io_wr)
+        io_wr(port, width, value);
+}
+
+void *plat_vmap_set(uint64_t va, uint64_t pa)
+{
+    (void)va;
+    return plat_phys_to_virt(pa);
+}
+
+void plat_vmap_clear(uint64_t va)
+{
+    (void)va;
+}

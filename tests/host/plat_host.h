@@ -1,0 +1,21 @@
+/* plat_host.h - knobs of the host implementation of platform.h, for tests, fuzzers, benchmarks. */
+#pragma once
+#include "platform.h"
+
+/* Simulated physical memory: [pa_base, pa_base+size) is backed by host memory (reserved lazily,
+ * so gigabytes cost nothing until touched). Several disjoint ranges may be registered. */
+void plat_host_add_ram(uint64_t pa_base, uint64_t size);
+void plat_host_remove_ram(uint64_t pa_base, uint64_t size);
+
+/* Port I/O goes to these callbacks (NULL: reads return all ones, writes are dropped). */
+typedef uint32_t (*plat_host_io_read_fn)(uint16_t port, int width);
+typedef void (*plat_host_io_write_fn)(uint16_t port, int width, uint32_t value);
+void plat_host_set_io(plat_host_io_read_fn rd, plat_host_io_write_fn wr);
+
+/* Log lines at or below this level are printed to stderr (default LOG_WARN; 0 in fuzzers). */
+extern int plat_host_loglevel;
+/* If set, plat_panic longjmps here instead of aborting (tests that expect a panic). */
+extern void *plat_host_panic_jmp;
+extern char plat_host_panic_msg[256];
+/* Added to plat_now_ns(): lets tests move time forward without sleeping. */
+extern uint64_t plat_host_time_offset_ns;
