@@ -74,7 +74,7 @@ HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Iinclude -I. -Wall -Wextra -Werror \
                -DHOTMEM_HOST -MMD -MP
 MM_SRCS     := $(filter-out %_shell.c,$(wildcard mm/*.c))
-ACPI_SRCS   := $(filter-out %_shell.c,$(wildcard drivers/acpi/*.c)) kernel/mb2.c
+ACPI_SRCS   := $(filter-out %_shell.c,$(wildcard drivers/acpi/*.c)) $(wildcard kernel/mb2.c)
 PLAT_SRCS   := tests/host/plat_host.c
 
 host_objs = $(patsubst %.c,$(BUILD)/host/$(1)/%.o,$(2))
