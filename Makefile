@@ -19,17 +19,19 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel -mgene
            -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing \
            -nostdinc -isystem $(GCC_INC) -Ilibc/include -Iinclude -I. \
            -Wall -Wextra -Werror -DHOTMEM_KERNEL -MMD -MP $(EXTRA_KCFLAGS)
-KLDFLAGS := -n -nostdlib -z max-page-size=0x1000 -T linker.ld
+KLDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
-KSRCS_C   := $(wildcard kernel/*.c libc/*.c mm/*.c drivers/acpi/*.c)
-KSRCS_ASM := $(wildcard boot/*.asm)
+# KERNEL_SUBSYS= builds a kernel without mm/ and drivers/acpi/ (bring-up of the boot path alone).
+KERNEL_SUBSYS ?= mm drivers/acpi
+KSRCS_C   := $(wildcard libc/*.c $(addsuffix /*.c,$(KERNEL_SUBSYS))) $(if $(KERNEL_SUBSYS),$(wildcard kernel/*.c),$(filter-out kernel/mb2.c,$(wildcard kernel/*.c)))
+KSRCS_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KOBJS     := $(KSRCS_ASM:%.asm=$(BUILD)/k/%.o) $(KSRCS_C:%.c=$(BUILD)/k/%.o)
 
 .PHONY: all kernel iso run debug test host-tests integration-tests fuzz bench deps clean format
 all: iso host
 
 kernel: $(BUILD)/hotmem.elf
-iso: $(BUILD)/hotmem.iso
+iso: $(BUILD)/hotmem.iso $(BUILD)/hotmem-selftest.iso
 
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -53,6 +55,13 @@ $(BUILD)/hotmem.iso: $(BUILD)/hotmem.elf iso/grub.cfg
 	cp $(BUILD)/hotmem.elf $(BUILD)/isodir/boot/hotmem.elf
 	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# The same kernel with the selftest entry as the default (what tests and `make selftest` boot).
+$(BUILD)/hotmem-selftest.iso: $(BUILD)/hotmem.elf iso/grub.cfg
+	@mkdir -p $(BUILD)/isodir-selftest/boot/grub
+	cp $(BUILD)/hotmem.elf $(BUILD)/isodir-selftest/boot/hotmem.elf
+	sed 's/^set default=0/set default=1/' iso/grub.cfg > $(BUILD)/isodir-selftest/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir-selftest 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- running --------------------------------------------------------------------------------
 # FIRMWARE=bios|ovmf  MACHINE=q35|pc  KVM=1  (defaults: q35 + SeaBIOS under TCG)

@@ -1,0 +1,97 @@
+/* kernel.h - services of kernel/ used across the kernel. */
+#pragma once
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "platform.h"
+#include "hotmem/params.h"
+
+#define HOTMEM_VERSION "0.1.0"
+
+/* Kernel image bounds from linker.ld. */
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[];
+extern char __bss_start[], __bss_end[], __kernel_end[], __kernel_phys_start[], __kernel_phys_end[];
+#define KERNEL_PHYS(va) ((uint64_t)(va) - KERNEL_VMA)
+
+/* console.c / serial.c */
+void serial_init(void);
+void serial_write(const char *s, size_t n);
+void serial_enable_irq(void);
+/* Next received byte, or -1 if none is buffered. */
+int serial_getc(void);
+bool serial_getc_pending(void);
+extern uint64_t serial_rx_overruns;
+
+/* printk.c: log a line at a level (shown on the console when level <= loglevel). */
+void printk(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vprintk(int level, const char *subsys, const char *fmt, va_list ap);
+extern int kern_loglevel;
+/* Print the kernel's log ring (the `log` command). */
+void printk_dump_log(void);
+
+/* trap.c */
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+void idt_init(void);
+void kern_backtrace(uint64_t rbp);
+/* Register a handler for an interrupt vector (32..255). */
+void irq_set_handler(int vector, void (*fn)(void));
+
+/* symbols.c: name of the function containing addr and the offset into it, or NULL. */
+const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+
+/* gdt.c */
+void gdt_init(void);
+
+/* apic.c */
+void apic_init(void);
+void lapic_eoi(void);
+/* Route ISA IRQ / GSI to vector on the boot CPU (overrides from the MADT applied). */
+void ioapic_route_isa(int irq, int vector);
+void ioapic_route_gsi(uint32_t gsi, int vector, bool level, bool active_low);
+void ioapic_mask_gsi(uint32_t gsi, bool masked);
+
+/* timer.c */
+void timer_init(void);
+extern volatile uint64_t timer_ticks;
+uint64_t kern_uptime_ns(void);
+
+/* paging.c */
+void paging_init(void);
+/* Allocate one zeroed physical page for page tables (early pool, then the buddy allocator). */
+uint64_t paging_alloc_table(void);
+void paging_set_table_allocator(uint64_t (*alloc)(void));
+/* Map/unmap a 2 MiB-granular physical range into the direct map. */
+int paging_map_direct(uint64_t pa, uint64_t len);
+void paging_unmap_direct(uint64_t pa, uint64_t len);
+/* Map one 4 KiB page at va (flags: writable, nx), flush TLB. 0 on success. */
+int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec);
+void paging_unmap_page(uint64_t va);
+/* Physical address mapped at va, or ~0 if unmapped. */
+uint64_t paging_virt_to_phys(uint64_t va);
+static inline void *phys_to_virt(uint64_t pa)
+{
+    return (void *)(pa + DIRECT_MAP_BASE);
+}
+
+/* main.c */
+extern const char *kern_cmdline;
+/* Does the kernel command line contain the word w (or w=...)? value gets what follows '='. */
+bool cmdline_has(const char *w, const char **value);
+/* Functions run by the main loop on every pass (registered once at init). */
+void kern_loop_register(void (*fn)(void));
+/* Reset the machine through the keyboard controller / 0xCF9. */
+__attribute__((noreturn)) void kern_reboot(void);
+/* Write the pass/fail code to isa-debug-exit; returns only if no such device. */
+void kern_debug_exit(int code);
+
+/* selftest.c */
+struct selftest {
+    const char *name;
+    int (*fn)(void); /* 0 = pass */
+};
+#define SELFTEST(tname, tfn)                                                                         \
+    static const struct selftest selftest_##tfn                                                      \
+        __attribute__((used, section(".selftests"), aligned(8))) = {tname, tfn}
+/* Run every registered in-kernel test, print a summary, exit QEMU with pass/fail. */
+void selftest_run_all(void);

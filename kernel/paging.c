@@ -1,0 +1,172 @@
+/* paging.c - the kernel's page tables: the image at -2 GiB with per-section permissions and a
+ * stack guard page, the direct map (2 MiB pages, NX) at DIRECT_MAP_BASE, and 4 KiB mappings in
+ * the vmap area. Page-table pages come from a static pool until the buddy allocator takes over. */
+#include <string.h>
+#include "kernel/arch.h"
+#include "kernel/kernel.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define EARLY_POOL_PAGES 256 /* 1 MiB: image tables + direct map of ~200 GiB before the buddy runs */
+
+extern char kernel_stack_guard[];
+static uint8_t early_pool[EARLY_POOL_PAGES][4096] __attribute__((aligned(4096)));
+static int early_used;
+static uint64_t (*table_alloc)(void);
+static uint64_t *pml4;
+uint64_t paging_tables_allocated;
+
+/* Physical address of a kernel image or direct-map virtual address. */
+static uint64_t kva_to_pa(const void *p)
+{
+    uint64_t va = (uint64_t)p;
+    return va >= KERNEL_VMA ? va - KERNEL_VMA : va - DIRECT_MAP_BASE;
+}
+
+/* A zeroed page for a page table: from the early pool, or from the allocator set later. */
+uint64_t paging_alloc_table(void)
+{
+    uint64_t pa;
+    if (table_alloc) {
+        pa = table_alloc();
+        if (!pa)
+            return 0;
+        memset(phys_to_virt(pa), 0, 4096);
+    } else {
+        if (early_used == EARLY_POOL_PAGES)
+            return 0;
+        pa = kva_to_pa(early_pool[early_used++]);
+    }
+    paging_tables_allocated++;
+    return pa;
+}
+
+/* From now on page-table pages come from alloc (returns a physical address or 0). */
+void paging_set_table_allocator(uint64_t (*alloc)(void))
+{
+    table_alloc = alloc;
+}
+
+/* Is pa one of the early pool's pages (so the buddy allocator must keep it reserved)? */
+bool paging_early_pool_range(uint64_t *pa, uint64_t *len)
+{
+    *pa = kva_to_pa(early_pool);
+    *len = sizeof early_pool;
+    return true;
+}
+
+/* The table entry for va at level (3 = PML4 entry ... 0 = PT entry), creating tables on the way
+ * if create; NULL if missing or a large page sits above. */
+static uint64_t *walk(uint64_t va, int level, bool create)
+{
+    uint64_t *table = pml4;
+    for (int l = 3; l > level; l--) {
+        uint64_t *e = &table[(va >> (12 + 9 * l)) & 511];
+        if (!(*e & PTE_P)) {
+            if (!create)
+                return NULL;
+            uint64_t pa = paging_alloc_table();
+            if (!pa)
+                return NULL;
+            *e = pa | PTE_P | PTE_W;
+        } else if (*e & PTE_PS) {
+            return NULL;
+        }
+        table = phys_to_virt(*e & PTE_ADDR);
+    }
+    return &table[(va >> (12 + 9 * level)) & 511];
+}
+
+/* Map [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB pages (rounded out to 2 MiB). */
+int paging_map_direct(uint64_t pa, uint64_t len)
+{
+    uint64_t start = pa & ~(SUBSECTION_SIZE - 1), end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
+    for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
+        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, true);
+        if (!e)
+            return -1;
+        *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+    }
+    return 0;
+}
+
+/* Remove [pa, pa+len) from the direct map and flush those TLB entries. */
+void paging_unmap_direct(uint64_t pa, uint64_t len)
+{
+    uint64_t start = pa & ~(SUBSECTION_SIZE - 1), end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
+    for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
+        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
+        if (e && (*e & PTE_PS)) {
+            *e = 0;
+            invlpg(DIRECT_MAP_BASE + a);
+        }
+    }
+}
+
+/* Map one 4 KiB page va -> pa (NX unless exec), replacing any mapping; flush it. */
+int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec)
+{
+    uint64_t *e = walk(va, 0, true);
+    if (!e)
+        return -1;
+    *e = (pa & PTE_ADDR) | PTE_P | (writable ? PTE_W : 0) | (exec ? 0 : PTE_NX) | PTE_G;
+    invlpg(va);
+    return 0;
+}
+
+/* Remove the 4 KiB mapping at va and flush it. */
+void paging_unmap_page(uint64_t va)
+{
+    uint64_t *e = walk(va, 0, false);
+    if (e) {
+        *e = 0;
+        invlpg(va);
+    }
+}
+
+/* Physical address mapped at va, or ~0. */
+uint64_t paging_virt_to_phys(uint64_t va)
+{
+    uint64_t *table = phys_to_virt(read_cr3() & PTE_ADDR);
+    for (int l = 3; l >= 0; l--) {
+        uint64_t e = table[(va >> (12 + 9 * l)) & 511];
+        if (!(e & PTE_P))
+            return ~0ull;
+        if (l == 0 || (e & PTE_PS)) {
+            uint64_t mask = (1ull << (12 + 9 * l)) - 1;
+            return (e & PTE_ADDR & ~mask) | (va & mask);
+        }
+        table = phys_to_virt(e & PTE_ADDR);
+    }
+    return ~0ull;
+}
+
+/* Map [start, end) of the image with the given permissions, 4 KiB at a time. */
+static void map_image(char *start, char *end, bool writable, bool exec)
+{
+    for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += 4096) {
+        if (va == (uint64_t)kernel_stack_guard)
+            continue;
+        if (paging_map_page(va, va - KERNEL_VMA, writable, exec))
+            panic("paging: out of early page tables mapping the kernel image");
+    }
+}
+
+/* Build the kernel's own tables (the boot tables' identity map goes away) and switch to them. */
+void paging_init(void)
+{
+    pml4 = phys_to_virt(paging_alloc_table());
+    map_image(__text_start, __text_end, false, true);
+    map_image(__rodata_start, __rodata_end, false, false);
+    map_image(__data_start, __kernel_end, true, false);
+    if (paging_map_direct(0, 4ull << 30))
+        panic("paging: out of early page tables for the direct map");
+    write_cr3(kva_to_pa(pml4));
+    plat_log(LOG_INFO, "paging", "kernel 0x%llx-0x%llx (text RX, rodata R, data RW NX), guard page at %p",
+             (unsigned long long)KERNEL_PHYS(__text_start), (unsigned long long)KERNEL_PHYS(__kernel_end),
+             (void *)kernel_stack_guard);
+}

@@ -1,0 +1,110 @@
+/* platform.c - platform.h for the kernel: what mm/ and drivers/acpi/ may use. */
+#include <stdio.h>
+#include "kernel/arch.h"
+#include "kernel/kernel.h"
+#include "kernel/heap.h"
+
+/* Log through printk with a subsystem tag. */
+void plat_log(int level, const char *subsys, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(level, subsys, fmt, ap);
+    va_end(ap);
+}
+
+/* Raw console output. */
+void plat_printf(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    serial_write(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* Panic with a formatted message. */
+void plat_panic(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    panic("%s", buf);
+}
+
+/* Direct-map address of pa (NULL if pa is not mapped). */
+void *plat_phys_to_virt(uint64_t pa)
+{
+    if (pa >= MAX_PHYS_ADDR || paging_virt_to_phys(DIRECT_MAP_BASE + pa) == ~0ull)
+        return NULL;
+    return phys_to_virt(pa);
+}
+
+int plat_map_range(uint64_t pa, uint64_t len)
+{
+    return paging_map_direct(pa, len);
+}
+
+void plat_unmap_range(uint64_t pa, uint64_t len)
+{
+    paging_unmap_direct(pa, len);
+}
+
+uint64_t plat_now_ns(void)
+{
+    return kern_uptime_ns();
+}
+
+/* Disable interrupts; returns whether they were enabled. */
+unsigned long plat_irq_save(void)
+{
+    unsigned long f = read_flags() & (1 << 9);
+    cli();
+    return f;
+}
+
+void plat_irq_restore(unsigned long flags)
+{
+    if (flags)
+        sti();
+}
+
+void *plat_alloc(size_t size)
+{
+    return kheap_alloc(size);
+}
+
+void plat_free(void *p)
+{
+    kheap_free(p);
+}
+
+uint32_t plat_io_read(uint16_t port, int width)
+{
+    return width == 8 ? inb(port) : width == 16 ? inw(port) : inl(port);
+}
+
+void plat_io_write(uint16_t port, int width, uint32_t value)
+{
+    if (width == 8)
+        outb(port, (uint8_t)value);
+    else if (width == 16)
+        outw(port, (uint16_t)value);
+    else
+        outl(port, value);
+}
+
+void *plat_vmap_set(uint64_t va, uint64_t pa)
+{
+    if (paging_map_page(va, pa, true, false))
+        return NULL;
+    return (void *)va;
+}
+
+void plat_vmap_clear(uint64_t va)
+{
+    paging_unmap_page(va);
+}

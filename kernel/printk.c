@@ -1,0 +1,60 @@
+/* printk.c - leveled kernel log: every line goes to a ring (the `log` command), and to the console
+ * when its level is at or below kern_loglevel (kernel command line loglevel=N). */
+#include <stdio.h>
+#include <string.h>
+#include "kernel/arch.h"
+#include "kernel/kernel.h"
+
+int kern_loglevel = LOG_INFO;
+
+#define LOG_RING 16384 /* bytes of log history kept for `log` */
+static char ring[LOG_RING];
+static size_t ring_pos;  /* total bytes ever written */
+static const char level_ch[] = "EWID";
+
+/* Append text to the log ring. */
+static void ring_put(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ring[(ring_pos + i) % LOG_RING] = s[i];
+    ring_pos += n;
+}
+
+/* Format one log line "[sec.usec] L subsys: text". */
+void vprintk(int level, const char *subsys, const char *fmt, va_list ap)
+{
+    char line[512];
+    uint64_t ns = kern_uptime_ns();
+    int n = snprintf(line, sizeof line, "[%5llu.%06llu] %c %s: ", (unsigned long long)(ns / 1000000000),
+                     (unsigned long long)(ns / 1000 % 1000000), level_ch[level & 3], subsys);
+    n += vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
+    if (n > (int)sizeof line - 2)
+        n = sizeof line - 2;
+    line[n++] = '\n';
+    unsigned long flags = plat_irq_save();
+    ring_put(line, n);
+    if (level <= kern_loglevel)
+        serial_write(line, n);
+    plat_irq_restore(flags);
+}
+
+/* Log a kernel line at a level. */
+void printk(int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(level, "kernel", fmt, ap);
+    va_end(ap);
+}
+
+/* Print the log ring, oldest line first. */
+void printk_dump_log(void)
+{
+    size_t start = ring_pos > LOG_RING ? ring_pos - LOG_RING : 0;
+    /* skip the partial first line when the ring has wrapped */
+    if (start)
+        while (start < ring_pos && ring[start % LOG_RING] != '\n')
+            start++;
+    for (size_t i = start; i < ring_pos; i++)
+        serial_write(&ring[i % LOG_RING], 1);
+}

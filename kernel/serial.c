@@ -1,0 +1,83 @@
+/* serial.c - the COM1 16550 console: polled output, interrupt-driven input into a ring buffer. */
+#include "kernel/arch.h"
+#include "kernel/kernel.h"
+
+#define COM1 0x3f8
+#define COM1_IRQ 4
+#define COM1_VECTOR 36
+#define RX_SIZE 4096 /* bytes buffered between main-loop passes; more is dropped and counted */
+
+static volatile uint8_t rx_buf[RX_SIZE];
+static volatile uint32_t rx_head, rx_tail; /* head: next write (IRQ), tail: next read (loop) */
+uint64_t serial_rx_overruns;
+
+/* Program COM1 for 115200 8N1 with FIFOs; input interrupts stay off until serial_enable_irq. */
+void serial_init(void)
+{
+    outb(COM1 + 1, 0x00); /* IER: no interrupts */
+    outb(COM1 + 3, 0x80); /* LCR: DLAB */
+    outb(COM1 + 0, 0x01); /* divisor 1: 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03); /* 8N1 */
+    outb(COM1 + 2, 0xc7); /* FIFO on, cleared, 14-byte threshold */
+    outb(COM1 + 4, 0x0b); /* DTR, RTS, OUT2 (gates the IRQ line) */
+}
+
+/* Write one byte, waiting for the transmitter. */
+static void serial_putc(char c)
+{
+    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+        cpu_pause();
+    outb(COM1, (uint8_t)c);
+}
+
+/* Write n bytes, turning "\n" into "\r\n". */
+void serial_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            serial_putc('\r');
+        serial_putc(s[i]);
+    }
+}
+
+/* IRQ 4: drain the receive FIFO into the ring. */
+static void serial_irq(void)
+{
+    while (inb(COM1 + 5) & 0x01) {
+        uint8_t c = inb(COM1);
+        uint32_t next = (rx_head + 1) % RX_SIZE;
+        if (next == rx_tail) {
+            serial_rx_overruns++;
+            continue;
+        }
+        rx_buf[rx_head] = c;
+        rx_head = next;
+    }
+    lapic_eoi();
+}
+
+/* Route COM1's IRQ through the IO APIC and enable the receive interrupt. */
+void serial_enable_irq(void)
+{
+    irq_set_handler(COM1_VECTOR, serial_irq);
+    ioapic_route_isa(COM1_IRQ, COM1_VECTOR);
+    outb(COM1 + 1, 0x01);
+    (void)inb(COM1 + 2); /* clear a pending interrupt identification */
+}
+
+/* Next buffered input byte or -1. */
+int serial_getc(void)
+{
+    if (rx_tail == rx_head)
+        return -1;
+    int c = rx_buf[rx_tail];
+    rx_tail = (rx_tail + 1) % RX_SIZE;
+    return c;
+}
+
+/* Is input waiting? */
+bool serial_getc_pending(void)
+{
+    return rx_tail != rx_head;
+}
