@@ -122,7 +122,8 @@ class Serial:
     # Waits until the regex pattern (str or compiled; MULTILINE is added to str patterns) matches
     # the output after the cursor; moves the cursor past the match and returns the re.Match
     # (positions are relative to the whole text). Raises SerialTimeout or SerialClosed with the
-    # unmatched output in the message.
+    # unmatched output in the message. Output arrives in pieces: a pattern that can match a prefix
+    # of what is coming (e.g. "(line\n)+") should end in a terminator that follows it.
     def wait_for(self, pattern, timeout=30.0, flags=0):
         rx = re.compile(pattern, flags | re.MULTILINE) if isinstance(pattern, str) else pattern
         deadline = time.monotonic() + timeout

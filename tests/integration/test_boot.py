@@ -1,0 +1,90 @@
+"""Issue 2: boot to the shell on every machine/firmware pair, the shell basics, the selftest exit
+codes and the exception report's backtrace."""
+
+import random
+import re
+
+import pytest
+
+from harness import EXIT_FAIL, EXIT_PASS, FAILTEST_ISO, ISO, SELFTEST_ISO
+from harness.skip import require
+
+COMBOS = [("pc", "bios"), ("pc", "ovmf"), ("q35", "bios"), ("q35", "ovmf")]
+
+
+@pytest.mark.parametrize("machine,firmware", COMBOS, ids=[f"{m}-{f}" for m, f in COMBOS])
+def test_boots_to_prompt(make_qemu, machine, firmware):
+    q = make_qemu(machine=machine, firmware=firmware)
+    banner = q.wait_for(r"^hotmem .*$", timeout=90)
+    q.wait_prompt(timeout=60)
+    assert banner.group(0).startswith("hotmem ")
+    assert q.cmd("version").startswith("hotmem ")
+
+
+def test_help_lists_commands(shell):
+    out = shell.cmd("help")
+    for name in ("help", "version", "uptime", "log", "reboot"):
+        assert re.search(rf"^\s*{name}\b", out, re.M), f"help does not list {name}:\n{out}"
+
+
+def test_unknown_command(shell):
+    out = shell.cmd("frobnicate now")
+    assert "error: unknown command 'frobnicate'" in out
+    assert len(out.splitlines()) == 1, f"expected one error line, got:\n{out}"
+    assert shell.cmd("version").startswith("hotmem ")  # the shell still works
+
+
+def test_random_serial_input(shell):
+    seed = random.randrange(1 << 32)
+    junk = random.Random(seed).randbytes(4096)
+    (shell.log_dir / "random-input.bin").write_bytes(junk)
+    shell.serial.write(junk)
+    # '@' ends an escape sequence the junk may have left open (it is a plain character
+    # otherwise), Ctrl-C abandons the garbage line; then the shell must answer.
+    shell.serial.write(b"@\x03")
+    shell.send_line("version")
+    m = shell.wait_for(r"^hotmem> version\n(hotmem .*)\n", timeout=90)
+    assert m.group(1).startswith("hotmem "), f"seed {seed}"
+    shell.wait_prompt()
+    assert shell.alive()
+
+
+def _selftest_qemu(make_qemu, iso, menu_iso):
+    """Boots the selftest entry: iso (default entry = selftest) when built, else entry 1 of
+    menu_iso chosen in GRUB's menu over the serial port."""
+    if iso.exists():
+        return make_qemu(iso=iso)
+    require(menu_iso)
+    q = make_qemu(iso=menu_iso)
+    try:
+        q.wait_for(r"hotmem selftest", timeout=60)
+    except TimeoutError:
+        pytest.skip(f"{iso} not built and {menu_iso} shows no GRUB menu")
+    q.serial.write(b"\x0e\r")  # Ctrl-N: next entry; Enter: boot it
+    return q
+
+
+def test_selftest_passes(make_qemu):
+    q = _selftest_qemu(make_qemu, SELFTEST_ISO, ISO)
+    m = q.wait_for(r"^selftest: (\d+) passed, (\d+) failed", timeout=120)
+    assert int(m.group(2)) == 0, q.serial.text[-3000:]
+    assert int(m.group(1)) > 0
+    assert q.wait_exit(timeout=30) == EXIT_PASS
+
+
+def test_selftest_failing_test_fails(make_qemu):
+    q = _selftest_qemu(make_qemu, FAILTEST_ISO, FAILTEST_ISO.parent / "hotmem.iso")
+    m = q.wait_for(r"^selftest: (\d+) passed, (\d+) failed", timeout=120)
+    assert int(m.group(2)) >= 1
+    assert q.wait_exit(timeout=30) == EXIT_FAIL
+
+
+def test_crash_backtrace_names_functions(shell):
+    shell.send_line("crash")
+    shell.wait_for(r"^EXCEPTION \d+ .*$", timeout=30)
+    # wait for the report's end: the backtrace arrives line by line
+    trace = shell.wait_for(r"^backtrace:\n(.*?)^kernel stopped", timeout=30, flags=re.S).group(1)
+    funcs = re.findall(r"^\s*#\d+\s+0x[0-9a-f]+\s+([A-Za-z_]\w*)\+0x", trace, re.M)
+    assert "cmd_crash" in funcs, trace
+    assert "shell_run_command" in funcs, trace
+    assert funcs.index("cmd_crash") < funcs.index("shell_run_command"), trace  # innermost first

@@ -1,0 +1,27 @@
+"""Runs every host unit test binary (build/host/test_*, built by `make host`); each must exit 0."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = ROOT / "build" / "host"
+
+
+def _binaries():
+    # `make test` has built them already (make is then a quick no-op); a plain pytest run builds
+    # them here so that it never runs stale binaries. A failed build becomes a failing test.
+    r = subprocess.run(["make", "-s", "-C", str(ROOT), "host"], capture_output=True, text=True)
+    bins = sorted(p for p in HOST.glob("test_*") if p.is_file() and p.suffix == "" and p.stat().st_mode & 0o111)
+    if r.returncode != 0:
+        bins.insert(0, ("make host failed", r.stdout[-4000:] + r.stderr[-4000:]))
+    return bins
+
+
+@pytest.mark.parametrize("binary", _binaries(), ids=lambda p: p[0] if isinstance(p, tuple) else p.name)
+def test_host(binary):
+    if isinstance(binary, tuple):
+        pytest.fail("\n".join(binary))
+    r = subprocess.run([str(binary)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, f"{binary.name} exited {r.returncode}\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
