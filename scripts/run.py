@@ -143,6 +143,12 @@ def main():
     gdb = ["gdb", "-q", "-x", str(ROOT / "scripts" / "hotmem.gdb")]
     print(shlex.join(gdb), flush=True)
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to gdb
+
+    def bye(sig, frame):  # a closed terminal or kill: do not leave QEMU behind
+        raise SystemExit(128 + sig)
+
+    signal.signal(signal.SIGTERM, bye)
+    signal.signal(signal.SIGHUP, bye)
     try:
         rc = subprocess.call(gdb, cwd=ROOT)
     finally:
