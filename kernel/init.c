@@ -1,36 +1,120 @@
 /* init.c - the boot steps between the CPU setup and the shell: read what the loader handed over,
- * then bring up memory and ACPI. */
+ * find the ACPI tables, then bring up the memory manager and ACPI events. */
 #include <stdlib.h>
 #include <string.h>
+#include "drivers/acpi/numa.h"
+#include "drivers/acpi/tables.h"
+#include "kernel/apic.h"
+#include "kernel/heap.h"
 #include "kernel/kernel.h"
+#include "kernel/mb2.h"
+#include "mm/memmap.h"
+#include "mm/mm.h"
 
 extern const char *kern_boot_loader;
-static uint64_t mb2_info_phys;
+struct mb2_info kern_mb2;
+static uint64_t mb2_phys_addr;
 
-/* Read the command line and loader name from the multiboot2 block (tags 1 and 2). */
+/* Parse the multiboot2 block: command line, loader name, memory maps, RSDP. */
 void kern_boot_info(uint64_t mb2_phys)
 {
-    mb2_info_phys = mb2_phys;
-    const uint8_t *p = phys_to_virt(mb2_phys);
+    mb2_phys_addr = mb2_phys;
+    const void *p = phys_to_virt(mb2_phys);
     uint32_t total = *(const uint32_t *)p;
-    for (uint32_t off = 8; off + 8 <= total;) {
-        uint32_t type = *(const uint32_t *)(p + off), size = *(const uint32_t *)(p + off + 4);
-        if (type == 0 || size < 8 || off + size > total)
-            break;
-        if (type == 1)
-            kern_cmdline = (const char *)(p + off + 8);
-        else if (type == 2)
-            kern_boot_loader = (const char *)(p + off + 8);
-        off += (size + 7) & ~7u;
-    }
+    int r = mb2_parse(p, total, &kern_mb2);
+    if (kern_mb2.cmdline)
+        kern_cmdline = kern_mb2.cmdline;
+    kern_boot_loader = kern_mb2.bootloader;
     const char *lv;
-    if (cmdline_has("loglevel", &lv) && lv && *lv >= '0' && *lv <= '3')
+    if (cmdline_has("loglevel", &lv) && lv && *lv >= '0' && *lv <= '3' && (lv[1] == 0 || lv[1] == ' '))
         kern_loglevel = *lv - '0';
-    plat_log(LOG_INFO, "boot", "loader '%s', command line '%s', multiboot2 info at 0x%llx (%u bytes)",
-             kern_boot_loader ? kern_boot_loader : "?", kern_cmdline, (unsigned long long)mb2_phys, total);
+    if (r != MB2_OK)
+        plat_log(LOG_ERR, "boot", "multiboot2 information malformed (error %d); using what came before", r);
+    plat_log(LOG_INFO, "boot", "loader '%s', command line '%s', multiboot2 info at 0x%llx (%u bytes, %u tags)",
+             kern_boot_loader ? kern_boot_loader : "?", kern_cmdline, (unsigned long long)mb2_phys, total,
+             kern_mb2.ntags);
+    memmap_init(&memmap_boot);
+    if (mb2_fill_memmap(&kern_mb2, &memmap_boot))
+        plat_log(LOG_ERR, "boot", "memory map: some entries did not fit");
+}
+
+/* Find the ACPI tables (RSDP from the loader, else the BIOS areas) and read the FADT, MADT,
+ * SRAT, HPET and MCFG; hand the MADT's interrupt facts to the APIC code. */
+void kern_acpi_tables(void)
+{
+    size_t len = 0;
+    const void *rsdp = mb2_rsdp(&kern_mb2, &len);
+    if (!rsdp) {
+        uint64_t pa = acpi_rsdp_scan();
+        if (pa) {
+            rsdp = phys_to_virt(pa);
+            len = 36;
+        }
+    }
+    if (!rsdp || acpi_tables_init(rsdp, len) != ACPI_OK) {
+        plat_log(LOG_ERR, "acpi", "no usable RSDP: running without ACPI tables");
+        return;
+    }
+    acpi_fadt_init();
+    acpi_madt_init();
+    acpi_srat_init();
+    acpi_hpet_init();
+    acpi_mcfg_init();
+    const struct acpi_madt *m = &acpi_madt_info;
+    if (m->valid && m->nioapics) {
+        struct apic_override ovr[APIC_MAX_OVERRIDES];
+        int n = 0;
+        for (unsigned i = 0; i < m->nisos && n < APIC_MAX_OVERRIDES; i++)
+            if (m->iso[i].bus == 0)
+                ovr[n++] = (struct apic_override){m->iso[i].source, m->iso[i].gsi, m->iso[i].flags};
+        apic_set_madt_info(m->lapic_addr, m->ioapic[0].address, m->ioapic[0].gsi_base, ovr, n);
+    }
+}
+
+/* A zeroed page for page tables from the buddy allocator (0 if none). */
+static uint64_t alloc_pagetable_page(void)
+{
+    return mm_alloc_pages_owner(0, MM_ZERO, MM_OWN_PAGETABLE, 0);
+}
+
+/* Direct-map all RAM, give it to the memory manager by node, reserve what the kernel uses. */
+static void kern_mm_init(void)
+{
+    numa_init();
+    const struct numa_info *ni = &numa_boot;
+    for (unsigned i = 0; i < ni->n; i++) {
+        const struct numa_range *r = &ni->r[i];
+        if (!(r->flags & NUMA_PRESENT))
+            continue;
+        if (paging_map_direct(r->base, r->len))
+            panic("mm: no page tables to direct-map 0x%llx-0x%llx", (unsigned long long)r->base,
+                  (unsigned long long)(r->base + r->len));
+        if (mm_boot_add_range(r->base, r->len, r->node, r->flags & NUMA_HOTPLUG))
+            plat_log(LOG_ERR, "mm", "boot range 0x%llx-0x%llx refused", (unsigned long long)r->base,
+                     (unsigned long long)(r->base + r->len));
+    }
+    mm_boot_reserve(0, 0x100000, MM_OWN_FIRMWARE); /* real-mode IVT, BDA, EBDA, option ROMs */
+    mm_boot_reserve((uint64_t)__kernel_phys_start,
+                    (uint64_t)__kernel_phys_end - (uint64_t)__kernel_phys_start, MM_OWN_KERNEL_IMAGE);
+    mm_boot_reserve(mb2_phys_addr, kern_mb2.total_size, MM_OWN_MULTIBOOT);
+    if (mm_boot_finish())
+        panic("mm: boot failed: not enough memory for the frame database");
+    kheap_set_backend(kmalloc, kfree);
+    paging_set_table_allocator(alloc_pagetable_page);
+    struct mm_zone_stats st;
+    mm_total_stats(&st);
+    plat_log(LOG_INFO, "mm", "%llu MiB online, %llu MiB free, %u nodes", (unsigned long long)(st.online >> 8),
+             (unsigned long long)(st.free >> 8), ni->nnodes);
+}
+
+/* ACPI events and memory devices (drivers/acpi, kernel/acpi_init.c); absent in reduced builds. */
+__attribute__((weak)) void kern_acpi_init(void)
+{
 }
 
 /* Memory manager and ACPI bring-up (after interrupts are on). */
 void kern_late_init(void)
 {
+    kern_mm_init();
+    kern_acpi_init();
 }

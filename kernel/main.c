@@ -77,6 +77,7 @@ static __attribute__((noreturn)) void main_loop(void)
 
 void kern_boot_info(uint64_t mb2_phys);
 void kern_late_init(void);
+void kern_acpi_tables(void);
 
 /* C entry from boot.asm: mb2_phys is the multiboot2 information block. */
 void kmain(uint64_t mb2_phys)
@@ -88,6 +89,7 @@ void kmain(uint64_t mb2_phys)
     idt_init();
     kern_boot_info(mb2_phys);
     paging_init();
+    kern_acpi_tables();
     apic_init();
     timer_init();
     serial_enable_irq();
