@@ -55,3 +55,6 @@ void plat_io_write(uint16_t port, int width, uint32_t value);
 void *plat_vmap_set(uint64_t va, uint64_t pa);
 /* Remove the mapping at va (TLB flushed). */
 void plat_vmap_clear(uint64_t va);
+
+/* Record an event in the trace ring (types in hotmem/trace.h). Cheap; callable anywhere. */
+void plat_trace(unsigned type, uint64_t a, uint64_t b, uint64_t c);

@@ -162,3 +162,17 @@ void plat_vmap_clear(uint64_t va)
 {
     (void)va;
 }
+
+/* Host trace: the last event of each type is kept for tests (plat_host_trace_count counts). */
+uint64_t plat_host_trace_count[64];
+uint64_t plat_host_trace_last[64][3];
+
+void plat_trace(unsigned type, uint64_t a, uint64_t b, uint64_t c)
+{
+    if (type < 64) {
+        plat_host_trace_count[type]++;
+        plat_host_trace_last[type][0] = a;
+        plat_host_trace_last[type][1] = b;
+        plat_host_trace_last[type][2] = c;
+    }
+}

@@ -19,3 +19,6 @@ extern void *plat_host_panic_jmp;
 extern char plat_host_panic_msg[256];
 /* Added to plat_now_ns(): lets tests move time forward without sleeping. */
 extern uint64_t plat_host_time_offset_ns;
+/* plat_trace on the host: how many events of each type, and the last one's arguments. */
+extern uint64_t plat_host_trace_count[64];
+extern uint64_t plat_host_trace_last[64][3];

@@ -1,0 +1,21 @@
+/* trace.h - event types of the memory-manager and ACPI event trace (kernel/trace.c keeps the
+ * ring; `trace` prints it, gdb's hm-trace reads it). Record with plat_trace(type, a, b, c). */
+#pragma once
+
+enum trace_type {
+    TRACE_NONE = 0,
+    TRACE_SCI,           /* a: SCI count */
+    TRACE_GPE,           /* a: GPE number, b: 1 = method ran, 0 = no method */
+    TRACE_NOTIFY,        /* a: slot (or ~0), b: notify value */
+    TRACE_HOTADD,        /* a: base, b: size, c: node */
+    TRACE_EJECT_REQ,     /* a: slot, b: base, c: size */
+    TRACE_CAGE,          /* a: base, b: size, c: free pages taken */
+    TRACE_MIGRATE,       /* a: old pa, b: new pa, c: order */
+    TRACE_OFFLINE_DONE,  /* a: base, b: size, c: elapsed ns */
+    TRACE_OFFLINE_FAIL,  /* a: base, b: blocking pfn, c: owner (enum mm_owner) */
+    TRACE_ONLINE,        /* a: base, b: size */
+    TRACE_REMOVE,        /* a: base, b: size */
+    TRACE_OST,           /* a: slot, b: event, c: status */
+    TRACE_EJ0,           /* a: slot */
+    TRACE_NR_TYPES
+};
