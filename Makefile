@@ -27,7 +27,7 @@ KSRCS_C   := $(wildcard libc/*.c $(addsuffix /*.c,$(KERNEL_SUBSYS))) $(if $(KERN
 KSRCS_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KOBJS     := $(KSRCS_ASM:%.asm=$(BUILD)/k/%.o) $(KSRCS_C:%.c=$(BUILD)/k/%.o)
 
-.PHONY: all kernel iso run debug test host-tests integration-tests fuzz bench deps clean format
+.PHONY: all kernel iso run debug selftest test host-tests integration-tests fuzz bench deps clean format
 all: iso host
 
 kernel: $(BUILD)/hotmem.elf
@@ -73,6 +73,12 @@ run: deps iso
 
 debug: deps iso
 	$(PYTHON) scripts/run.py --machine $(MACHINE) --firmware $(FIRMWARE) --kvm $(KVM) --iso $(BUILD)/hotmem.iso --gdb
+
+# Boot the selftest entry headless; QEMU's exit status 33 means every in-kernel test passed.
+selftest: deps iso
+	qemu-system-x86_64 -machine $(MACHINE) -m 1G,slots=8,maxmem=32G -display none -serial stdio \
+	    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -cdrom $(BUILD)/hotmem-selftest.iso; \
+	    st=$$?; [ $$st -eq 33 ] && echo "selftest: PASS" || { echo "selftest: FAIL (QEMU exit $$st)"; exit 1; }
 
 deps:
 	@scripts/deps.sh
