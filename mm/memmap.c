@@ -70,8 +70,10 @@ char *memmap_src_names(uint32_t src, char *buf, size_t size)
         if (!(src & (1u << i)))
             continue;
         int w = snprintf(buf + pos, size - pos, "%s%s", pos ? "+" : "", names[i]);
-        if (w < 0 || (size_t)w >= size - pos)
+        if (w < 0 || (size_t)w >= size - pos) {
+            buf[pos] = 0; /* drop the name that did not fit */
             break;
+        }
         pos += (size_t)w;
     }
     if (!pos)
