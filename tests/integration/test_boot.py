@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from harness import EXIT_FAIL, EXIT_PASS, FAILTEST_ISO, ISO, SELFTEST_ISO
+from harness import (EXIT_FAIL, EXIT_PASS, FAILTEST_ISO, SELFTEST_ISO, Dimm, MiB,
+                     device_memory_region, dimm_addresses)
 from harness.skip import require
 
 COMBOS = [("pc", "bios"), ("pc", "ovmf"), ("q35", "bios"), ("q35", "ovmf")]
@@ -49,23 +50,9 @@ def test_random_serial_input(shell):
     assert shell.alive()
 
 
-def _selftest_qemu(make_qemu, iso, menu_iso):
-    """Boots the selftest entry: iso (default entry = selftest) when built, else entry 1 of
-    menu_iso chosen in GRUB's menu over the serial port."""
-    if iso.exists():
-        return make_qemu(iso=iso)
-    require(menu_iso)
-    q = make_qemu(iso=menu_iso)
-    try:
-        q.wait_for(r"hotmem selftest", timeout=60)
-    except TimeoutError:
-        pytest.skip(f"{iso} not built and {menu_iso} shows no GRUB menu")
-    q.serial.write(b"\x0e\r")  # Ctrl-N: next entry; Enter: boot it
-    return q
-
-
 def test_selftest_passes(make_qemu):
-    q = _selftest_qemu(make_qemu, SELFTEST_ISO, ISO)
+    require(SELFTEST_ISO)  # the ISO whose default GRUB entry is `selftest`
+    q = make_qemu(iso=SELFTEST_ISO)
     m = q.wait_for(r"^selftest: (\d+) passed, (\d+) failed", timeout=120)
     assert int(m.group(2)) == 0, q.serial.text[-3000:]
     assert int(m.group(1)) > 0
@@ -73,7 +60,8 @@ def test_selftest_passes(make_qemu):
 
 
 def test_selftest_failing_test_fails(make_qemu):
-    q = _selftest_qemu(make_qemu, FAILTEST_ISO, FAILTEST_ISO.parent / "hotmem.iso")
+    require(FAILTEST_ISO)  # built by make test with -DHOTMEM_FAILING_TEST
+    q = make_qemu(iso=FAILTEST_ISO)
     m = q.wait_for(r"^selftest: (\d+) passed, (\d+) failed", timeout=120)
     assert int(m.group(2)) >= 1
     assert q.wait_exit(timeout=30) == EXIT_FAIL
@@ -88,3 +76,25 @@ def test_crash_backtrace_names_functions(shell):
     assert "cmd_crash" in funcs, trace
     assert "shell_run_command" in funcs, trace
     assert funcs.index("cmd_crash") < funcs.index("shell_run_command"), trace  # innermost first
+
+
+MEM_CONFIGS = [("q35", "1G", 8, "32G"), ("pc", "1G", 8, "32G"), ("pc", "4G", 16, "130G"),
+               ("q35", "3G", 16, "130G"), ("q35", "2G", 4, "8G")]
+
+
+@pytest.mark.parametrize("machine,mem,slots,maxmem", MEM_CONFIGS,
+                         ids=[f"{m}-{r}-{s}-{x}" for m, r, s, x in MEM_CONFIGS])
+def test_harness_device_memory_region(make_qemu, machine, mem, slots, maxmem):
+    """The harness's device-memory rules agree with QEMU (paused: the guest does not run)."""
+    q = make_qemu(paused=True, machine=machine, mem=mem, slots=slots, maxmem=maxmem, numa_nodes=2,
+                  cold_dimms=[Dimm("d0", "512M", node=1)])
+    q.hot_add_dimm("h1", "2M", node=0)
+    q.hot_add_dimm("h2", "6M")
+    q.hot_add_dimm("h3", "1G")
+    devs = q.memory_devices()
+    region = device_memory_region(q.cfg)
+    expect = dimm_addresses(q.cfg, ["2M", "6M", "1G"])
+    assert [devs[i]["addr"] for i in ("d0", "h1", "h2", "h3")] == expect
+    assert expect[0] == region.base
+    assert devs["h3"]["addr"] % (128 * MiB) != 0  # 2 MiB, not 128 MiB, aligned
+    assert devs["d0"]["node"] == 1 and devs["h1"]["node"] == 0
