@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from .qemu import ELF, ROOT, TIMEOUT_SCALE
+from .qemu import ELF, ROOT, TIMEOUT_SCALE, _die_with_parent
 
 GDB_BIN = os.environ.get("HOTMEM_GDB", "gdb")
 HOTMEM_GDB = ROOT / "scripts" / "hotmem.gdb"
@@ -64,7 +64,8 @@ class Gdb:
         (self.log_dir / f"{self.name}-cmdline.txt").write_text(shlex.join(argv) + "\n")
         self._log = open(self.log_dir / f"{self.name}.log", "w")
         self.proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=_die_with_parent)
         threading.Thread(target=self._read, name="gdb-reader", daemon=True).start()
         return self
 

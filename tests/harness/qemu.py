@@ -5,6 +5,7 @@ qemu_args() turns it into QEMU arguments; Qemu starts one under TCG with the ser
 unix sockets, keeps the logs under build/test-logs/<test>/ and kills QEMU on every path.
 """
 
+import ctypes
 import dataclasses
 import os
 import re
@@ -207,6 +208,17 @@ def _sock_dir(log_dir):
 
 _live = weakref.WeakSet()
 
+try:
+    _libc = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    _libc = None
+
+
+def _die_with_parent():
+    """preexec_fn: the child gets SIGKILL when the harness process dies, even by SIGKILL."""
+    if _libc is not None:
+        _libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
 
 class Qemu:
     """One QEMU under test. Start with start() (or use as a context manager); always stopped by
@@ -280,7 +292,8 @@ class Qemu:
         self.serial_log.unlink(missing_ok=True)
         self._stderr = open(self._file("qemu-stderr", "log"), "wb")
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._stderr,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=_die_with_parent)
         self._finalizer = weakref.finalize(self, Qemu._reap, self.proc)
         _live.add(self)
         try:
