@@ -6,4 +6,4 @@ import pytest
 def require(path):
     """Skips the test when a build product is missing (make test builds them all)."""
     if not path.exists():
-        pytest.skip(f"{path} not built (run `make iso`, or `make test`)")
+        pytest.skip(f"{path} not built (`make test` builds it)")
