@@ -16,7 +16,7 @@ EXTRA_KCFLAGS ?=
 GCC_INC := $(shell $(KCC) -print-file-name=include)
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
            -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
-           -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing \
+           -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing -fno-asynchronous-unwind-tables \
            -nostdinc -isystem $(GCC_INC) -Ilibc/include -Iinclude -I. \
            -Wall -Wextra -Werror -DHOTMEM_KERNEL -MMD -MP $(EXTRA_KCFLAGS)
 KLDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld

@@ -88,6 +88,8 @@ void shell_prompt(void)
 /* Feed one input byte to the line editor. */
 void shell_input(int c)
 {
+    if (esc_state && (c == 0x03 || c == '\r' || c == '\n'))
+        esc_state = 0; /* Ctrl-C and Enter always work, even inside a broken escape sequence */
     if (esc_state == 1) {
         esc_state = c == '[' ? 2 : 0;
         return;
