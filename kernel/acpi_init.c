@@ -1,0 +1,95 @@
+/* acpi_init.c - ACPI bring-up after the tables are parsed and mm is up: load the AML namespace,
+ * enter ACPI mode, route the SCI, start GPE/PM1 events and the memory device driver, and hook
+ * their polling into the main loop. */
+#include "drivers/acpi/aml.h"
+#include "drivers/acpi/events.h"
+#include "drivers/acpi/memdev.h"
+#include "drivers/acpi/tables.h"
+#include "kernel/kernel.h"
+
+/* IDT vector of the SCI: the IO APIC's ISA block starts at 32 (timer 32, COM1 36); SCI is
+ * IRQ 9 on every PC, so 32 + 9. (Belongs in hotmem/params.h next to the other vectors.) */
+#define ACPI_SCI_VECTOR 41
+
+static uint32_t sci_gsi;
+static bool sci_routed;
+uint64_t acpi_sci_irqs; /* for gdb */
+
+/* Mask or unmask the SCI line (the events code's hook). */
+static void sci_mask(bool masked)
+{
+    if (sci_routed)
+        ioapic_mask_gsi(sci_gsi, masked);
+}
+
+/* The SCI handler: no AML here; mask, record, EOI. */
+static void sci_irq(void)
+{
+    acpi_sci_irqs++;
+    acpi_events_sci();
+    lapic_eoi();
+}
+
+/* Main-loop work: GPE methods (which queue Notifies), then the memory device requests. */
+static void acpi_loop(void)
+{
+    acpi_events_poll();
+    memdev_poll();
+}
+
+/* Load one definition block; log failures. */
+static void load_table(const char *sig, unsigned idx)
+{
+    uint64_t pa = 0;
+    const struct acpi_sdt_header *h = acpi_find_table(sig, idx, &pa);
+    if (!h)
+        return;
+    unsigned before = aml_load_errors();
+    int r = aml_load_table(h, h->length);
+    unsigned errs = aml_load_errors() - before;
+    if (r < 0 || errs)
+        plat_log(LOG_ERR, "acpi", "%s%u at 0x%llx (%u bytes): load %s, %u errors (%s)", sig, idx,
+                 (unsigned long long)pa, h->length, r < 0 ? aml_strerror(r) : "ok", errs, aml_last_error());
+    else
+        plat_log(LOG_INFO, "acpi", "%s%u at 0x%llx (%u bytes) loaded", sig, idx, (unsigned long long)pa, h->length);
+}
+
+/* Route the FADT's SCI through the MADT's interrupt source override; "conforms" polarity and
+ * trigger mean ACPI's default for the SCI: level, active low. */
+static void route_sci(void)
+{
+    uint16_t flags = 0;
+    uint8_t irq = (uint8_t)acpi_fadt_info.sci_int;
+    sci_gsi = acpi_madt_info.valid ? acpi_madt_irq_to_gsi(&acpi_madt_info, irq, &flags) : irq;
+    int pol = flags & 3, trig = (flags >> 2) & 3;
+    bool level = trig != 1, low = pol == 0 || pol == 3;
+    irq_set_handler(ACPI_SCI_VECTOR, sci_irq);
+    ioapic_route_gsi(sci_gsi, ACPI_SCI_VECTOR, level, low);
+    sci_routed = true;
+    plat_log(LOG_INFO, "acpi", "SCI: IRQ %u -> GSI %u, %s, active-%s, vector %d", irq, sci_gsi,
+             level ? "level" : "edge", low ? "low" : "high", ACPI_SCI_VECTOR);
+}
+
+/* Bring up ACPI events and memory hotplug (tables parsed, kmalloc works, interrupts on). */
+void kern_acpi_init(void)
+{
+    if (!acpi_fadt_info.valid) {
+        plat_log(LOG_ERR, "acpi", "no FADT: no AML, no ACPI events, no memory hotplug");
+        return;
+    }
+    load_table("DSDT", 0);
+    for (unsigned i = 0; i < ACPI_MAX_TABLES; i++) {
+        if (!acpi_find_table("SSDT", i, NULL))
+            break;
+        load_table("SSDT", i);
+    }
+    acpi_events_enable_acpi(&acpi_fadt_info);
+    int n = acpi_events_init(&acpi_fadt_info, sci_mask);
+    plat_log(LOG_INFO, "acpi", "%d GPEs enabled", n);
+    memdev_init();
+    route_sci();
+    kern_loop_register(acpi_loop);
+    /* Requests raised before boot (or before a reset) are still pending in the firmware. */
+    acpi_events_boot_scan();
+    memdev_poll();
+}
