@@ -1,0 +1,393 @@
+/* buddy.c - the buddy allocator: free lists per (node, zone, order), split and merge. */
+#include <string.h>
+
+#include "mm/mm_internal.h"
+
+struct mm_zone_lists mm_zones[MAX_NODES][MM_NR_ZONES];
+uint32_t mm_node_mask;
+bool mm_zones_ready;
+struct mm_counters mm_counters;
+mm_migrate_fn mm_migrate_fns[MM_NR_OWNERS];
+
+static const char *const owner_names[MM_NR_OWNERS] = {
+    [MM_OWN_FREE] = "free",
+    [MM_OWN_HOLE] = "hole",
+    [MM_OWN_FIRMWARE] = "firmware",
+    [MM_OWN_KERNEL_IMAGE] = "kernel-image",
+    [MM_OWN_BOOT_PT] = "boot-page-table",
+    [MM_OWN_MULTIBOOT] = "multiboot",
+    [MM_OWN_MEMMAP] = "memmap",
+    [MM_OWN_KERNEL] = "kernel",
+    [MM_OWN_HEAP] = "heap",
+    [MM_OWN_PAGETABLE] = "page-table",
+    [MM_OWN_ACPI] = "acpi",
+    [MM_OWN_MOVABLE_OBJ] = "movable-obj",
+    [MM_OWN_UNMOVABLE_OBJ] = "unmovable-obj",
+    [MM_OWN_TEST_PIN] = "test-pin",
+    [MM_OWN_SHELL] = "shell",
+};
+
+/* Make every free list empty (once; again after mm_reset). */
+void zones_init_once(void)
+{
+    if (mm_zones_ready)
+        return;
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned z = 0; z < MM_NR_ZONES; z++) {
+            memset(&mm_zones[n][z], 0, sizeof mm_zones[n][z]);
+            for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
+                mm_zones[n][z].head[o] = PFN_NIL;
+        }
+    mm_zones_ready = true;
+}
+
+/* Short name of an owner. */
+const char *mm_owner_name(unsigned owner)
+{
+    return owner < MM_NR_OWNERS && owner_names[owner] ? owner_names[owner] : "?";
+}
+
+/* Push free block head f (pfn) on list (z, order). */
+static inline void list_add(struct mm_zone_lists *z, unsigned order, uint64_t pfn, struct frame *f)
+{
+    uint32_t h = z->head[order];
+    f->lru.next = h;
+    f->lru.prev = PFN_NIL;
+    if (h != PFN_NIL)
+        pfn_frame(h)->lru.prev = (uint32_t)pfn;
+    z->head[order] = (uint32_t)pfn;
+    z->nr[order]++;
+    z->mask |= 1u << order;
+}
+
+/* Unlink free block head f (pfn) from list (z, order). */
+static inline void list_del(struct mm_zone_lists *z, unsigned order, uint64_t pfn, struct frame *f)
+{
+    uint32_t n = f->lru.next, p = f->lru.prev;
+    if (p != PFN_NIL)
+        pfn_frame(p)->lru.next = n;
+    else
+        z->head[order] = n;
+    if (n != PFN_NIL)
+        pfn_frame(n)->lru.prev = p;
+    if (--z->nr[order] == 0)
+        z->mask &= ~(1u << order);
+    (void)pfn;
+}
+
+void buddy_unlink_locked(uint64_t pfn, struct frame *f)
+{
+    struct mm_section *s = pfn_sect(pfn);
+    unsigned sub = pfn_sub(pfn);
+    struct mm_zone_lists *z = sect_zone_ptr(s, sub);
+    list_del(z, f->order, pfn, f);
+    s->nr_free -= 1u << f->order;
+    z->free -= 1u << f->order;
+}
+
+void buddy_free_block_locked(uint64_t pfn, unsigned order)
+{
+    struct mm_section *s = pfn_sect(pfn);
+    unsigned sub = pfn_sub(pfn);
+    struct mm_zone_lists *z = sect_zone_ptr(s, sub);
+    struct frame *f = s->mem[sub] + (pfn & (MM_PAGES_PER_SUB - 1));
+    uint32_t n = 1u << order;
+
+    while (order < MM_MAX_ORDER) {
+        uint64_t bpfn = pfn ^ (1ull << order);
+        struct frame *bf = f + ((int64_t)bpfn - (int64_t)pfn);
+        if ((bf->flags & (FR_HEAD | FR_FREE | FR_HELD)) != (FR_HEAD | FR_FREE) || bf->order != order)
+            break;
+        list_del(z, order, bpfn, bf);
+        if (bpfn < pfn) {
+            memset(f, 0, sizeof *f);
+            f = bf;
+            pfn = bpfn;
+        } else {
+            memset(bf, 0, sizeof *bf);
+        }
+        order++;
+    }
+    f->flags = FR_HEAD | FR_FREE;
+    f->order = (uint8_t)order;
+    f->owner = MM_OWN_FREE;
+    list_add(z, order, pfn, f);
+    s->nr_free += n;
+    z->free += n;
+}
+
+/* Take the block at the head of list (z, o) and split it down to order; returns its pfn. */
+static uint64_t take_locked(struct mm_zone_lists *z, unsigned o, unsigned order)
+{
+    uint64_t pfn = z->head[o];
+    struct mm_section *s = pfn_sect(pfn);
+    struct frame *f = s->mem[pfn_sub(pfn)] + (pfn & (MM_PAGES_PER_SUB - 1));
+    list_del(z, o, pfn, f);
+    while (o > order) {
+        o--;
+        struct frame *h = f + (1u << o);
+        h->flags = FR_HEAD | FR_FREE;
+        h->order = (uint8_t)o;
+        h->owner = MM_OWN_FREE;
+        list_add(z, o, pfn + (1u << o), h);
+    }
+    s->nr_free -= 1u << order;
+    z->free -= 1u << order;
+    return pfn;
+}
+
+/* Turn free block head f into an allocated block. */
+static void mark_allocated(struct frame *f, unsigned order, unsigned flags, unsigned owner, uint32_t cookie,
+                           struct mm_zone_lists *z)
+{
+    f->flags = FR_HEAD | ((flags & MM_MOVABLE) ? FR_MOVABLE : 0);
+    f->order = (uint8_t)order;
+    f->owner = (uint8_t)owner;
+    f->cookie = cookie;
+    f->use.aux = 0;
+    f->use.spare = 0;
+    if (flags & MM_MOVABLE)
+        z->movable += 1u << order;
+}
+
+/* Finish an allocation: zero if asked, return pa. */
+static uint64_t finish_alloc(uint64_t pfn, unsigned order, unsigned flags)
+{
+    uint64_t pa = pfn << PAGE_SHIFT;
+    if (flags & MM_ZERO) {
+        void *p = plat_phys_to_virt(pa);
+        PLAT_ASSERT(p);
+        memset(p, 0, PAGE_SIZE << order);
+    }
+    return pa;
+}
+
+/* Try node n, zone zi for order; pfn or 0. */
+static inline uint64_t try_zone(unsigned n, unsigned zi, unsigned order, unsigned flags, unsigned owner,
+                                uint32_t cookie)
+{
+    struct mm_zone_lists *z = &mm_zones[n][zi];
+    uint32_t m = z->mask >> order;
+    if (!m)
+        return 0;
+    uint64_t pfn = take_locked(z, order + (unsigned)__builtin_ctz(m), order);
+    mark_allocated(pfn_frame(pfn), order, flags, owner, cookie, z);
+    return pfn;
+}
+
+/* Try every zone of node n allowed by flags. */
+static inline uint64_t try_node(unsigned n, unsigned order, unsigned flags, unsigned owner, uint32_t cookie)
+{
+    uint64_t pfn;
+    if ((flags & MM_MOVABLE) && (pfn = try_zone(n, MM_ZONE_MOVABLE, order, flags, owner, cookie)))
+        return pfn;
+    return try_zone(n, MM_ZONE_NORMAL, order, flags, owner, cookie);
+}
+
+/* Allocate 2^order pages; pa or 0. */
+uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, uint32_t cookie)
+{
+    if (order > MM_MAX_ORDER || owner >= MM_NR_OWNERS) {
+        mm_counters.bad_arg++;
+        return 0;
+    }
+    unsigned pref = (flags & 0x100) ? (flags >> 4) & 0xf : 0;
+    if (pref >= MAX_NODES)
+        pref = 0;
+    unsigned long irq = plat_irq_save();
+    uint64_t pfn = try_node(pref, order, flags, owner, cookie);
+    if (!pfn && !(flags & MM_THISNODE)) {
+        for (unsigned n = 0; n < MAX_NODES && !pfn; n++)
+            if (n != pref && (mm_node_mask >> n & 1))
+                pfn = try_node(n, order, flags, owner, cookie);
+    }
+    if (!pfn)
+        mm_counters.alloc_fail[order]++;
+    plat_irq_restore(irq);
+    return pfn ? finish_alloc(pfn, order, flags) : 0;
+}
+
+/* Generic kernel pages. */
+uint64_t mm_alloc_pages(unsigned order, unsigned flags)
+{
+    return mm_alloc_pages_owner(order, flags, MM_OWN_KERNEL, 0);
+}
+
+/* Allocate inside [lo, hi) whatever the zone. */
+uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned flags, unsigned owner,
+                           uint32_t cookie)
+{
+    if (order > MM_MAX_ORDER || owner >= MM_NR_OWNERS || hi <= lo || hi > MAX_PHYS_ADDR) {
+        mm_counters.bad_arg++;
+        return 0;
+    }
+    uint64_t n = 1ull << order;
+    uint64_t lpfn = ((lo >> PAGE_SHIFT) + n - 1) & ~(n - 1), hpfn = hi >> PAGE_SHIFT;
+    unsigned long irq = plat_irq_save();
+    uint64_t found = 0;
+    for (uint64_t sp = lpfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1); sp < hpfn && !found; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        if (!s || !((s->online & ~s->caged) >> sub & 1))
+            continue;
+        struct frame *mem = s->mem[sub];
+        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
+            struct frame *f = mem + (p - sp);
+            PLAT_ASSERT(f->flags & FR_HEAD);
+            uint64_t bn = 1ull << f->order;
+            if ((f->flags & (FR_FREE | FR_HELD)) == FR_FREE && f->order >= order) {
+                uint64_t t = p > lpfn ? p : lpfn;
+                if (t + n <= p + bn && t + n <= hpfn) {
+                    unsigned o = f->order;
+                    buddy_unlink_locked(p, f);
+                    /* carve t out: zero the old head, split towards t */
+                    struct mm_zone_lists *z = sect_zone_ptr(s, sub);
+                    memset(f, 0, sizeof *f);
+                    uint64_t bp = p;
+                    while (o > order) {
+                        o--;
+                        uint64_t half = bp + (1ull << o), other;
+                        if (t >= half) {
+                            other = bp;
+                            bp = half;
+                        } else {
+                            other = half;
+                        }
+                        struct frame *of = mem + (other - sp);
+                        of->flags = FR_HEAD | FR_FREE;
+                        of->order = (uint8_t)o;
+                        of->owner = MM_OWN_FREE;
+                        list_add(z, o, other, of);
+                        s->nr_free += 1u << o;
+                        z->free += 1u << o;
+                    }
+                    mark_allocated(mem + (t - sp), order, flags, owner, cookie, z);
+                    found = t;
+                    break;
+                }
+            }
+            p += bn;
+        }
+    }
+    if (!found)
+        mm_counters.alloc_in_fail++;
+    plat_irq_restore(irq);
+    return found ? finish_alloc(found, order, flags) : 0;
+}
+
+void buddy_release_locked(uint64_t pfn, unsigned order)
+{
+    struct mm_section *s = pfn_sect(pfn);
+    unsigned sub = pfn_sub(pfn);
+    struct mm_zone_lists *z = sect_zone_ptr(s, sub);
+    struct frame *f = s->mem[sub] + (pfn & (MM_PAGES_PER_SUB - 1));
+    uint32_t n = 1u << order;
+    if (f->flags & FR_MOVABLE)
+        z->movable -= n;
+#ifdef MM_DEBUG
+    memset(plat_phys_to_virt(pfn << PAGE_SHIFT), 0x6b, PAGE_SIZE << order);
+#endif
+    if (__builtin_expect(s->caged >> sub & 1, 0)) {
+        f->flags = FR_HEAD | FR_FREE | FR_HELD;
+        f->owner = MM_OWN_FREE;
+        s->nr_held += n;
+        z->held += n;
+        return;
+    }
+    buddy_free_block_locked(pfn, order);
+}
+
+/* Free a block; bad frees panic naming the frame. */
+void mm_free_pages(uint64_t pa, unsigned order)
+{
+    uint64_t pfn = pa >> PAGE_SHIFT;
+    if (order > MM_MAX_ORDER)
+        plat_panic("mm_free_pages: pa 0x%llx: bad order %u", (unsigned long long)pa, order);
+    if (pa & ((PAGE_SIZE << order) - 1))
+        plat_panic("mm_free_pages: pa 0x%llx not aligned to order %u", (unsigned long long)pa, order);
+    struct frame *f = pfn_frame_safe(pfn);
+    if (!f)
+        plat_panic("mm_free_pages: pa 0x%llx (pfn 0x%llx) is not in present RAM", (unsigned long long)pa,
+                   (unsigned long long)pfn);
+    struct mm_section *s = pfn_sect(pfn);
+    if (!(s->online >> pfn_sub(pfn) & 1))
+        plat_panic("mm_free_pages: pa 0x%llx (pfn 0x%llx) is in an offline subsection",
+                   (unsigned long long)pa, (unsigned long long)pfn);
+    unsigned long irq = plat_irq_save();
+    uint8_t fl = f->flags;
+    if (__builtin_expect((fl & (FR_HEAD | FR_FREE | FR_FIXED)) != FR_HEAD || f->order != order, 0)) {
+        const char *why = !(fl & FR_HEAD)  ? "not the start of an allocated block (tail of a block)"
+                          : (fl & FR_FREE) ? "double free (block is already free)"
+                          : (fl & FR_FIXED) ? "fixed frame (hole or memmap)"
+                                            : "wrong order";
+        plat_panic("mm_free_pages: frame 0x%llx (pa 0x%llx, order %u, owner %s, allocated order %u): %s",
+                   (unsigned long long)pfn, (unsigned long long)pa, order, mm_owner_name(f->owner),
+                   (unsigned)f->order, why);
+    }
+    buddy_release_locked(pfn, order);
+    plat_irq_restore(irq);
+}
+
+/* Set the aux word of an allocated block head. */
+void mm_set_aux(uint64_t pa, uint32_t aux)
+{
+    struct frame *f = pfn_frame_safe(pa >> PAGE_SHIFT);
+    PLAT_ASSERT(f && (f->flags & (FR_HEAD | FR_FREE)) == FR_HEAD);
+    f->use.aux = aux;
+}
+
+/* Owner and cookie of the block head at pa; 0, or MM_EINVAL if pa is not a block head. */
+int mm_frame_owner(uint64_t pa, unsigned *owner, uint32_t *cookie)
+{
+    struct frame *f = pfn_frame_safe(pa >> PAGE_SHIFT);
+    if (!f || !(f->flags & FR_HEAD))
+        return MM_EINVAL;
+    if (owner)
+        *owner = f->owner;
+    if (cookie)
+        *cookie = f->cookie;
+    return 0;
+}
+
+/* Counters of one (node, zone). */
+void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (node >= MAX_NODES || zone >= MM_NR_ZONES)
+        return;
+    const struct mm_zone_lists *z = &mm_zones[node][zone];
+    st->present = z->present;
+    st->online = z->online;
+    st->free = z->free;
+    st->caged = z->held;
+    st->movable = z->movable;
+    st->kernel = z->online - z->free - z->held - z->movable;
+    for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
+        st->nr_blocks[o] = z->nr[o];
+}
+
+/* Sum over all nodes and zones. */
+void mm_total_stats(struct mm_zone_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
+            struct mm_zone_stats t;
+            mm_zone_stats(n, zi, &t);
+            st->present += t.present;
+            st->online += t.online;
+            st->free += t.free;
+            st->caged += t.caged;
+            st->movable += t.movable;
+            st->kernel += t.kernel;
+            for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
+                st->nr_blocks[o] += t.nr_blocks[o];
+        }
+}
+
+/* Register the migration callback of an owner. */
+void mm_set_migrate_fn(unsigned owner, mm_migrate_fn fn)
+{
+    if (owner < MM_NR_OWNERS)
+        mm_migrate_fns[owner] = fn;
+}

@@ -1,0 +1,83 @@
+/* cage.c - caging (page isolation) of whole subsections: start / test / undo.
+ *
+ * A caged subsection's free blocks are HELD: off the free lists, owned by the running offline.
+ * The free path (buddy_release_locked) turns every block freed inside a caged subsection into a
+ * HELD block too. Walks go block by block, so their cost is the number of blocks in the range,
+ * not its pages: a fully free section is 64 blocks of order 9.
+ */
+#include "mm/mm_internal.h"
+
+/* Cage the online, uncaged subsections of [spfn, epfn); returns the pages taken from the lists. */
+uint64_t cage_start_locked(uint64_t spfn, uint64_t epfn)
+{
+    uint64_t taken = 0;
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        if (!s || !((s->online & ~s->caged) >> sub & 1))
+            continue;
+        struct mm_zone_lists *z = sect_zone_ptr(s, sub);
+        struct frame *mem = s->mem[sub];
+        s->caged |= 1ull << sub;
+        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
+            struct frame *f = mem + (p - sp);
+            uint32_t n = 1u << f->order;
+            if ((f->flags & (FR_FREE | FR_HELD)) == FR_FREE) {
+                buddy_unlink_locked(p, f);
+                f->flags |= FR_HELD;
+                s->nr_held += n;
+                z->held += n;
+                taken += n;
+            }
+            p += n;
+        }
+    }
+    return taken;
+}
+
+/* 0 if every non-fixed frame of the caged subsections of the range is held; else MM_EBUSY. */
+int cage_test_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
+{
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        if (!s || !(s->caged >> sub & 1))
+            continue;
+        struct frame *mem = s->mem[sub];
+        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
+            struct frame *f = mem + (p - sp);
+            if (!(f->flags & (FR_HELD | FR_FIXED))) {
+                if (blocker)
+                    *blocker = p;
+                return MM_EBUSY;
+            }
+            p += 1u << f->order;
+        }
+    }
+    return 0;
+}
+
+/* Uncage the caged subsections of the range; their HELD blocks go back to the free lists. */
+void cage_undo_locked(uint64_t spfn, uint64_t epfn)
+{
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        if (!s || !(s->caged >> sub & 1))
+            continue;
+        struct mm_zone_lists *z = sect_zone_ptr(s, sub);
+        struct frame *mem = s->mem[sub];
+        s->caged &= ~(1ull << sub);
+        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
+            struct frame *f = mem + (p - sp);
+            unsigned o = f->order;
+            if (f->flags & FR_HELD) {
+                s->nr_held -= 1u << o;
+                z->held -= 1u << o;
+                f->flags &= (uint8_t)~FR_HELD;
+                buddy_free_block_locked(p, o);
+            }
+            p += 1u << o;
+        }
+    }
+}

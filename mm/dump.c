@@ -1,0 +1,87 @@
+/* dump.c - text dumps of the memory manager (shell commands, tests, gdb helpers).
+ * Formats are stable: one record per line, "key=value" fields separated by single spaces, numbers
+ * in pages (4 KiB) unless the key says otherwise, addresses in hex with 0x. See docs/mm.md. */
+#include "mm/mm_internal.h"
+
+static const char *const zone_names[MM_NR_ZONES] = {"normal", "movable"};
+
+/* mem: one line per (node, zone) with memory, then a total line. */
+void mm_dump_mem(void)
+{
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
+            struct mm_zone_stats st;
+            mm_zone_stats(n, zi, &st);
+            if (!st.present)
+                continue;
+            plat_printf("mem node=%u zone=%s present=%llu online=%llu free=%llu kernel=%llu movable=%llu "
+                        "caged=%llu\n",
+                        n, zone_names[zi], (unsigned long long)st.present, (unsigned long long)st.online,
+                        (unsigned long long)st.free, (unsigned long long)st.kernel,
+                        (unsigned long long)st.movable, (unsigned long long)st.caged);
+        }
+    struct mm_zone_stats t;
+    mm_total_stats(&t);
+    plat_printf("mem total present=%llu online=%llu free=%llu kernel=%llu movable=%llu caged=%llu "
+                "free_mib=%llu\n",
+                (unsigned long long)t.present, (unsigned long long)t.online, (unsigned long long)t.free,
+                (unsigned long long)t.kernel, (unsigned long long)t.movable, (unsigned long long)t.caged,
+                (unsigned long long)(t.free >> (20 - PAGE_SHIFT)));
+}
+
+/* buddyinfo: "buddyinfo node=N zone=Z" then the free block count of each order 0..MM_MAX_ORDER. */
+void mm_dump_buddyinfo(void)
+{
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
+            const struct mm_zone_lists *z = &mm_zones[n][zi];
+            if (!z->present)
+                continue;
+            plat_printf("buddyinfo node=%u zone=%s", n, zone_names[zi]);
+            for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
+                plat_printf(" %u", z->nr[o]);
+            plat_printf("\n");
+        }
+}
+
+/* sections: one line per present section. */
+void mm_dump_sections(void)
+{
+    for (unsigned idx = 0; idx < NR_SECTIONS; idx++) {
+        const struct mm_section *s = mm_sect[idx];
+        if (!s || !s->present)
+            continue;
+        uint64_t online = 0;
+        for (unsigned sub = 0; sub < SUBSECTIONS_PER_SECTION; sub++)
+            if (s->online >> sub & 1)
+                online += s->sub_pages[sub];
+        const char *zone = !s->movable ? "normal" : (s->movable == s->present ? "movable" : "mixed");
+        plat_printf("section idx=%u base=0x%llx node=%u zone=%s state=%s present=%u/64 mask=0x%016llx "
+                    "online=0x%016llx free=%u used=%llu\n",
+                    idx, (unsigned long long)idx << SECTION_SHIFT, s->node, zone,
+                    mm_sect_state_name(mm_section_state(idx)), (unsigned)__builtin_popcountll(s->present),
+                    (unsigned long long)s->present, (unsigned long long)s->online, s->nr_free,
+                    (unsigned long long)(online - s->nr_free - s->nr_held));
+    }
+}
+
+/* counters: one line of key=value. */
+void mm_dump_counters(void)
+{
+    const struct mm_counters *c = &mm_counters;
+    uint64_t af = 0;
+    for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
+        af += c->alloc_fail[o];
+    plat_printf("counters alloc_fail=%llu alloc_in_fail=%llu bad_arg=%llu kmalloc_fail=%llu offline_ok=%llu "
+                "offline_fail=%llu offline_timeout=%llu online_ok=%llu online_fail=%llu add_ok=%llu "
+                "add_fail=%llu remove_ok=%llu remove_fail=%llu migrate_ok=%llu migrate_fail=%llu obj_fail=%llu "
+                "verify_fail=%llu\n",
+                (unsigned long long)af, (unsigned long long)c->alloc_in_fail, (unsigned long long)c->bad_arg,
+                (unsigned long long)c->kmalloc_fail, (unsigned long long)c->offline_ok,
+                (unsigned long long)c->offline_fail, (unsigned long long)c->offline_timeout,
+                (unsigned long long)c->online_ok, (unsigned long long)c->online_fail,
+                (unsigned long long)c->add_ok, (unsigned long long)c->add_fail, (unsigned long long)c->remove_ok,
+                (unsigned long long)c->remove_fail, (unsigned long long)c->migrate_ok,
+                (unsigned long long)c->migrate_fail, (unsigned long long)c->obj_fail,
+                (unsigned long long)c->verify_fail);
+}

@@ -1,0 +1,207 @@
+/* mm.h - the physical memory manager: sections and the frame database, the buddy allocator, the
+ * kernel heap, caging and offline/online (memory hot-remove), hot-add, movable objects with
+ * migration, dumps and a consistency checker. Builds for the kernel and for the host.
+ *
+ * Units: physical addresses (pa) in bytes; a "page" is 4 KiB; "order" n means 2^n pages.
+ * Failure values: mm_alloc_* return pa 0 on failure (page 0 is always reserved at boot);
+ * everything else returns 0 or a negative MM_E* code.
+ *
+ * Boot sequence (the kernel, once it has direct-mapped the boot RAM):
+ *     for each usable RAM range:   mm_boot_add_range(base, size, node, hotpluggable);
+ *     for each range in use:       mm_boot_reserve(base, size, MM_OWN_KERNEL_IMAGE / ...);
+ *     mm_boot_finish();            -> buddy, heap (kmalloc) and hotplug are usable
+ *     kheap_set_backend(kmalloc, kfree);
+ *     optionally mm_set_poll_hook(fn, arg) (run the event loop while an offline waits).
+ * Reservations may be given before or after the ranges they cover; ranges need not be 2 MiB
+ * aligned (the rest of a partly covered 2 MiB subsection is a "hole" frame, never allocated).
+ * The frame database of boot memory is carved from boot RAM of the same node (preferring
+ * non-hotpluggable ranges) and shows up as frames owned by "memmap".
+ *
+ * Concurrency: single CPU; every public function masks interrupts (plat_irq_save) around its
+ * critical section. mm_free_pages and kfree may be called from interrupt context; nothing
+ * else may.
+ */
+#pragma once
+#include "hotmem/params.h"
+#include "platform.h"
+
+/* Largest buddy block: order 9 = 2 MiB = one subsection. So a block never crosses a subsection
+ * (hence never a section) boundary, and subsection-granular offline never splits a block. */
+#define MM_MAX_ORDER 9
+#define MM_PAGES_PER_SUB (1u << MM_MAX_ORDER)
+
+/* Error codes (negative returns). */
+#define MM_EINVAL (-22)    /* bad argument (alignment, range, state) */
+#define MM_ENOMEM (-12)    /* no memory (allocation, migration target) */
+#define MM_EBUSY (-16)     /* range in use: offline failed, or remove of an online range */
+#define MM_EEXIST (-17)    /* range already present */
+#define MM_ENOENT (-2)     /* no such object / range */
+#define MM_ETIMEDOUT (-110) /* offline: pages still in use when the timeout expired */
+#define MM_ECORRUPT (-5)   /* mm_verify found an inconsistency */
+
+/* Zones: NORMAL serves every request; MOVABLE (SRAT-hotpluggable and hot-added memory) serves
+ * only movable requests, so that it can always be emptied by migration. */
+enum mm_zone { MM_ZONE_NORMAL = 0, MM_ZONE_MOVABLE = 1, MM_NR_ZONES = 2 };
+
+/* Who owns an allocated frame (recorded in the block's head frame; named by failed offlines). */
+enum mm_owner {
+    MM_OWN_FREE = 0,       /* free (in a free list or held by a cage / offline range) */
+    MM_OWN_HOLE,           /* not RAM: the uncovered part of a partly present subsection */
+    MM_OWN_FIRMWARE,       /* reserved by firmware (incl. page 0) */
+    MM_OWN_KERNEL_IMAGE,   /* kernel text/data/bss */
+    MM_OWN_BOOT_PT,        /* early page tables */
+    MM_OWN_MULTIBOOT,      /* multiboot information */
+    MM_OWN_MEMMAP,         /* the frame database itself */
+    MM_OWN_KERNEL,         /* generic mm_alloc_pages() */
+    MM_OWN_HEAP,           /* kmalloc slabs and large blocks */
+    MM_OWN_PAGETABLE,      /* page tables */
+    MM_OWN_ACPI,           /* ACPI buffers */
+    MM_OWN_MOVABLE_OBJ,    /* pages of a movable object (migratable) */
+    MM_OWN_UNMOVABLE_OBJ,  /* pages of an unmovable object (direct map) */
+    MM_OWN_TEST_PIN,       /* test aid: unmovable page forced into a range (mm_obj_pin) */
+    MM_OWN_SHELL,          /* shell `alloc` */
+    MM_NR_OWNERS
+};
+/* Short name of an owner ("heap", "movable", ...); "?" if out of range. */
+const char *mm_owner_name(unsigned owner);
+
+/* ---- boot ----------------------------------------------------------------------------------- */
+/* Declare boot RAM [base, base+size) on node; hotpluggable (SRAT) RAM goes to ZONE_MOVABLE.
+ * The range must already be direct-mapped. Before mm_boot_finish only. */
+int mm_boot_add_range(uint64_t base, uint64_t size, unsigned node, bool hotpluggable);
+/* Mark [base, base+size) as used by owner (the part that is RAM); before mm_boot_finish only. */
+int mm_boot_reserve(uint64_t base, uint64_t size, unsigned owner);
+/* Build sections and frame database, put free RAM in the buddy allocator. 0 or MM_ENOMEM. */
+int mm_boot_finish(void);
+/* Host tests, fuzzers, benchmarks only: forget all state (objects, sections, lists, counters). */
+void mm_reset(void);
+
+/* ---- buddy allocator ------------------------------------------------------------------------ */
+#define MM_ZERO 0x1u      /* zero the block */
+#define MM_MOVABLE 0x2u   /* movable: may come from ZONE_MOVABLE (preferred), then NORMAL */
+#define MM_THISNODE 0x4u  /* only from the preferred node */
+#define MM_NODE(n) (0x100u | ((unsigned)(n) << 4)) /* preferred node (default: node 0 first) */
+
+/* Allocate 2^order pages (order <= MM_MAX_ORDER) owned by owner with a cookie; pa or 0. */
+uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, uint32_t cookie);
+/* mm_alloc_pages_owner(order, flags, MM_OWN_KERNEL, 0). */
+uint64_t mm_alloc_pages(unsigned order, unsigned flags);
+/* Allocate a free block of 2^order pages inside [lo, hi) regardless of zone (test aid: pin a
+ * DIMM); pa or 0. */
+uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned flags, unsigned owner,
+                           uint32_t cookie);
+/* Free a block returned by an allocation with the same order. Bad frees (unaligned, outside
+ * RAM, not allocated, double, wrong order) panic naming the frame. */
+void mm_free_pages(uint64_t pa, unsigned order);
+/* Owner data of an allocated block head: owner, cookie and an extra 32-bit word (aux). */
+void mm_set_aux(uint64_t pa, uint32_t aux);
+int mm_frame_owner(uint64_t pa, unsigned *owner, uint32_t *cookie);
+
+/* ---- kernel heap ---------------------------------------------------------------------------- */
+/* Zeroed unmovable memory of size bytes (16-byte aligned), or NULL. <= 2 KiB from size classes,
+ * larger straight from the buddy allocator. */
+void *kmalloc(size_t size);
+/* Free kmalloc memory (NULL is fine); a bad pointer or double free panics. */
+void kfree(void *p);
+
+/* ---- hotplug -------------------------------------------------------------------------------- */
+/* Why an offline failed. */
+struct mm_offline_report {
+    int err;                /* 0 or MM_E* */
+    uint64_t block_pfn;     /* first frame that blocked the offline (err != 0) */
+    unsigned block_owner;   /* its owner (enum mm_owner) */
+    const char *owner_name; /* mm_owner_name(block_owner) */
+    uint32_t block_cookie;  /* its cookie */
+    uint64_t pages_free;    /* pages taken from the free lists at cage time */
+    uint64_t pages_migrated;
+    uint64_t pages_waited;  /* pages freed into the cage while waiting */
+    uint64_t elapsed_ns;
+};
+/* Offline [base, base+size) (2 MiB aligned; absent or already offline subsections are
+ * skipped): cage, take free blocks, wait (bounded) for unmovable pages, migrate movable pages.
+ * On failure every subsection is online again and rep (optional) names the blocking frame. */
+int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep);
+/* Online the offline subsections of [base, base+size): free lists get the largest blocks. */
+int mm_online_range(uint64_t base, uint64_t size);
+/* Hot-add [base, base+size) (2 MiB aligned, not present) on node into ZONE_MOVABLE: maps it,
+ * puts its frame database on its own first pages, onlines it. */
+int mm_add_memory(uint64_t base, uint64_t size, unsigned node);
+/* Remove a range added by mm_add_memory (exactly that range), which must be offline. */
+int mm_remove_memory(uint64_t base, uint64_t size);
+/* Default timeout of the wait for unmovable pages of an offline: 1000 ms. */
+void mm_set_offline_timeout_ms(uint64_t ms);
+uint64_t mm_offline_timeout_ms(void);
+/* Called repeatedly while an offline waits (e.g. to run the event loop, which may free pages). */
+void mm_set_poll_hook(void (*fn)(void *arg), void *arg);
+/* Migration of movable blocks of an owner: called with the block already copied from old_pa to
+ * new_pa; must switch every reference to new_pa and return 0 (or <0: block stays, blocking). */
+typedef int (*mm_migrate_fn)(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie,
+                             uint32_t aux);
+void mm_set_migrate_fn(unsigned owner, mm_migrate_fn fn);
+
+/* ---- movable objects ("fill" workloads) ------------------------------------------------------ */
+/* Create an object of bytes (rounded up to pages) filled with a pattern and checksummed.
+ * movable: pages from movable memory mapped in the vmap area (migratable); else direct-map
+ * pages owned "unmovable-obj". node < 0: no preference. Id in *id. */
+int mm_obj_create(uint64_t bytes, bool movable, int node, uint32_t *id);
+/* Test aid: an unmovable one-page object ("test-pin") forced inside [lo, hi). */
+int mm_obj_pin(uint64_t lo, uint64_t hi, uint32_t *id);
+/* Verify every object's checksum: number of bad objects (first bad id in *bad if given). */
+int mm_obj_check_all(uint32_t *bad);
+/* Drop one object / all objects. */
+int mm_obj_drop(uint32_t id);
+void mm_obj_drop_all(void);
+/* Print one line per object (id, pages, kind, node, va). */
+void mm_obj_dump(void);
+unsigned mm_obj_count(void);
+
+/* ---- statistics, dumps, checks ---------------------------------------------------------------- */
+struct mm_zone_stats {
+    uint64_t present; /* RAM pages in present subsections */
+    uint64_t online;  /* RAM pages in online subsections */
+    uint64_t free;    /* pages in the free lists */
+    uint64_t caged;   /* free pages held by a running offline (not in the lists) */
+    uint64_t movable; /* pages allocated movable */
+    uint64_t kernel;  /* online - free - caged - movable */
+    uint64_t nr_blocks[MM_MAX_ORDER + 1]; /* free blocks per order */
+};
+void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st);
+/* Sum over every node and zone. */
+void mm_total_stats(struct mm_zone_stats *st);
+
+/* Failure counters (never reset except by mm_reset). */
+struct mm_counters {
+    uint64_t alloc_fail[MM_MAX_ORDER + 1];
+    uint64_t alloc_in_fail;
+    uint64_t bad_arg;
+    uint64_t kmalloc_fail;
+    uint64_t offline_ok, offline_fail, offline_timeout;
+    uint64_t online_ok, online_fail;
+    uint64_t add_ok, add_fail, remove_ok, remove_fail;
+    uint64_t migrate_ok, migrate_fail;
+    uint64_t obj_fail;
+    uint64_t verify_fail;
+    uint64_t boot_fail;
+};
+extern struct mm_counters mm_counters;
+
+/* Dumps (stable key=value formats, one record per line, see docs/mm.md). */
+void mm_dump_mem(void);
+void mm_dump_buddyinfo(void);
+void mm_dump_sections(void);
+void mm_dump_counters(void);
+/* Walk every free list and every present section and cross-check them; 0, or MM_ECORRUPT after
+ * logging each problem found (LOG_ERR, subsystem "mm"). */
+int mm_verify(void);
+
+/* Order-independent fingerprint of the set of free blocks on the free lists (equal sets give
+ * equal values): tests compare it before and after a rolled-back offline. */
+uint64_t mm_free_fingerprint(void);
+
+/* Section index / state helpers for the shell and tests. */
+enum mm_sect_state { MM_SECT_ABSENT, MM_SECT_OFFLINE, MM_SECT_ONLINE, MM_SECT_CAGED };
+enum mm_sect_state mm_section_state(unsigned idx);
+const char *mm_sect_state_name(enum mm_sect_state st);
+/* Present subsection mask of section idx (0 if absent). */
+uint64_t mm_section_present(unsigned idx);
+uint64_t mm_section_online(unsigned idx);

@@ -1,0 +1,194 @@
+/* verify.c - mm_verify: cross-check the free lists, the frame database and the counters. */
+#include <string.h>
+
+#include "mm/mm_internal.h"
+
+static unsigned nbad;
+
+/* Record one problem (the first 20 are logged). */
+#define BAD(...)                                                                                     \
+    do {                                                                                             \
+        if (nbad++ < 20)                                                                             \
+            MM_LOG(LOG_ERR, "verify: " __VA_ARGS__);                                                 \
+    } while (0)
+
+/* Walk the free lists; marks every listed head with vflag = 1. */
+static void check_lists(void)
+{
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
+            struct mm_zone_lists *z = &mm_zones[n][zi];
+            uint64_t pages = 0;
+            for (unsigned o = 0; o <= MM_MAX_ORDER; o++) {
+                uint32_t cnt = 0, prev = PFN_NIL;
+                for (uint32_t p = z->head[o]; p != PFN_NIL;) {
+                    struct frame *f = pfn_frame_safe(p);
+                    if (!f) {
+                        BAD("node %u zone %u order %u: pfn 0x%x on list is not present", n, zi, o, p);
+                        break;
+                    }
+                    struct mm_section *s = pfn_sect(p);
+                    unsigned sub = pfn_sub(p);
+                    if (f->vflag) {
+                        BAD("node %u zone %u order %u: pfn 0x%x listed twice (or a cycle)", n, zi, o, p);
+                        break;
+                    }
+                    f->vflag = 1;
+                    if (f->flags != (FR_HEAD | FR_FREE) || f->order != o)
+                        BAD("pfn 0x%x on list order %u: flags 0x%x order %u", p, o, f->flags, f->order);
+                    if (p & ((1u << o) - 1))
+                        BAD("pfn 0x%x on list order %u: misaligned", p, o);
+                    if (s->node != n || sect_zone(s, sub) != zi)
+                        BAD("pfn 0x%x on list of node %u zone %u but section says node %u zone %u", p, n, zi,
+                            s->node, sect_zone(s, sub));
+                    if (!((s->online & ~s->caged) >> sub & 1))
+                        BAD("pfn 0x%x: free block in a subsection that is not online (or caged)", p);
+                    if (f->lru.prev != prev)
+                        BAD("pfn 0x%x: prev link 0x%x, expected 0x%x", p, f->lru.prev, prev);
+                    prev = p;
+                    cnt++;
+                    pages += 1u << o;
+                    p = f->lru.next;
+                }
+                if (cnt != z->nr[o])
+                    BAD("node %u zone %u order %u: %u blocks listed, counter says %u", n, zi, o, cnt, z->nr[o]);
+                if (!!(z->mask >> o & 1) != (z->head[o] != PFN_NIL))
+                    BAD("node %u zone %u order %u: mask bit wrong", n, zi, o);
+            }
+            if (pages != z->free)
+                BAD("node %u zone %u: %llu pages listed, counter says %llu", n, zi, (unsigned long long)pages,
+                    (unsigned long long)z->free);
+        }
+}
+
+struct acc {
+    uint64_t present, online, held, movable;
+};
+
+/* Walk every present subsection block by block. */
+static void check_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
+{
+    for (unsigned idx = 0; idx < NR_SECTIONS; idx++) {
+        struct mm_section *s = mm_sect[idx];
+        if (!s)
+            continue;
+        if ((s->online | s->caged | s->movable | s->keepmap) & ~s->present)
+            BAD("section %u: masks outside present 0x%llx", idx, (unsigned long long)s->present);
+        if (s->caged & ~s->online)
+            BAD("section %u: caged but not online", idx);
+        uint64_t sfree = 0, sheld = 0;
+        for (unsigned sub = 0; sub < SUBSECTIONS_PER_SECTION; sub++) {
+            if (!(s->present >> sub & 1))
+                continue;
+            bool online = s->online >> sub & 1, caged = s->caged >> sub & 1;
+            struct acc *a = &acc[s->node][sect_zone(s, sub)];
+            a->present += s->sub_pages[sub];
+            if (online)
+                a->online += s->sub_pages[sub];
+            uint64_t sp = ((uint64_t)idx << PFN_SECTION_SHIFT) + ((uint64_t)sub << PFN_SUB_SHIFT);
+            struct frame *mem = s->mem[sub];
+            unsigned ram = 0;
+            for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
+                struct frame *f = mem + (p - sp);
+                unsigned o = f->order;
+                if (!(f->flags & FR_HEAD) || o > MM_MAX_ORDER || (p & ((1ull << o) - 1))) {
+                    BAD("pfn 0x%llx: expected a block head (flags 0x%x order %u)", (unsigned long long)p, f->flags,
+                        o);
+                    break;
+                }
+                uint64_t n = 1ull << o;
+                if (!(f->flags & FR_HOLE))
+                    ram += (unsigned)n;
+                if ((f->flags & (FR_FREE | FR_HELD)) == FR_FREE) {
+                    if (!f->vflag)
+                        BAD("pfn 0x%llx: free block (order %u) on no free list", (unsigned long long)p, o);
+                    sfree += n;
+                    if (o < MM_MAX_ORDER) {
+                        struct frame *b = mem + ((p ^ n) - sp);
+                        if ((b->flags & (FR_HEAD | FR_FREE | FR_HELD)) == (FR_HEAD | FR_FREE) && b->order == o)
+                            BAD("pfn 0x%llx and 0x%llx: free buddies of order %u not merged", (unsigned long long)p,
+                                (unsigned long long)(p ^ n), o);
+                    }
+                } else if (f->flags & FR_HELD) {
+                    if (!(f->flags & FR_FREE))
+                        BAD("pfn 0x%llx: held but not free", (unsigned long long)p);
+                    if (online && !caged)
+                        BAD("pfn 0x%llx: held block in an online, uncaged subsection", (unsigned long long)p);
+                    if (online) {
+                        sheld += n;
+                        a->held += n;
+                    }
+                } else if (f->flags & FR_FIXED) {
+                    if (o != 0)
+                        BAD("pfn 0x%llx: fixed frame of order %u", (unsigned long long)p, o);
+                } else {
+                    if (!online)
+                        BAD("pfn 0x%llx: allocated block (owner %s) in an offline subsection", (unsigned long long)p,
+                            mm_owner_name(f->owner));
+                    if (f->flags & FR_MOVABLE)
+                        a->movable += n;
+                }
+                if (f->vflag && (f->flags & (FR_FREE | FR_HELD)) != FR_FREE)
+                    BAD("pfn 0x%llx: listed but not a free block", (unsigned long long)p);
+                f->vflag = 0;
+                p += n;
+            }
+            if (ram != s->sub_pages[sub])
+                BAD("section %u sub %u: %u RAM frames, counter says %u", idx, sub, ram, s->sub_pages[sub]);
+        }
+        if (sfree != s->nr_free)
+            BAD("section %u: %llu free pages, counter says %u", idx, (unsigned long long)sfree, s->nr_free);
+        if (sheld != s->nr_held)
+            BAD("section %u: %llu held pages, counter says %u", idx, (unsigned long long)sheld, s->nr_held);
+    }
+}
+
+/* 0 if everything is consistent, else MM_ECORRUPT (each problem logged). */
+int mm_verify(void)
+{
+    static struct acc acc[MAX_NODES][MM_NR_ZONES];
+    unsigned long irq = plat_irq_save();
+    nbad = 0;
+    memset(acc, 0, sizeof acc);
+    if (mm_zones_ready)
+        check_lists();
+    check_sections(acc);
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
+            struct mm_zone_lists *z = &mm_zones[n][zi];
+            struct acc *a = &acc[n][zi];
+            if (a->present != z->present || a->online != z->online || a->held != z->held ||
+                a->movable != z->movable)
+                BAD("node %u zone %u: counted present/online/held/movable %llu/%llu/%llu/%llu, counters "
+                    "%llu/%llu/%llu/%llu",
+                    n, zi, (unsigned long long)a->present, (unsigned long long)a->online,
+                    (unsigned long long)a->held, (unsigned long long)a->movable, (unsigned long long)z->present,
+                    (unsigned long long)z->online, (unsigned long long)z->held, (unsigned long long)z->movable);
+        }
+    unsigned bad = nbad;
+    if (bad)
+        mm_counters.verify_fail++;
+    plat_irq_restore(irq);
+    if (bad)
+        MM_LOG(LOG_ERR, "verify: %u problems", bad);
+    return bad ? MM_ECORRUPT : 0;
+}
+
+/* Order-independent fingerprint of the set of free blocks (pfn, order, node, zone) in the lists. */
+uint64_t mm_free_fingerprint(void)
+{
+    uint64_t h = 0;
+    unsigned long irq = plat_irq_save();
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned zi = 0; zi < MM_NR_ZONES; zi++)
+            for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
+                for (uint32_t p = mm_zones_ready ? mm_zones[n][zi].head[o] : PFN_NIL, k = 0; p != PFN_NIL && k < MAX_PFN;
+                     p = pfn_frame(p)->lru.next, k++) {
+                    uint64_t x = ((uint64_t)p << 12) ^ (o << 4) ^ (n << 1) ^ zi;
+                    x = (x ^ (x >> 31)) * 0x7fb5d329728ea185ull;
+                    x = (x ^ (x >> 27)) * 0x81dadef4bc2dd44dull;
+                    h += x ^ (x >> 33);
+                }
+    plat_irq_restore(irq);
+    return h;
+}
