@@ -405,9 +405,9 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
         uint64_t sp = spfn + i * MM_PAGES_PER_SUB;
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
-        if (s->node != node)
-            MM_LOG(LOG_WARN, "add: section %llu is on node %u, not %u", (unsigned long long)(sp >> PFN_SECTION_SHIFT),
-                   s->node, node);
+        if (s->node != node && (i == 0 || sub == 0))
+            MM_LOG(LOG_WARN, "add: section %llu is on node %u, not %u: counted there",
+                   (unsigned long long)(sp >> PFN_SECTION_SHIFT), s->node, node);
         struct frame *mem = (struct frame *)(v + i * MM_PAGES_PER_SUB * sizeof(struct frame));
         memset(mem, 0, MM_PAGES_PER_SUB * sizeof(struct frame));
         s->mem[sub] = mem;

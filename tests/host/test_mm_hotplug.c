@@ -1,0 +1,409 @@
+/* test_mm_hotplug.c - cage, offline/online, hot-add/remove, migration of movable objects. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/mm_internal.h"
+#include "tests/host/check.h"
+#include "tests/host/plat_host.h"
+
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+#define DIMM 0x100000000ull /* 4 GiB: where QEMU's device memory starts */
+
+static struct mm_zone_stats total(void)
+{
+    struct mm_zone_stats t;
+    mm_total_stats(&t);
+    return t;
+}
+
+/* Snapshot of everything a rollback must restore. */
+struct snap {
+    struct mm_zone_stats z[MAX_NODES][MM_NR_ZONES];
+    uint64_t fp;
+    uint64_t online[64];
+};
+
+static void snap_take(struct snap *s)
+{
+    memset(s, 0, sizeof *s);
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned z = 0; z < MM_NR_ZONES; z++)
+            mm_zone_stats(n, z, &s->z[n][z]);
+    s->fp = mm_free_fingerprint();
+    for (unsigned i = 0; i < 64; i++)
+        s->online[i] = mm_section_online(i);
+}
+
+static bool snap_eq(const struct snap *a, const struct snap *b)
+{
+    return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* 256 MiB of boot RAM on node 0 plus DIMMs registered as simulated RAM. */
+static void setup(void)
+{
+    mm_reset();
+    CHECK_EQ(mm_boot_add_range(0, 256 * MiB, 0, false), 0);
+    CHECK_EQ(mm_boot_finish(), 0);
+    CHECK_EQ(mm_verify(), 0);
+}
+
+static int polls;
+static uint32_t drop_after_polls_id;
+static int drop_after_polls;
+/* Poll hook: time moves 100 ms per call; optionally drop an object after some calls. */
+static void poll_hook(void *arg)
+{
+    (void)arg;
+    polls++;
+    plat_host_time_offset_ns += 100 * 1000000ull;
+    if (drop_after_polls && polls == drop_after_polls)
+        CHECK_EQ(mm_obj_drop(drop_after_polls_id), 0);
+}
+
+/* A caged section intercepts frees; undo restores the lists exactly. */
+static void test_cage(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint64_t pas[100];
+    for (int i = 0; i < 100; i++) {
+        pas[i] = mm_alloc_pages((unsigned)(i % 4), MM_MOVABLE);
+        CHECK(pas[i] >= DIMM);
+    }
+    struct snap before, after;
+    snap_take(&before);
+    uint64_t spfn = DIMM >> PAGE_SHIFT, epfn = (DIMM + 128 * MiB) >> PAGE_SHIFT;
+    struct mm_zone_stats zm0;
+    mm_zone_stats(0, MM_ZONE_MOVABLE, &zm0);
+    uint64_t taken = cage_start_locked(spfn, epfn);
+    CHECK_EQ(taken, zm0.free);
+    CHECK_EQ(mm_section_state(32), MM_SECT_CAGED);
+    CHECK_EQ(mm_verify(), 0);
+    /* nothing allocates from the cage: movable requests now go to NORMAL */
+    uint64_t pa = mm_alloc_pages(0, MM_MOVABLE);
+    CHECK(pa && pa < DIMM);
+    mm_free_pages(pa, 0);
+    /* frees inside the cage become held, not free */
+    mm_free_pages(pas[5], 5 % 4);
+    struct mm_zone_stats zm;
+    mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
+    CHECK_EQ(zm.free, 0);
+    CHECK_EQ(zm.caged, taken + 2);
+    CHECK_EQ(pfn_frame(pas[5] >> PAGE_SHIFT)->flags, FR_HEAD | FR_FREE | FR_HELD);
+    uint64_t blocker = 0;
+    CHECK_EQ(cage_test_locked(spfn, epfn, &blocker), MM_EBUSY);
+    CHECK(blocker >= spfn && blocker < epfn);
+    CHECK_EQ(mm_verify(), 0);
+    cage_undo_locked(spfn, epfn);
+    CHECK_EQ(mm_verify(), 0);
+    pas[5] = mm_alloc_pages_in(pas[5], pas[5] + 2 * PAGE_SIZE, 1, MM_MOVABLE, MM_OWN_KERNEL, 0);
+    CHECK(pas[5] != 0);
+    snap_take(&after);
+    CHECK_EQ(after.z[0][MM_ZONE_MOVABLE].free, before.z[0][MM_ZONE_MOVABLE].free);
+    CHECK_EQ(after.fp, before.fp);
+    /* plain cage + undo without any change: exactly the same */
+    cage_start_locked(spfn, epfn);
+    cage_undo_locked(spfn, epfn);
+    struct snap again;
+    snap_take(&again);
+    CHECK(snap_eq(&after, &again));
+    for (int i = 0; i < 100; i++)
+        mm_free_pages(pas[i], (unsigned)(i % 4));
+    CHECK_EQ(mm_verify(), 0);
+}
+
+/* Offline and online of a free section, of the whole DIMM, remove and re-add. */
+static void test_offline_free(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 512 * MiB, 0), 0);
+    struct snap s0, s1;
+    snap_take(&s0);
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM + 128 * MiB, 128 * MiB, &rep), 0);
+    CHECK_EQ(rep.pages_free, 32768);
+    CHECK_EQ(rep.pages_migrated, 0);
+    CHECK_EQ(mm_section_state(33), MM_SECT_OFFLINE);
+    CHECK_EQ(mm_verify(), 0);
+    struct mm_zone_stats zm;
+    mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
+    CHECK_EQ(zm.online, s0.z[0][1].online - 32768);
+    CHECK_EQ(zm.free, s0.z[0][1].free - 32768);
+    CHECK_EQ(zm.present, s0.z[0][1].present);
+    /* never allocated from while offline */
+    bool ok = true;
+    uint64_t pa;
+    unsigned n = 0;
+    uint64_t *pas = malloc(4096 * sizeof *pas);
+    while (n < 4096 && (pa = mm_alloc_pages(MM_MAX_ORDER, MM_MOVABLE)) != 0) {
+        ok &= !(pa >= DIMM + 128 * MiB && pa < DIMM + 256 * MiB);
+        pas[n++] = pa;
+    }
+    CHECK(ok);
+    CHECK_EQ(mm_verify(), 0);
+    for (unsigned i = 0; i < n; i++)
+        mm_free_pages(pas[i], MM_MAX_ORDER);
+    free(pas);
+    /* offline again: nothing to do */
+    CHECK_EQ(mm_offline_range(DIMM + 128 * MiB, 128 * MiB, NULL), 0);
+    CHECK_EQ(mm_online_range(DIMM + 128 * MiB, 128 * MiB), 0);
+    CHECK_EQ(mm_verify(), 0);
+    snap_take(&s1);
+    CHECK(snap_eq(&s0, &s1));
+    /* remove needs offline */
+    CHECK_EQ(mm_remove_memory(DIMM, 512 * MiB), MM_EBUSY);
+    CHECK_EQ(mm_offline_range(DIMM, 512 * MiB, &rep), 0);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_remove_memory(DIMM + 128 * MiB, 128 * MiB), MM_ENOENT);
+    CHECK_EQ(mm_remove_memory(DIMM, 512 * MiB), 0);
+    CHECK_EQ(mm_verify(), 0);
+    for (unsigned i = 32; i < 36; i++)
+        CHECK_EQ(mm_section_state(i), MM_SECT_ABSENT);
+    mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
+    CHECK_EQ(zm.present, 0);
+    CHECK_EQ(mm_add_memory(DIMM, 512 * MiB, 0), 0);
+    CHECK_EQ(mm_verify(), 0);
+    snap_take(&s1);
+    CHECK(snap_eq(&s0, &s1));
+    /* boot RAM: a 2 MiB subsection in the middle, then a whole boot section (memmap pins it?) */
+    CHECK_EQ(mm_offline_range(64 * MiB, 2 * MiB, &rep), 0);
+    CHECK_EQ(mm_section_state(0), MM_SECT_ONLINE);
+    CHECK_EQ(mm_section_online(0), ~(1ull << 32));
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_online_range(0, 256 * MiB), 0);
+    CHECK_EQ(mm_verify(), 0);
+    mm_set_offline_timeout_ms(0);
+    CHECK_EQ(mm_offline_range(0, 128 * MiB, &rep), MM_ETIMEDOUT);
+    CHECK_EQ(rep.block_owner, MM_OWN_FIRMWARE);
+    CHECK_EQ(rep.block_pfn, 0);
+    CHECK_EQ(mm_verify(), 0);
+    mm_set_offline_timeout_ms(1000);
+}
+
+/* Offline of a section half used by movable objects, and of a fully used one. */
+static void test_offline_movable(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    struct mm_zone_stats zm;
+    mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
+    uint32_t a, b, c;
+    CHECK_EQ(mm_obj_create(32 * MiB, true, -1, &a), 0);
+    CHECK_EQ(mm_obj_create(32 * MiB, true, 0, &b), 0);
+    CHECK_EQ(mm_obj_create(1 * MiB, false, -1, &c), 0); /* unmovable: NORMAL, not in the DIMM */
+    struct mm_zone_stats zm2;
+    mm_zone_stats(0, MM_ZONE_MOVABLE, &zm2);
+    CHECK_EQ(zm2.movable, 16384);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(rep.pages_migrated, 16384);
+    CHECK_EQ(rep.pages_free + rep.pages_migrated, zm.free);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    struct mm_zone_stats zn;
+    mm_zone_stats(0, MM_ZONE_NORMAL, &zn);
+    CHECK_EQ(zn.movable, 16384);
+    CHECK_EQ(mm_online_range(DIMM, 128 * MiB), 0);
+    CHECK_EQ(mm_verify(), 0);
+    mm_obj_drop_all();
+    CHECK_EQ(mm_verify(), 0);
+
+    /* fully used: fill every free page of the DIMM with movable objects */
+    mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
+    uint64_t left = zm.free;
+    uint32_t id;
+    while (left) {
+        uint64_t chunk = left > 4096 ? 4096 : left;
+        CHECK_EQ(mm_obj_create(chunk * PAGE_SIZE, true, -1, &id), 0);
+        left -= chunk;
+    }
+    mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
+    CHECK_EQ(zm.free, 0);
+    CHECK_EQ(zm.movable, zm.online - 128); /* all but the memmap of the DIMM (512 KiB) */
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(rep.pages_free, 0);
+    CHECK_EQ(rep.pages_migrated, zm.movable);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_remove_memory(DIMM, 128 * MiB), 0);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    mm_obj_drop_all();
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(total().movable, 0);
+    /* migration target exhausted: offline fails and rolls back */
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    CHECK_EQ(mm_obj_create(64 * MiB, true, -1, &id), 0);
+    uint64_t n = 0;
+    static uint64_t hog[70000];
+    uint64_t pa;
+    while (n < 70000 && (pa = mm_alloc_pages(0, 0)) != 0)
+        hog[n++] = pa;
+    mm_set_offline_timeout_ms(0);
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), MM_ENOMEM);
+    CHECK_EQ(rep.block_owner, MM_OWN_MOVABLE_OBJ);
+    CHECK_EQ(rep.block_cookie, id);
+    CHECK_EQ(mm_section_state(32), MM_SECT_ONLINE);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    for (uint64_t i = 0; i < n; i++)
+        mm_free_pages(hog[i], 0);
+    mm_set_offline_timeout_ms(1000);
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    mm_obj_drop_all();
+}
+
+/* Pinned by an unmovable page: times out (poll hook moves time), rolls back exactly; a pin
+ * dropped while the offline waits lets it succeed. */
+static void test_pinned(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 256 * MiB, 0), 0);
+    uint32_t a, pin;
+    CHECK_EQ(mm_obj_create(16 * MiB, true, -1, &a), 0);
+    CHECK_EQ(mm_obj_pin(DIMM + 128 * MiB + 5 * PAGE_SIZE, DIMM + 256 * MiB, &pin), 0);
+    uint64_t pin_pa = (DIMM + 128 * MiB + 5 * PAGE_SIZE);
+    unsigned owner;
+    uint32_t cookie;
+    CHECK_EQ(mm_frame_owner(pin_pa, &owner, &cookie), 0);
+    CHECK_EQ(owner, MM_OWN_TEST_PIN);
+    CHECK_EQ(cookie, pin);
+    CHECK_EQ(mm_verify(), 0);
+    struct snap s0, s1;
+    snap_take(&s0);
+    mm_set_poll_hook(poll_hook, NULL);
+    polls = 0;
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 256 * MiB, &rep), MM_ETIMEDOUT);
+    CHECK(polls >= 10 && polls <= 11);
+    CHECK_EQ(rep.block_pfn, pin_pa >> PAGE_SHIFT);
+    CHECK(strcmp(rep.owner_name, "test-pin") == 0);
+    CHECK_EQ(rep.block_cookie, pin);
+    CHECK_EQ(rep.pages_migrated, 0);
+    CHECK_EQ(mm_section_state(32), MM_SECT_ONLINE);
+    CHECK_EQ(mm_section_state(33), MM_SECT_ONLINE);
+    CHECK_EQ(mm_verify(), 0);
+    snap_take(&s1);
+    CHECK(snap_eq(&s0, &s1));
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    /* the other section of the DIMM offlines fine */
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_online_range(DIMM, 128 * MiB), 0);
+    /* the pin goes away during the wait */
+    polls = 0;
+    drop_after_polls = 3;
+    drop_after_polls_id = pin;
+    CHECK_EQ(mm_offline_range(DIMM, 256 * MiB, &rep), 0);
+    CHECK_EQ(rep.pages_waited, 1);
+    CHECK_EQ(polls, 3);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    drop_after_polls = 0;
+    mm_set_poll_hook(NULL, NULL);
+    CHECK_EQ(mm_online_range(DIMM, 256 * MiB), 0);
+    CHECK_EQ(mm_verify(), 0);
+    /* heap memory in NORMAL blocks a boot section and is named */
+    void *h = kmalloc(100);
+    CHECK(h != NULL);
+    mm_obj_drop_all();
+    plat_host_time_offset_ns = 0;
+}
+
+/* Subsection-granular DIMMs at unaligned 2 MiB boundaries sharing sections. */
+static void test_subsections(void)
+{
+    setup();
+    uint64_t a = 0x100800000ull, as = 128 * MiB; /* sections 32 (sub 4..63) and 33 (sub 0..3) */
+    uint64_t b = 0x108800000ull, bs = 16 * MiB;  /* section 33, sub 4..11 */
+    CHECK_EQ(mm_add_memory(a, as, 0), 0);
+    CHECK_EQ(mm_add_memory(b, bs, 1), 0);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_section_present(33), 0xfffull);
+    uint32_t pb;
+    CHECK_EQ(mm_obj_pin(b, b + bs, &pb), 0);
+    uint32_t ids[8];
+    for (int i = 0; i < 8; i++)
+        CHECK_EQ(mm_obj_create(16 * MiB, true, -1, &ids[i]), 0);
+    struct mm_offline_report rep;
+    /* B is pinned: fails (timeout 0) */
+    mm_set_offline_timeout_ms(0);
+    CHECK_EQ(mm_offline_range(b, bs, &rep), MM_ETIMEDOUT);
+    CHECK_EQ(rep.block_owner, MM_OWN_TEST_PIN);
+    mm_set_offline_timeout_ms(1000);
+    /* A offlines; B's subsections in section 33 stay online */
+    CHECK_EQ(mm_offline_range(a, as, &rep), 0);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_section_state(32), MM_SECT_OFFLINE);
+    CHECK_EQ(mm_section_state(33), MM_SECT_ONLINE);
+    CHECK_EQ(mm_section_online(33), 0xff0ull);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_remove_memory(a, as), 0);
+    CHECK_EQ(mm_section_state(32), MM_SECT_ABSENT);
+    CHECK_EQ(mm_section_present(33), 0xff0ull);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    /* offline a 2 MiB-granular piece of B that does not hold the pin or the memmap */
+    uint64_t pin_pa = 0;
+    for (uint64_t p = b; p < b + bs; p += PAGE_SIZE) {
+        unsigned o;
+        if (mm_frame_owner(p, &o, NULL) == 0 && o == MM_OWN_TEST_PIN)
+            pin_pa = p;
+    }
+    CHECK(pin_pa != 0);
+    uint64_t piece = (pin_pa & ~(SUBSECTION_SIZE - 1)) == b + 14 * MiB ? b + 12 * MiB : b + 14 * MiB;
+    CHECK_EQ(mm_offline_range(piece, 2 * MiB, &rep), 0);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_online_range(piece, 2 * MiB), 0);
+    CHECK_EQ(mm_obj_drop(pb), 0);
+    CHECK_EQ(mm_offline_range(b, bs, &rep), 0);
+    CHECK_EQ(mm_remove_memory(b, bs), 0);
+    CHECK_EQ(mm_section_state(33), MM_SECT_ABSENT);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    /* add again in another layout over the same addresses */
+    CHECK_EQ(mm_add_memory(0x100000000ull, 160 * MiB, 0), 0);
+    CHECK_EQ(mm_verify(), 0);
+    mm_obj_drop_all();
+    CHECK_EQ(mm_verify(), 0);
+    mm_dump_sections();
+    mm_dump_mem();
+}
+
+/* Bad arguments are refused with clear errors. */
+static void test_bad_args(void)
+{
+    setup();
+    plat_host_loglevel = -1;
+    CHECK_EQ(mm_offline_range(0x1000, 2 * MiB, NULL), MM_EINVAL);
+    CHECK_EQ(mm_offline_range(0, 0, NULL), MM_EINVAL);
+    CHECK_EQ(mm_online_range(MAX_PHYS_ADDR, 2 * MiB), MM_EINVAL);
+    CHECK_EQ(mm_add_memory(MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, 0), MM_EINVAL);
+    CHECK_EQ(mm_add_memory(DIMM, 2 * MiB, MAX_NODES), MM_EINVAL);
+    CHECK_EQ(mm_add_memory(0, 2 * MiB, 0), MM_EEXIST);
+    CHECK_EQ(mm_remove_memory(0, 2 * MiB), MM_ENOENT);
+    CHECK_EQ(mm_obj_create(0, true, -1, NULL), MM_EINVAL);
+    CHECK_EQ(mm_obj_drop(12345), MM_ENOENT);
+    CHECK_EQ(mm_obj_pin(DIMM, DIMM + 2 * MiB, NULL), MM_ENOMEM);
+    plat_host_loglevel = LOG_WARN;
+    CHECK_EQ(mm_verify(), 0);
+}
+
+int main(void)
+{
+    plat_host_add_ram(0, 256 * MiB);
+    plat_host_add_ram(DIMM, 1 * GiB);
+    test_cage();
+    test_offline_free();
+    test_offline_movable();
+    test_pinned();
+    test_subsections();
+    test_bad_args();
+    mm_dump_counters();
+    CHECK_SUMMARY();
+}
