@@ -1,7 +1,687 @@
-"""hotmem-gdb.py - gdb helper commands for hotmem, sourced by scripts/hotmem.gdb.
+"""hotmem-gdb.py - gdb helper commands for hotmem, sourced by scripts/hotmem.gdb (make debug).
 
-A loader stub for now: the hm-* commands (hm-sections, hm-buddyinfo, hm-frame, hm-dimms, hm-aml,
-hm-trace; issue 8) are added here later.
+The commands read the kernel's own data structures through QEMU's gdb stub, with the symbols and
+DWARF types of build/hotmem.elf; they never call kernel code, so they work wherever the kernel is
+stopped: at a breakpoint in the middle of an offline (a section CAGED), in an interrupt handler,
+in the idle loop. Memory is read through the kernel's virtual addresses (the section table's
+pointers are direct-map addresses, DIRECT_MAP_BASE in include/hotmem/params.h); the current page
+tables translate them, as they do for the kernel.
+
+    hm                       list these commands
+    hm-sections              = the shell's `sections`   (mm_dump_sections, mm/dump.c)
+    hm-buddyinfo             = the shell's `buddyinfo`  (mm_dump_buddyinfo)
+    hm-mem                   = the shell's `mem`        (mm_dump_mem)
+    hm-frame <pfn|pa>        one frame descriptor decoded, and the block it belongs to
+    hm-dimms                 = the shell's `dimms`      (memdev_dump, drivers/acpi/memdev.c)
+    hm-aml <path>            one AML namespace node: type, value, children (\\_SB.MHPC, _SB.MP00)
+    hm-trace [count]         = the shell's `trace`      (kernel/trace.c), oldest first
+
+hm-sections, hm-buddyinfo, hm-mem, hm-dimms and hm-trace print exactly what the shell command
+prints at the same moment (same data, same format strings), so their output can be compared
+character for character (tests/integration/test_gdb_helpers.py does).
+
+Constants that are only macros (SECTION_SHIFT, FR_* flags, ...) are read from the headers
+(include/hotmem/params.h, mm/mm_internal.h) when the script loads; array sizes come from DWARF.
 """
 
-import gdb  # noqa: F401  (only available inside gdb)
+import os
+import re
+import struct
+
+import gdb  # only available inside gdb
+
+try:
+    _HERE = os.path.dirname(os.path.abspath(__file__))
+except NameError:  # sourced in a way that does not set __file__: gdb runs from the repo root
+    _HERE = os.path.join(os.getcwd(), "scripts")
+ROOT = os.path.dirname(_HERE)
+
+U64 = (1 << 64) - 1
+
+
+# ---- constants from the headers ------------------------------------------------------------------
+
+def _parse_defines(path, names=None):
+    """#define NAME <integer expression> from a header, evaluated (earlier defines usable)."""
+    out = {}
+    try:
+        text = open(path).read()
+    except OSError:
+        return out
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    for m in re.finditer(r"^\s*#define\s+(\w+)\s+(.+?)\s*$", text, re.M):
+        name, expr = m.group(1), m.group(2).split("//")[0].strip()
+        if "(" in name or not expr:
+            continue
+        expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)(?:[uU]?[lL]{0,2}|[lL]{1,2}[uU]?)\b", r"\1", expr)
+        expr = re.sub(r"\((?:unsigned|uint\d+_t|int)\)", "", expr)
+        if not re.fullmatch(r"[\w\s()<>+\-*/|&~^]+", expr):
+            continue
+        try:
+            v = eval(expr.replace("/", "//"), {"__builtins__": {}}, dict(out))
+        except Exception:
+            continue
+        if isinstance(v, int):
+            out[name] = v
+    return out
+
+
+P = _parse_defines(os.path.join(ROOT, "include", "hotmem", "params.h"))
+P.update(_parse_defines(os.path.join(ROOT, "mm", "mm.h")))
+P.update(_parse_defines(os.path.join(ROOT, "mm", "mm_internal.h")))
+PAGE_SHIFT = P.get("PAGE_SHIFT", 12)
+SECTION_SHIFT = P.get("SECTION_SHIFT", 27)
+SUBSECTION_SHIFT = P.get("SUBSECTION_SHIFT", 21)
+PFN_SECTION_SHIFT = SECTION_SHIFT - PAGE_SHIFT
+PFN_SUB_SHIFT = SUBSECTION_SHIFT - PAGE_SHIFT
+DIRECT_MAP_BASE = P.get("DIRECT_MAP_BASE", 0xFFFF800000000000)
+PFN_NIL = P.get("PFN_NIL", 0xFFFFFFFF)
+FR_FLAGS = sorted(((v, k[3:].lower()) for k, v in P.items() if k.startswith("FR_")), key=lambda t: t[0])
+if not FR_FLAGS:
+    FR_FLAGS = [(1, "head"), (2, "free"), (4, "held"), (8, "movable"), (0x10, "fixed"), (0x20, "hole")]
+FR = {name: bit for bit, name in FR_FLAGS}
+
+
+# ---- reading kernel memory -----------------------------------------------------------------------
+
+class HmError(Exception):
+    pass
+
+
+def _inf():
+    return gdb.selected_inferior()
+
+
+def read_bytes(addr, size):
+    try:
+        return bytes(_inf().read_memory(int(addr), int(size)))
+    except gdb.MemoryError as e:
+        raise HmError(f"cannot read {size} bytes at {int(addr):#x}: {e}")
+
+
+def read_u64s(addr, n):
+    return struct.unpack(f"<{n}Q", read_bytes(addr, 8 * n))
+
+
+def sym(name, file=None):
+    """Value of a global (or a file's static: file='trace.c') variable."""
+    tries = ([f"'{file}'::{name}"] if file else []) + [name]
+    for expr in tries:
+        try:
+            return gdb.parse_and_eval(expr)
+        except gdb.error:
+            pass
+    if hasattr(gdb, "lookup_static_symbol"):
+        s = gdb.lookup_static_symbol(name)
+        if s is not None:
+            return s.value()
+    raise HmError(f"no symbol {name!r} in the kernel (is build/hotmem.elf loaded and up to date?)")
+
+
+def has_sym(name):
+    try:
+        gdb.parse_and_eval(f"&{name}")
+        return True
+    except gdb.error:
+        return False
+
+
+def fetch(v):
+    """Read a whole object once: later field/element accesses come from gdb's copy."""
+    try:
+        v.fetch_lazy()
+    except gdb.MemoryError as e:
+        raise HmError(f"cannot read memory at {int(v.address):#x}: {e}")
+    return v
+
+
+def deref(ptr):
+    return fetch(ptr.dereference())
+
+
+def array_len(v):
+    lo, hi = v.type.strip_typedefs().range()
+    return hi - lo + 1
+
+
+def ints(arr):
+    """An array Value as a list of Python ints (one memory read)."""
+    t = arr.type.strip_typedefs()
+    n = array_len(arr)
+    esz = t.target().strip_typedefs().sizeof
+    fmt = {1: "B", 2: "H", 4: "I", 8: "Q"}[esz]
+    if arr.address is not None and arr.is_lazy:
+        raw = read_bytes(arr.address, n * esz)
+    else:
+        raw = b"".join(int(arr[i]).to_bytes(esz, "little", signed=False) for i in range(n))
+    return list(struct.unpack(f"<{n}{fmt}", raw))
+
+
+def cstring(ptr, maxlen=256):
+    if int(ptr) == 0:
+        return "(null)"
+    try:
+        return ptr.string("ascii", "replace")
+    except gdb.error:
+        raw = read_bytes(int(ptr), maxlen)
+        return raw.split(b"\0")[0].decode("ascii", "replace")
+
+
+def char_array(v):
+    raw = bytes(int(v[i]) & 0xFF for i in range(array_len(v)))
+    return raw.split(b"\0")[0].decode("ascii", "replace")
+
+
+def string_table(name, file, n):
+    """A static const char *table[n] of the kernel as a list of Python strings (None for NULL)."""
+    try:
+        tab = fetch(sym(name, file))
+    except HmError:
+        return None
+    out = []
+    for i in range(min(n, array_len(tab))):
+        p = tab[i]
+        out.append(None if int(p) == 0 else cstring(p))
+    return out
+
+
+def enum_names(type_name, prefix):
+    """{value: lowercase name without prefix} of an enum in DWARF."""
+    try:
+        t = gdb.lookup_type(type_name)
+    except gdb.error:
+        return {}
+    return {f.enumval: f.name[len(prefix):].lower() if f.name.startswith(prefix) else f.name.lower()
+            for f in t.fields()}
+
+
+def popcount(x):
+    return bin(x).count("1")
+
+
+# ---- mm -------------------------------------------------------------------------------------------
+
+def zone_names():
+    t = string_table("zone_names", "dump.c", 8)
+    if t:
+        return t
+    return ["normal", "movable"]
+
+
+def sect_state_name(s):
+    """mm_section_state + mm_sect_state_name of a fetched struct mm_section."""
+    if int(s["caged"]):
+        return "caged"
+    if int(s["online"]):
+        return "online"
+    return "offline"
+
+
+def section_ptrs():
+    """[(idx, struct mm_section * Value)] of every non-NULL entry of mm_sect."""
+    tab = sym("mm_sect")
+    n = array_len(tab)
+    ptrs = read_u64s(tab.address, n)
+    ptype = tab.type.strip_typedefs().target()
+    return [(i, gdb.Value(p).cast(ptype)) for i, p in enumerate(ptrs) if p]
+
+
+def mm_sections_text():
+    out = []
+    for idx, p in section_ptrs():
+        s = deref(p)
+        present = int(s["present"])
+        if not present:
+            continue
+        online_mask = int(s["online"])
+        movable = int(s["movable"])
+        sub_pages = ints(s["sub_pages"])
+        online = sum(sub_pages[sub] for sub in range(len(sub_pages)) if online_mask >> sub & 1)
+        zone = "normal" if not movable else ("movable" if movable == present else "mixed")
+        nr_free, nr_held = int(s["nr_free"]), int(s["nr_held"])
+        out.append(
+            "section idx=%u base=0x%x node=%u zone=%s state=%s present=%u/64 mask=0x%016x "
+            "online=0x%016x free=%u used=%u\n"
+            % (idx, idx << SECTION_SHIFT, int(s["node"]), zone, sect_state_name(s), popcount(present),
+               present, online_mask, nr_free, (online - nr_free - nr_held) & U64))
+    return "".join(out)
+
+
+def zone_lists():
+    """[(node, zone index, fetched struct mm_zone_lists)] in dump order."""
+    zs = fetch(sym("mm_zones"))
+    out = []
+    for n in range(array_len(zs)):
+        row = zs[n]
+        for zi in range(array_len(row)):
+            out.append((n, zi, row[zi]))
+    return out
+
+
+def mm_buddyinfo_text():
+    names = zone_names()
+    out = []
+    for n, zi, z in zone_lists():
+        if not int(z["present"]):
+            continue
+        line = "buddyinfo node=%u zone=%s" % (n, names[zi])
+        line += "".join(" %u" % c for c in ints(z["nr"]))
+        out.append(line + "\n")
+    return "".join(out)
+
+
+def _zone_stats(z):
+    st = {k: int(z[k]) for k in ("present", "online", "free", "movable")}
+    st["caged"] = int(z["held"])
+    st["kernel"] = (st["online"] - st["free"] - st["caged"] - st["movable"]) & U64
+    return st
+
+
+def mm_mem_text():
+    names = zone_names()
+    out = []
+    tot = dict.fromkeys(("present", "online", "free", "kernel", "movable", "caged"), 0)
+    for n, zi, z in zone_lists():
+        st = _zone_stats(z)
+        for k in tot:
+            tot[k] = (tot[k] + st[k]) & U64
+        if not st["present"]:
+            continue
+        out.append("mem node=%u zone=%s present=%u online=%u free=%u kernel=%u movable=%u caged=%u\n"
+                   % (n, names[zi], st["present"], st["online"], st["free"], st["kernel"], st["movable"],
+                      st["caged"]))
+    out.append("mem total present=%u online=%u free=%u kernel=%u movable=%u caged=%u free_mib=%u\n"
+               % (tot["present"], tot["online"], tot["free"], tot["kernel"], tot["movable"], tot["caged"],
+                  tot["free"] >> (20 - PAGE_SHIFT)))
+    return "".join(out)
+
+
+def owner_name(o):
+    t = string_table("owner_names", "buddy.c", 64)
+    if t and o < len(t) and t[o]:
+        return t[o]
+    return enum_names("enum mm_owner", "MM_OWN_").get(o, "?")
+
+
+def flag_names(flags):
+    names = [name for bit, name in FR_FLAGS if flags & bit]
+    rest = flags & ~sum(bit for bit, _ in FR_FLAGS)
+    if rest:
+        names.append(f"{rest:#x}")
+    return "|".join(names) or "0"
+
+
+def frame_ptr(pfn):
+    """(struct frame * Value, fetched section, sub) of pfn, or (None, section or None, sub)."""
+    tab = sym("mm_sect")
+    idx, sub = pfn >> PFN_SECTION_SHIFT, (pfn >> PFN_SUB_SHIFT) & 63
+    if idx >= array_len(tab):
+        return None, None, sub
+    p = tab[idx]
+    if int(p) == 0:
+        return None, None, sub
+    s = deref(p)
+    if not (int(s["present"]) >> sub & 1):
+        return None, s, sub
+    mem = s["mem"][sub]
+    per_sub = 1 << PFN_SUB_SHIFT
+    return mem + (pfn & (per_sub - 1)), s, sub
+
+
+def read_frame(pfn):
+    fp, _, _ = frame_ptr(pfn)
+    return None if fp is None else deref(fp)
+
+
+def sub_state(s, sub):
+    bit = 1 << sub
+    if not int(s["present"]) & bit:
+        return "absent"
+    if int(s["caged"]) & bit:
+        return "caged"
+    if int(s["online"]) & bit:
+        return "online"
+    return "offline"
+
+
+def mm_frame_text(pfn):
+    fp, s, sub = frame_ptr(pfn)
+    pa = pfn << PAGE_SHIFT
+    idx = pfn >> PFN_SECTION_SHIFT
+    head = f"frame pfn=0x{pfn:x} pa=0x{pa:x} va=0x{(DIRECT_MAP_BASE + pa) & U64:x} section={idx} sub={sub}"
+    if fp is None:
+        return head + " absent (no section)\n" if s is None else head + " absent (subsection not present)\n"
+    f = deref(fp)
+    flags = int(f["flags"])
+    zone = zone_names()[int(s["movable"]) >> sub & 1]
+    lines = [head + f" node={int(s['node'])} zone={zone} sub_state={sub_state(s, sub)}",
+             f"  descriptor at 0x{int(fp):x} ({fp.type.target().strip_typedefs().sizeof} bytes): "
+             f"flags=0x{flags:02x} ({flag_names(flags)}) order={int(f['order'])} owner={int(f['owner'])}"
+             f" ({owner_name(int(f['owner']))}) cookie=0x{int(f['cookie']):x} vflag={int(f['vflag'])}"]
+    # the block this frame belongs to
+    hpfn, hf = None, None
+    if flags & FR["head"]:
+        hpfn, hf = pfn, f
+    else:
+        for o in range(1, 64):
+            cand = pfn & ~((1 << o) - 1)
+            if (cand >> PFN_SUB_SHIFT) != (pfn >> PFN_SUB_SHIFT):
+                break
+            cf = read_frame(cand)
+            if cf is not None and int(cf["flags"]) & FR["head"]:
+                if cand + (1 << int(cf["order"])) > pfn:
+                    hpfn, hf = cand, cf
+                break
+    if hf is None:
+        lines.append("  tail frame, but no head found for it (inconsistent descriptor?)")
+        return "\n".join(lines) + "\n"
+    hfl, order = int(hf["flags"]), int(hf["order"])
+    if hpfn != pfn:
+        lines.append(f"  tail of block head=0x{hpfn:x} order={order} flags=0x{hfl:02x} ({flag_names(hfl)})")
+    if hfl & FR["fixed"]:
+        kind = "fixed (never allocated or freed)" + (", hole (not RAM)" if hfl & FR["hole"] else "")
+    elif hfl & FR["free"] and hfl & FR["held"]:
+        kind = "free, held by a cage / offline (on no list)"
+    elif hfl & FR["free"]:
+        kind = "free, on the free list of order %u" % order
+    else:
+        kind = "allocated" + (" movable" if hfl & FR["movable"] else "")
+    lines.append(f"  block pfn=0x{hpfn:x}-0x{hpfn + (1 << order) - 1:x} pa=0x{hpfn << PAGE_SHIFT:x} "
+                 f"size={(1 << order) * 4}KiB: {kind}")
+    if hfl & FR["fixed"] or not hfl & FR["free"]:
+        use = hf["use"]
+        lines.append(f"  owner={owner_name(int(hf['owner']))} cookie=0x{int(hf['cookie']):x} "
+                     f"aux=0x{int(use['aux']):x}")
+    elif not hfl & FR["held"]:
+        lru = hf["lru"]
+        nx, pv = int(lru["next"]), int(lru["prev"])
+        fmt = lambda v: "nil" if v == PFN_NIL else f"0x{v:x}"
+        lines.append(f"  free list links: next={fmt(nx)} prev={fmt(pv)}")
+    return "\n".join(lines) + "\n"
+
+
+# ---- drivers/acpi ---------------------------------------------------------------------------------
+
+MEMDEV_STATES = {0: "absent", 1: "online", 2: "failed", 3: "ejecting"}
+
+
+def memdev_state_name(v):
+    names = enum_names("enum memdev_state", "MEMDEV_") or MEMDEV_STATES
+    return names.get(v, "?")
+
+
+def dimms_text():
+    devs = sym("devs", "memdev.c")
+    n = int(sym("ndevs", "memdev.c"))
+    ptrs = read_u64s(devs.address, min(n, array_len(devs)))
+    ptype = devs.type.strip_typedefs().target()
+    out = []
+    for p in ptrs:
+        d = deref(gdb.Value(p).cast(ptype))
+        nr = int(d["nranges"])
+        base = int(d["r"][0]["base"]) if nr else 0
+        size = sum(int(d["r"][k]["size"]) for k in range(nr)) & U64
+        out.append("slot=%u sta=0x%x base=0x%x size=0x%x node=%u state=%s ejects=%u eject_fails=%u path=%s\n"
+                   % (int(d["slot"]), int(d["sta"]), base, size, int(d["pxm"]), memdev_state_name(int(d["state"])),
+                      int(d["ejects"]), int(d["eject_fails"]), char_array(d["path"])))
+    return "".join(out)
+
+
+def _seg(name):
+    name = name.upper()
+    if not re.fullmatch(r"[A-Z_][A-Z0-9_]{0,3}", name):
+        raise HmError(f"bad name segment {name!r}")
+    return name.ljust(4, "_")
+
+
+def aml_node_name(n):
+    v = int(n["name"])
+    return v.to_bytes(4, "little").decode("ascii", "replace")
+
+
+def aml_children(n):
+    out = []
+    c = n["child"]
+    guard = 0
+    while int(c) and guard < 100000:
+        cn = deref(c)
+        out.append((c, cn))
+        c = cn["next"]
+        guard += 1
+    return out
+
+
+def aml_find(path):
+    root_p = sym("aml_root")
+    if int(root_p) == 0:
+        raise HmError("aml_root is NULL: no AML namespace loaded yet")
+    p = path.strip()
+    if p.startswith("\\"):
+        p = p[1:]
+    node_p = root_p
+    for seg in [s for s in p.split(".") if s]:
+        want = _seg(seg)
+        for cp, cn in aml_children(deref(node_p)):
+            if aml_node_name(cn) == want:
+                node_p = cp
+                break
+        else:
+            raise HmError(f"{path}: no node {want} under {aml_path(deref(node_p))}")
+    return node_p
+
+
+def aml_path(n):
+    segs = []
+    guard = 0
+    while int(n["parent"]) and guard < 256:
+        segs.append(aml_node_name(n))
+        n = deref(n["parent"])
+        guard += 1
+    return "\\" + ".".join(reversed(segs))
+
+
+def aml_type_name(t):
+    names = enum_names("enum aml_type", "AML_")
+    return names.get(t, f"type{t}")
+
+
+def aml_obj_text(op, indent=2, depth=0):
+    pad = " " * indent
+    if int(op) == 0:
+        return [pad + "object: NULL"]
+    o = deref(op)
+    t = int(o["type"])
+    u = o["u"]
+    head = f"{pad}{aml_type_name(t)} (refs={int(o['refs'])})"
+    if t == 1:
+        return [f"{head} value=0x{int(u['ival']):x} ({int(u['ival'])})"]
+    if t == 2:
+        n = int(u["str"]["len"])
+        s = read_bytes(int(u["str"]["ptr"]), min(n, 200)).decode("ascii", "replace") if n else ""
+        return [f"{head} len={n} \"{s}\"" + ("..." if n > 200 else "")]
+    if t == 3:
+        n = int(u["buf"]["len"])
+        raw = read_bytes(int(u["buf"]["ptr"]), min(n, 64)) if n else b""
+        return [f"{head} len={n} bytes: {raw.hex(' ')}" + (" ..." if n > 64 else "")]
+    if t == 4:
+        n = int(u["pkg"]["count"])
+        lines = [f"{head} count={n}"]
+        if depth < 3:
+            elems = u["pkg"]["elems"]
+            for i in range(min(n, 16)):
+                lines.append(f"{pad}  [{i}]")
+                lines += aml_obj_text(elems[i], indent + 4, depth + 1)
+            if n > 16:
+                lines.append(f"{pad}  ...")
+        return lines
+    priv = o["priv"]
+    extra = ""
+    try:
+        if t == 8 and int(priv):
+            m = deref(priv.cast(gdb.lookup_type("struct aml_method").pointer()))
+            fl = int(m["flags"])
+            extra = (f" args={fl & 7} serialized={fl >> 3 & 1} sync={fl >> 4} code_len={int(m['len'])}"
+                     f" code=0x{int(m['code']):x}")
+        elif t == 10 and int(priv):
+            r = deref(priv.cast(gdb.lookup_type("struct aml_region").pointer()))
+            extra = f" space={int(r['space'])} base=0x{int(r['base']):x} len=0x{int(r['len']):x}"
+        elif t == 5 and int(priv):
+            f = deref(priv.cast(gdb.lookup_type("struct aml_field").pointer()))
+            extra = (f" kind={int(f['kind'])} bit_off={int(f['bit_off'])} bit_len={int(f['bit_len'])}"
+                     f" flags=0x{int(f['flags']):x}")
+        elif t == 20:
+            extra = f" node=0x{int(u['node']):x}"
+    except gdb.error:
+        pass
+    return [head + extra]
+
+
+def aml_text(path):
+    np_ = aml_find(path)
+    n = deref(np_)
+    obj = n["obj"]
+    t = int(deref(obj)["type"]) if int(obj) else 0
+    lines = [f"{aml_path(n)} node=0x{int(np_):x} type={aml_type_name(t)} refs={int(n['refs'])}"
+             + (" dead" if bool(n["dead"]) else "")]
+    lines += aml_obj_text(obj)
+    kids = aml_children(n)
+    if kids:
+        lines.append(f"  children ({len(kids)}): " + " ".join(
+            f"{aml_node_name(cn)}:{aml_type_name(int(deref(cn['obj'])['type'])) if int(cn['obj']) else '?'}"
+            for _, cn in kids))
+    return "\n".join(lines) + "\n"
+
+
+# ---- trace ----------------------------------------------------------------------------------------
+
+def trace_text(count=None):
+    ring = sym("trace_ring")
+    size = array_len(ring)
+    nxt = int(sym("trace_next"))
+    n = size if count is None else count
+    first = nxt - n if nxt > n else 1
+    if nxt > size and first < nxt - size:
+        first = nxt - size
+    names = string_table("trace_names", "trace.c", 64) or []
+    esz = ring.type.strip_typedefs().target().sizeof
+    raw = read_bytes(ring.address, esz * size) if nxt > first else b""
+    out = []
+    for s in range(first, nxt):
+        off = (s % size) * esz
+        seq, ns, typ, a, b, c = struct.unpack_from("<6Q", raw, off)
+        name = names[typ] if typ < len(names) and names[typ] else "?"
+        out.append("%6u %5u.%06u %-14s a=0x%x b=0x%x c=0x%x\n"
+                   % (seq, ns // 1000000000, ns // 1000 % 1000000, name, a, b, c))
+    return "".join(out)
+
+
+# ---- the commands ---------------------------------------------------------------------------------
+
+def _num(arg):
+    try:
+        return int(gdb.parse_and_eval(arg))
+    except gdb.error as e:
+        raise HmError(f"bad number {arg!r}: {e}")
+
+
+class HmCommand(gdb.Command):
+    """Base: runs self.text(arg) and writes it; HmError becomes a one-line message."""
+
+    name = ""
+
+    def __init__(self):
+        super().__init__(self.name, gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        try:
+            gdb.write(self.text(arg.strip()))
+        except HmError as e:
+            raise gdb.GdbError(f"{self.name}: {e}")
+
+
+class HmSections(HmCommand):
+    """hm-sections: one line per present section, exactly as the shell's `sections`."""
+
+    name = "hm-sections"
+
+    def text(self, arg):
+        return mm_sections_text()
+
+
+class HmBuddyinfo(HmCommand):
+    """hm-buddyinfo: free block counts per order of each (node, zone), as the shell's `buddyinfo`."""
+
+    name = "hm-buddyinfo"
+
+    def text(self, arg):
+        return mm_buddyinfo_text()
+
+
+class HmMem(HmCommand):
+    """hm-mem: page counters per (node, zone) and the total, as the shell's `mem`."""
+
+    name = "hm-mem"
+
+    def text(self, arg):
+        return mm_mem_text()
+
+
+class HmFrame(HmCommand):
+    """hm-frame <pfn> | hm-frame -pa <address>: a frame descriptor decoded, and its block.
+
+    Shows the descriptor's flags, order, owner and cookie, the block the frame belongs to (its
+    head, when the frame is a tail) and what the block is: free on a list (with the list links),
+    held by a cage or offline, allocated (owner, cookie, aux) or fixed. Arguments are gdb
+    expressions ($rdi, 0x100000 >> 12, ...)."""
+
+    name = "hm-frame"
+
+    def text(self, arg):
+        words = arg.split()
+        if len(words) == 2 and words[0] in ("-pa", "pa"):
+            return mm_frame_text(_num(words[1]) >> PAGE_SHIFT)
+        if len(words) != 1:
+            raise HmError("usage: hm-frame <pfn>  |  hm-frame -pa <address>")
+        return mm_frame_text(_num(words[0]))
+
+
+class HmDimms(HmCommand):
+    """hm-dimms: the ACPI memory devices (PNP0C80), as the shell's `dimms`."""
+
+    name = "hm-dimms"
+
+    def text(self, arg):
+        return dimms_text()
+
+
+class HmAml(HmCommand):
+    """hm-aml <path>: an AML namespace node (\\_SB.MHPC.MP00, _GPE._E03): type, value, children."""
+
+    name = "hm-aml"
+
+    def text(self, arg):
+        return aml_text(arg or "\\")
+
+
+class HmTrace(HmCommand):
+    """hm-trace [count]: the event trace ring, oldest first, as the shell's `trace`."""
+
+    name = "hm-trace"
+
+    def text(self, arg):
+        return trace_text(_num(arg) if arg else None)
+
+
+class Hm(HmCommand):
+    """hm: list hotmem's gdb helper commands."""
+
+    name = "hm"
+
+    def text(self, arg):
+        cmds = [HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmAml, HmTrace]
+        return "".join(f"  {c.__doc__.splitlines()[0]}\n" for c in cmds) + \
+            "  hm-run-to FUNC / hm-reconnect: see scripts/hotmem.gdb\n"
+
+
+for _c in (Hm, HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmAml, HmTrace):
+    _c()
