@@ -1,0 +1,572 @@
+/* test_memdev.c - the PNP0C80 driver (drivers/acpi/memdev.c) and GPE handling end to end on the
+ * host: QEMU's own pc DSDT (fetched by tests/aml/qemu_tables.py; path in argv[1] or
+ * build/qemu-acpi/pc/dsdt.aml, fetched on demand) runs in the AML interpreter against a fake of
+ * QEMU's memory hotplug controller (ports 0xA00-0xA17, hw/acpi/memory_hotplug.c semantics) and
+ * GPE0 block (pc: 0xAFE0), over the host mm.
+ *
+ * Covers: cold DIMM added at boot; insert flag -> Notify 1 -> added; remove flag -> offline ->
+ * _OST (MOEV then MOSC) -> eject bit; failure (a pinned page) -> _OST 0x82, memory online,
+ * mm_verify passes, then success after the pin is dropped; duplicate requests handled once; an
+ * eject waiting for a hot-add; movable objects migrated intact; the shell's eject path; _CRS
+ * parsing of QWord / DWord / Memory32Fixed and of malformed templates. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "drivers/acpi/aml.h"
+#include "drivers/acpi/events.h"
+#include "drivers/acpi/memdev.h"
+#include "mm/memmap.h"
+#include "mm/mm.h"
+#include "tests/host/check.h"
+#include "tests/host/plat_host.h"
+
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+#define NSLOTS 4     /* MDNR of the DSDT qemu_tables.py fetches (-m 1G,slots=4,maxmem=8G) */
+#define HP_BASE 0xa00
+#define GPE0 0xafe0
+
+/* ---- the fake QEMU: MemStatus per slot, selector, _OST log, GPE0 ---------------------------- */
+struct slot {
+    uint64_t addr, size;
+    uint32_t node;
+    bool enabled, inserting, removing;
+};
+static struct slot slots[NSLOTS];
+static uint32_t selector, ost_event, ost_status;
+struct ost_rec {
+    unsigned slot, event, status;
+};
+static struct ost_rec osts[256];
+static unsigned nost;
+static unsigned deleted[64]; /* "DEVICE_DELETED": slots whose eject bit was written */
+static unsigned ndeleted;
+static uint8_t gpe_sts[2], gpe_en[2];
+static int bad_io;
+
+static uint32_t io_rd(uint16_t port, int width)
+{
+    (void)width;
+    if (port >= GPE0 && port < GPE0 + 2)
+        return gpe_sts[port - GPE0];
+    if (port >= GPE0 + 2 && port < GPE0 + 4)
+        return gpe_en[port - GPE0 - 2];
+    if (port >= HP_BASE && port < HP_BASE + 0x18) {
+        if (selector >= NSLOTS)
+            return 0;
+        const struct slot *s = &slots[selector];
+        switch (port - HP_BASE) {
+        case 0x0: return (uint32_t)s->addr;
+        case 0x4: return (uint32_t)(s->addr >> 32);
+        case 0x8: return (uint32_t)s->size;
+        case 0xc: return (uint32_t)(s->size >> 32);
+        case 0x10: return s->node;
+        case 0x14: return (uint32_t)s->enabled | (uint32_t)s->inserting << 1 | (uint32_t)s->removing << 2;
+        default: return 0;
+        }
+    }
+    /* Anything else (CPU hotplug 0xAF00, PCI hotplug 0xAE00: \_GPE._E02/_E01 run at the boot
+     * scan) reads 0: no events pending there. */
+    bad_io++;
+    return 0;
+}
+
+static void io_wr(uint16_t port, int width, uint32_t v)
+{
+    (void)width;
+    if (port >= GPE0 && port < GPE0 + 2) {
+        gpe_sts[port - GPE0] &= (uint8_t)~v;
+        return;
+    }
+    if (port >= GPE0 + 2 && port < GPE0 + 4) {
+        gpe_en[port - GPE0 - 2] = (uint8_t)v;
+        return;
+    }
+    if (port < HP_BASE || port >= HP_BASE + 0x18) {
+        bad_io++;
+        return;
+    }
+    struct slot *s = selector < NSLOTS ? &slots[selector] : NULL;
+    switch (port - HP_BASE) {
+    case 0x0:
+        selector = v;
+        break;
+    case 0x4:
+        ost_event = v;
+        break;
+    case 0x8: /* QEMU emits ACPI_DEVICE_OST here */
+        ost_status = v;
+        if (nost < 256)
+            osts[nost++] = (struct ost_rec){selector, ost_event, ost_status};
+        break;
+    case 0x14:
+        if (!s)
+            break;
+        if (v & 2)
+            s->inserting = false;
+        else if (v & 4)
+            s->removing = false;
+        else if (v & 8) {
+            if (!s->enabled)
+                break;
+            s->enabled = false;
+            s->removing = false;
+            if (ndeleted < 64)
+                deleted[ndeleted++] = selector;
+        }
+        break;
+    }
+}
+
+/* What device_add / device_del do: set the flag, GPE 3 status, SCI if enabled. */
+static void qemu_device_add(unsigned n, uint64_t addr, uint64_t size, uint32_t node)
+{
+    slots[n] = (struct slot){addr, size, node, true, true, false};
+    gpe_sts[0] |= 1u << 3;
+    if (gpe_en[0] & (1u << 3))
+        acpi_events_sci();
+}
+
+static void qemu_device_del(unsigned n)
+{
+    slots[n].removing = true;
+    gpe_sts[0] |= 1u << 3;
+    if (gpe_en[0] & (1u << 3))
+        acpi_events_sci();
+}
+
+/* One main-loop pass. */
+static void loop(void)
+{
+    acpi_events_poll();
+    memdev_poll();
+}
+
+static bool ost_seen(unsigned from, unsigned slot, unsigned event, unsigned status)
+{
+    for (unsigned i = from; i < nost; i++)
+        if (osts[i].slot == slot && osts[i].event == event && osts[i].status == status)
+            return true;
+    return false;
+}
+
+static unsigned deleted_count(unsigned slot)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < ndeleted; i++)
+        n += deleted[i] == slot;
+    return n;
+}
+
+static uint64_t online_pages(void)
+{
+    struct mm_zone_stats t;
+    mm_total_stats(&t);
+    return t.online;
+}
+
+static uint64_t free_pages(void)
+{
+    struct mm_zone_stats t;
+    mm_total_stats(&t);
+    return t.free;
+}
+
+/* ---- the table -------------------------------------------------------------------------------- */
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *p = n > 0 ? malloc((size_t)n) : NULL;
+    if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
+        free(p);
+        p = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return p;
+}
+
+static uint8_t *load_dsdt(int argc, char **argv, size_t *len)
+{
+    const char *path = argc > 1 ? argv[1] : "build/qemu-acpi/pc/dsdt.aml";
+    struct stat st;
+    if (argc <= 1 && stat(path, &st) != 0) {
+        fprintf(stderr, "%s missing: fetching QEMU's tables\n", path);
+        if (system("/usr/bin/python3 tests/aml/qemu_tables.py pc build/qemu-acpi > /dev/null") != 0)
+            return NULL;
+    }
+    return read_file(path, len);
+}
+
+/* ---- tests -------------------------------------------------------------------------------------- */
+static struct acpi_fadt pc_fadt(void)
+{
+    struct acpi_fadt f;
+    memset(&f, 0, sizeof f);
+    f.valid = true;
+    f.revision = 1;
+    f.sci_int = 9;
+    f.gpe0 = (struct acpi_block){GPE0, ACPI_GAS_IO, 4};
+    return f;
+}
+
+static int masks;
+static void mask_hook(bool m)
+{
+    masks += m ? 1 : 0;
+}
+
+static void test_crs_parse(void)
+{
+    struct memdev_range r[4];
+    /* QWordMemory as QEMU's MCRS builds it, then the end tag. */
+    uint8_t q[46 + 2] = {0x8a, 43, 0, 0, 0x0c, 0x03};
+    uint64_t min = 0x100800000ull, len = 0x40000000ull, max = min + len - 1;
+    memcpy(q + 3 + 11, &min, 8);
+    memcpy(q + 3 + 19, &max, 8);
+    memcpy(q + 3 + 35, &len, 8);
+    q[46] = 0x79;
+    q[47] = 0;
+    CHECK_EQ(memdev_parse_crs(q, sizeof q, r, 4), 1);
+    CHECK_EQ(r[0].base, min);
+    CHECK_EQ(r[0].size, len);
+    /* Truncated anywhere: malformed, never read past the end. */
+    bool all_bad = true;
+    for (uint32_t n = 1; n < 46; n++) {
+        uint8_t *t = malloc(n);
+        memcpy(t, q, n);
+        all_bad &= memdev_parse_crs(t, n, r, 4) < 0;
+        free(t);
+    }
+    CHECK(all_bad);
+    CHECK_EQ(memdev_parse_crs(q, 0, r, 4), 0);
+    CHECK_EQ(memdev_parse_crs(NULL, 4, r, 4), -1);
+    /* DWordMemory + Memory32Fixed + an IO descriptor + a zero-length range, no end tag. */
+    uint8_t d[26 + 12 + 8 + 12];
+    memset(d, 0, sizeof d);
+    d[0] = 0x87;
+    d[1] = 23;
+    uint32_t dmin = 0x80000000u, dlen = 0x200000u;
+    memcpy(d + 3 + 7, &dmin, 4);
+    memcpy(d + 3 + 19, &dlen, 4);
+    uint8_t *m = d + 26;
+    m[0] = 0x86;
+    m[1] = 9;
+    m[3] = 1;
+    uint32_t mb = 0xfed00000u, ml = 0x1000u;
+    memcpy(m + 4, &mb, 4);
+    memcpy(m + 8, &ml, 4);
+    uint8_t *io = m + 12;
+    io[0] = 0x47; /* small IO descriptor, 7 bytes */
+    uint8_t *z = io + 8;
+    z[0] = 0x86;
+    z[1] = 9; /* Memory32Fixed of length 0: skipped */
+    CHECK_EQ(memdev_parse_crs(d, sizeof d, r, 4), 2);
+    CHECK_EQ(r[0].base, dmin);
+    CHECK_EQ(r[0].size, dlen);
+    CHECK_EQ(r[1].base, mb);
+    CHECK_EQ(r[1].size, ml);
+    /* An I/O (type 1) DWord address space is not memory. */
+    d[3] = 1;
+    CHECK_EQ(memdev_parse_crs(d, sizeof d, r, 4), 1);
+    /* More ranges than room: counted, only max stored. */
+    d[3] = 0;
+    CHECK_EQ(memdev_parse_crs(d, sizeof d, r, 1), 2);
+    /* A large descriptor whose length runs past the buffer. */
+    uint8_t bad[] = {0x8a, 0xff, 0xff, 0};
+    CHECK_EQ(memdev_parse_crs(bad, sizeof bad, r, 4), -1);
+    /* Short fixed descriptors. */
+    uint8_t shortm[] = {0x86, 3, 0, 1, 2, 3};
+    CHECK_EQ(memdev_parse_crs(shortm, sizeof shortm, r, 4), -1);
+    /* A 64-bit range that wraps. */
+    uint64_t wrap = ~0ull - 10;
+    memcpy(q + 3 + 11, &wrap, 8);
+    CHECK_EQ(memdev_parse_crs(q, sizeof q, r, 4), -1);
+}
+
+static void test_boot_enumeration(void)
+{
+    /* slot 0 cold-plugged (no insert flag, as QEMU does for -device at start-up) */
+    slots[0] = (struct slot){0x100000000ull, 128 * MiB, 0, true, false, false};
+    uint64_t on0 = online_pages();
+    struct acpi_fadt f = pc_fadt();
+    int n = acpi_events_init(&f, mask_hook);
+    CHECK(n >= 1);
+    CHECK(acpi_events_gpe_enabled(3, NULL));
+    CHECK(gpe_en[0] & (1u << 3));
+    CHECK_EQ(memdev_init(), NSLOTS);
+    CHECK_EQ(memdev_counters.boot_present, 1);
+    const struct memdev *d = memdev_by_slot(0);
+    CHECK(d && d->state == MEMDEV_ONLINE);
+    CHECK(d && d->nranges == 1 && d->r[0].base == 0x100000000ull && d->r[0].size == 128 * MiB);
+    CHECK(d && d->sta == 0xf);
+    CHECK_EQ(online_pages(), on0 + 128 * MiB / PAGE_SIZE);
+    CHECK(memmap_is_type(&memmap_boot, 0x100000000ull, 128 * MiB, MEMMAP_RAM));
+    const struct memdev *d1 = memdev_by_slot(1);
+    CHECK(d1 && d1->state == MEMDEV_ABSENT && d1->sta == 0);
+    CHECK(memdev_by_slot(NSLOTS) == NULL);
+    CHECK_EQ(nost, 0); /* no _OST at boot */
+    /* The boot scan finds no flags. */
+    CHECK_EQ(acpi_events_boot_scan(), 0);
+    CHECK_EQ(memdev_poll(), 0);
+    CHECK_EQ(mm_verify(), 0);
+    memdev_dump();
+}
+
+static void test_hot_add(void)
+{
+    uint64_t on0 = online_pages();
+    unsigned o0 = nost;
+    /* A small DIMM, then one 2 MiB-aligned but not 128 MiB-aligned right after it. */
+    qemu_device_add(1, 0x108000000ull, 2 * MiB, 0);
+    CHECK(masks >= 1);
+    loop();
+    CHECK(!slots[1].inserting);
+    CHECK(!(gpe_sts[0] & 8));
+    CHECK_EQ(memdev_by_slot(1)->state, MEMDEV_ONLINE);
+    CHECK(ost_seen(o0, 1, 1, 0)); /* _OST(device check, success) */
+    qemu_device_add(2, 0x108200000ull, 256 * MiB, 0);
+    loop();
+    const struct memdev *d = memdev_by_slot(2);
+    CHECK_EQ(d->state, MEMDEV_ONLINE);
+    CHECK_EQ(d->r[0].base, 0x108200000ull);
+    CHECK_EQ(online_pages(), on0 + 258 * MiB / PAGE_SIZE);
+    const struct acpi_event_counters *c = acpi_events_counters();
+    CHECK_EQ(c->gpe[3], 2);
+    CHECK_EQ(c->notify[1], 2);
+    CHECK_EQ(c->gpe_reruns, 2); /* each MSCN run once more, finding nothing */
+    CHECK_EQ(mm_verify(), 0);
+    /* Movable allocations can land there. */
+    uint64_t pa = mm_alloc_pages_in(0x108200000ull, 0x118200000ull, 0, MM_MOVABLE, MM_OWN_KERNEL, 0);
+    CHECK(pa != 0);
+    if (pa)
+        mm_free_pages(pa, 0);
+}
+
+static void test_eject_idle(void)
+{
+    uint64_t on0 = online_pages();
+    unsigned o0 = nost;
+    qemu_device_del(2);
+    loop();
+    CHECK_EQ(deleted_count(2), 1);
+    CHECK(!slots[2].enabled);
+    CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_EJECT_IN_PROGRESS));
+    CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
+    /* _OST success strictly before the eject write: the last OST of slot 2 is success. */
+    CHECK(nost > o0 && osts[nost - 1].slot == 2 && osts[nost - 1].status == 0);
+    const struct memdev *d = memdev_by_slot(2);
+    CHECK_EQ(d->state, MEMDEV_ABSENT);
+    CHECK_EQ(d->sta, 0);
+    CHECK_EQ(online_pages(), on0 - 256 * MiB / PAGE_SIZE);
+    CHECK(!memmap_is_type(&memmap_boot, 0x108200000ull, 256 * MiB, MEMMAP_RAM));
+    CHECK_EQ(mm_verify(), 0);
+    /* The same slot can be plugged again. */
+    qemu_device_add(2, 0x108200000ull, 256 * MiB, 0);
+    loop();
+    CHECK_EQ(memdev_by_slot(2)->state, MEMDEV_ONLINE);
+    CHECK_EQ(online_pages(), on0);
+}
+
+static void test_eject_pinned(void)
+{
+    uint32_t pin;
+    CHECK_EQ(mm_obj_pin(0x108200000ull, 0x118200000ull, &pin), 0);
+    uint64_t on0 = online_pages();
+    unsigned o0 = nost, del0 = ndeleted;
+    qemu_device_del(2);
+    loop();
+    CHECK_EQ(ndeleted, del0);
+    CHECK(slots[2].enabled);
+    CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_EJECT_BUSY));
+    CHECK(!ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
+    const struct memdev *d = memdev_by_slot(2);
+    CHECK_EQ(d->state, MEMDEV_ONLINE);
+    CHECK(d->last_err < 0);
+    CHECK_EQ(d->last_rep.block_owner, MM_OWN_TEST_PIN);
+    CHECK_EQ(online_pages(), on0);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    /* Still usable. */
+    uint64_t pa = mm_alloc_pages_in(0x108200000ull, 0x118200000ull, 0, MM_MOVABLE, MM_OWN_KERNEL, 0);
+    CHECK(pa != 0);
+    if (pa)
+        mm_free_pages(pa, 0);
+    /* Drop the pin: the next device_del succeeds. */
+    CHECK_EQ(mm_obj_drop(pin), 0);
+    o0 = nost;
+    qemu_device_del(2);
+    loop();
+    CHECK_EQ(deleted_count(2), 2);
+    CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
+    CHECK_EQ(memdev_by_slot(2)->state, MEMDEV_ABSENT);
+    CHECK_EQ(mm_verify(), 0);
+}
+
+static void test_duplicates_and_order(void)
+{
+    const struct memdev *d1 = memdev_by_slot(1);
+    uint64_t dup0 = memdev_counters.dup_requests, ej0 = d1->ejects;
+    /* device_del twice before the driver runs: two MSCN passes, two Notify 3, one eject. */
+    qemu_device_del(1);
+    acpi_events_poll();
+    qemu_device_del(1);
+    acpi_events_poll();
+    CHECK_EQ(memdev_counters.dup_requests, dup0 + 1);
+    memdev_poll();
+    CHECK_EQ(d1->ejects, ej0 + 1);
+    CHECK_EQ(deleted_count(1), 1);
+    /* The shell asks too while the firmware's request is queued: handled once. */
+    qemu_device_add(1, 0x108000000ull, 2 * MiB, 0);
+    loop();
+    qemu_device_del(1);
+    acpi_events_poll();
+    CHECK_EQ(memdev_request_eject(1), 1);
+    memdev_poll();
+    CHECK_EQ(deleted_count(1), 2);
+    /* A late request for the ejected device is ignored. */
+    CHECK_EQ(memdev_request_eject(1), 0);
+    uint64_t absent0 = memdev_counters.eject_absent;
+    memdev_poll();
+    CHECK_EQ(memdev_counters.eject_absent, absent0 + 1);
+    CHECK_EQ(deleted_count(1), 2);
+    CHECK_EQ(memdev_request_eject(99), -1);
+
+    /* An eject arriving while a hot-add is pending waits its turn: add slot 2, then before the
+     * driver runs, device_del slot 0. Slot 2's device check is processed (and _OST'd) first. */
+    unsigned o0 = nost;
+    qemu_device_add(2, 0x108200000ull, 256 * MiB, 0);
+    acpi_events_poll();
+    qemu_device_del(0);
+    acpi_events_poll();
+    memdev_poll();
+    int add_at = -1, ej_at = -1;
+    for (unsigned i = o0; i < nost; i++) {
+        if (osts[i].slot == 2 && osts[i].event == 1 && add_at < 0)
+            add_at = (int)i;
+        if (osts[i].slot == 0 && osts[i].event == 3 && ej_at < 0)
+            ej_at = (int)i;
+    }
+    CHECK(add_at >= 0 && ej_at > add_at);
+    CHECK_EQ(memdev_by_slot(2)->state, MEMDEV_ONLINE);
+    CHECK_EQ(memdev_by_slot(0)->state, MEMDEV_ABSENT);
+    CHECK_EQ(deleted_count(0), 1);
+    CHECK_EQ(mm_verify(), 0);
+}
+
+static void test_movable_fill(void)
+{
+    /* Fill most of slot 2 with movable objects (movable allocations prefer hot-added memory),
+     * eject it: everything migrates to boot RAM, intact. */
+    uint64_t free0 = free_pages();
+    uint32_t ids[8];
+    for (int i = 0; i < 8; i++)
+        CHECK_EQ(mm_obj_create(16 * MiB, true, -1, &ids[i]), 0);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    unsigned o0 = nost;
+    qemu_device_del(2);
+    loop();
+    CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
+    CHECK_EQ(memdev_by_slot(2)->state, MEMDEV_ABSENT);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    mm_obj_drop_all();
+    (void)free0;
+}
+
+static void test_shell_eject(void)
+{
+    qemu_device_add(3, 0x108200000ull, 64 * MiB, 0);
+    loop();
+    CHECK_EQ(memdev_by_slot(3)->state, MEMDEV_ONLINE);
+    uint64_t free0 = free_pages();
+    CHECK_EQ(memdev_request_eject(3), 0);
+    CHECK_EQ(memdev_poll(), 1);
+    CHECK_EQ(deleted_count(3), 1);
+    CHECK_EQ(memdev_by_slot(3)->state, MEMDEV_ABSENT);
+    CHECK(free_pages() < free0);
+    CHECK_EQ(mm_verify(), 0);
+}
+
+static void test_unmovable_nowhere(void)
+{
+    /* Movable data with nowhere to go: fill boot RAM's free memory so migration fails; the eject
+     * ends with a failure _OST in bounded time and the data stays intact. */
+    qemu_device_add(3, 0x108200000ull, 64 * MiB, 0);
+    loop();
+    uint32_t id;
+    CHECK_EQ(mm_obj_create(48 * MiB, true, -1, &id), 0);
+    /* eat every free page outside slot 3 */
+    uint64_t *eaten = malloc(sizeof(uint64_t) * 300000);
+    unsigned ne = 0;
+    uint64_t pa;
+    while (ne < 300000 && (pa = mm_alloc_pages(0, 0)) != 0)
+        eaten[ne++] = pa;
+    unsigned o0 = nost;
+    qemu_device_del(3);
+    loop();
+    CHECK(ost_seen(o0, 3, 3, MEMDEV_OST_EJECT_BUSY));
+    CHECK_EQ(memdev_by_slot(3)->state, MEMDEV_ONLINE);
+    CHECK(slots[3].enabled);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    for (unsigned i = 0; i < ne; i++)
+        mm_free_pages(eaten[i], 0);
+    free(eaten);
+    mm_obj_drop_all();
+    o0 = nost;
+    qemu_device_del(3);
+    loop();
+    CHECK(ost_seen(o0, 3, 3, MEMDEV_OST_SUCCESS));
+    CHECK_EQ(mm_verify(), 0);
+}
+
+int main(int argc, char **argv)
+{
+    size_t len = 0;
+    uint8_t *dsdt = load_dsdt(argc, argv, &len);
+    CHECK(dsdt != NULL);
+    if (!dsdt)
+        CHECK_SUMMARY();
+    test_crs_parse();
+
+    plat_host_add_ram(0, 512 * MiB);
+    plat_host_add_ram(0x100000000ull, 4 * GiB);
+    plat_host_set_io(io_rd, io_wr);
+    mm_reset();
+    CHECK_EQ(mm_boot_add_range(0, 256 * MiB, 0, false), 0);
+    CHECK_EQ(mm_boot_reserve(0, 1 * MiB, MM_OWN_FIRMWARE), 0);
+    CHECK_EQ(mm_boot_finish(), 0);
+    mm_set_offline_timeout_ms(50);
+    memmap_init(&memmap_boot);
+    memmap_add(&memmap_boot, 0, 256 * MiB, MEMMAP_RAM, MEMMAP_SRC_E820);
+
+    int r = aml_load_table(dsdt, len);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(aml_load_errors(), 0);
+
+    test_boot_enumeration();
+    test_hot_add();
+    test_eject_idle();
+    test_eject_pinned();
+    test_duplicates_and_order();
+    test_movable_fill();
+    test_shell_eject();
+    test_unmovable_nowhere();
+
+    memdev_dump();
+    memdev_dump_counters();
+    acpi_events_dump();
+    printf("accesses to other ports: %d\n", bad_io);
+    memdev_reset();
+    acpi_events_reset();
+    aml_reset();
+    free(dsdt);
+    CHECK_SUMMARY();
+}
