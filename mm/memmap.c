@@ -111,10 +111,15 @@ static bool known_type(uint32_t type)
            type == MEMMAP_ACPI_NVS || type == MEMMAP_UNUSABLE || type == MEMMAP_PMEM;
 }
 
-/* Append [base, end) to out[*n], merging with the previous piece when it touches and matches. */
+/* Append [base, end) to out[*n], merging with the previous piece when it touches and matches.
+ * RAM is trimmed to whole pages (a reserved range that cuts RAM mid-page takes the partial page). */
 static void push(struct memmap_range *out, unsigned *n, uint64_t base, uint64_t end, uint32_t type,
                  uint32_t src)
 {
+    if (type == MEMMAP_RAM) {
+        base = (base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        end &= ~(PAGE_SIZE - 1);
+    }
     if (end <= base)
         return;
     if (*n) {

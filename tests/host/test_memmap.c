@@ -99,6 +99,18 @@ static void test_bad_entries(void)
     CHECK_EQ(mm.n, 1);
     CHECK_EQ(mm.r[0].type, RES);
     CHECK_EQ(mm.stats.unknown, 1);
+    /* A reserved range cutting RAM mid-page takes the partial pages (found by fuzz_memmap). */
+    CHECK_EQ(memmap_add(&mm, 0x400000, 0x4000, R, E820), 0);
+    CHECK_EQ(memmap_add(&mm, 0x4010a1, 0x46, RES, E820), 0);
+    CHECK(memmap_find(&mm, 0x400000)->len == 0x1000);
+    CHECK(memmap_find(&mm, 0x401000) == NULL);
+    CHECK(memmap_find(&mm, 0x402000)->base == 0x402000);
+    CHECK_EQ(memmap_check(&mm), 0);
+    CHECK_EQ(memmap_remove(&mm, 0x4010a1, 0x46), 0);
+    CHECK_EQ(memmap_remove(&mm, 0x402800, 0x10), 0);
+    CHECK(memmap_find(&mm, 0x402000) == NULL);
+    CHECK(memmap_find(&mm, 0x403000) != NULL);
+    CHECK_EQ(memmap_check(&mm), 0);
     CHECK_EQ(memmap_add(&mm, 0x200000, 0x100000, 0, E820), 0); /* type 0 */
     CHECK_EQ(mm.r[0].type, RES);
     CHECK_EQ(mm.r[0].len, 0x200000); /* merged with the type-20 range */
