@@ -3,6 +3,15 @@
  * in pages (4 KiB) unless the key says otherwise, addresses in hex with 0x. See docs/mm.md. */
 #include "mm/mm_internal.h"
 
+/* Bits set in x (no libgcc in the kernel: no __builtin_popcountll). */
+static unsigned popcount64(uint64_t x)
+{
+    unsigned n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
 static const char *const zone_names[MM_NR_ZONES] = {"normal", "movable"};
 
 /* mem: one line per (node, zone) with memory, then a total line. */
@@ -59,7 +68,7 @@ void mm_dump_sections(void)
         plat_printf("section idx=%u base=0x%llx node=%u zone=%s state=%s present=%u/64 mask=0x%016llx "
                     "online=0x%016llx free=%u used=%llu\n",
                     idx, (unsigned long long)idx << SECTION_SHIFT, s->node, zone,
-                    mm_sect_state_name(mm_section_state(idx)), (unsigned)__builtin_popcountll(s->present),
+                    mm_sect_state_name(mm_section_state(idx)), popcount64(s->present),
                     (unsigned long long)s->present, (unsigned long long)s->online, s->nr_free,
                     (unsigned long long)(online - s->nr_free - s->nr_held));
     }
