@@ -279,7 +279,7 @@ static int cmd_offline(int argc, char **argv)
     struct mm_offline_report rep;
     int r = mm_offline_range(base, size, &rep);
     if (r)
-        return shell_error("offline 0x%llx-0x%llx failed (%d, %s): frame 0x%llx (pa 0x%llx) owned by %s cookie 0x%x",
+        return shell_error("0x%llx-0x%llx failed (%d, %s): frame 0x%llx (pa 0x%llx) owned by %s cookie 0x%x",
                            (unsigned long long)base, (unsigned long long)(base + size), r, err_name(r),
                            (unsigned long long)rep.block_pfn, (unsigned long long)rep.block_pfn << PAGE_SHIFT,
                            rep.owner_name, rep.block_cookie);
@@ -300,7 +300,7 @@ static int cmd_online(int argc, char **argv)
         return -1;
     int r = mm_online_range(base, size);
     if (r)
-        return shell_error("online 0x%llx-0x%llx failed (%d)", (unsigned long long)base,
+        return shell_error("0x%llx-0x%llx failed (%d)", (unsigned long long)base,
                            (unsigned long long)(base + size), r);
     plat_printf("online ok range=0x%llx-0x%llx\n", (unsigned long long)base, (unsigned long long)(base + size));
     return 0;
