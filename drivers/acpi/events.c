@@ -21,6 +21,8 @@ struct gpe_info {
     bool method;
     bool level;
     char path[12]; /* "\\_GPE._E03" */
+    uint8_t retries;   /* failed runs of the current event so far */
+    uint64_t retry_at; /* 0, or when to run the method again (plat_now_ns) */
 };
 
 static struct {
@@ -301,6 +303,27 @@ static int run_method(unsigned gpe)
     return 0;
 }
 
+/* After a failed run (e.g. the interpreter found no memory), run it again later: the event
+ * (e.g. QEMU's remove flag) is still pending in the device, but its edge is gone. */
+static void schedule_retry(unsigned gpe, int r)
+{
+    struct gpe_info *gi = &ev.gpe[gpe];
+    if (r == 0) {
+        gi->retries = 0;
+        gi->retry_at = 0;
+        return;
+    }
+    if (gi->retries >= ACPI_GPE_MAX_RETRIES) {
+        plat_log(LOG_ERR, "acpi-ev", "%s failed %u times: giving up until the next event", gi->path,
+                 gi->retries + 1);
+        gi->retries = 0;
+        gi->retry_at = 0;
+        return;
+    }
+    gi->retry_at = plat_now_ns() + (ACPI_GPE_RETRY_NS << gi->retries);
+    gi->retries++;
+}
+
 /* Handle one GPE whose status and enable bits are set. */
 static void handle_gpe(unsigned gpe)
 {
@@ -315,7 +338,8 @@ static void handle_gpe(unsigned gpe)
     gpe_set_enable(gpe, false);
     if (!gi->level)
         gpe_clear_status(gpe);
-    run_method(gpe);
+    gi->retries = 0;
+    schedule_retry(gpe, run_method(gpe));
     if (gi->level)
         gpe_clear_status(gpe);
     gpe_set_enable(gpe, true);
@@ -357,6 +381,15 @@ int acpi_events_poll(void)
                 handle_gpe(g->base + 8 * k + bit);
                 handled++;
             }
+        }
+    }
+    for (unsigned n = 0; n < ACPI_GPE_MAX; n++) {
+        struct gpe_info *gi = &ev.gpe[n];
+        if (gi->retry_at && plat_now_ns() >= gi->retry_at) {
+            cnt.gpe_retries++;
+            gi->retry_at = 0;
+            schedule_retry(n, run_method(n));
+            handled++;
         }
     }
     if (handled)
@@ -415,10 +448,11 @@ void acpi_events_dump(void)
 {
     plat_printf("sci=%llu sci_spurious=%llu polls=%llu\n", (unsigned long long)cnt.sci,
                 (unsigned long long)cnt.sci_spurious, (unsigned long long)cnt.polls);
-    plat_printf("gpe_runs=%llu gpe_reruns=%llu gpe_pass_limit=%llu gpe_no_method=%llu gpe_errors=%llu errors=%llu\n",
+    plat_printf("gpe_runs=%llu gpe_reruns=%llu gpe_pass_limit=%llu gpe_no_method=%llu gpe_errors=%llu "
+                "gpe_retries=%llu errors=%llu\n",
                 (unsigned long long)cnt.gpe_runs, (unsigned long long)cnt.gpe_reruns,
                 (unsigned long long)cnt.gpe_pass_limit, (unsigned long long)cnt.gpe_no_method,
-                (unsigned long long)cnt.gpe_errors, (unsigned long long)cnt.errors);
+                (unsigned long long)cnt.gpe_errors, (unsigned long long)cnt.gpe_retries, (unsigned long long)cnt.errors);
     for (unsigned n = 0; n < ACPI_GPE_MAX; n++)
         if (ev.gpe[n].method || cnt.gpe[n])
             plat_printf("gpe=%u method=%s enabled=%d count=%llu\n", n, ev.gpe[n].method ? ev.gpe[n].path : "-",

@@ -7,6 +7,7 @@
  * after) method is run in the AML interpreter (Notifies queued by the method are delivered when it
  * returns), and the GPE is enabled again. While a method run produced Notifies it is run again,
  * at most ACPI_GPE_MAX_PASSES times (QEMU's MSCN handles insert *or* remove per slot per pass).
+ * A method that fails is run again later (ACPI_GPE_RETRY_NS, doubling, ACPI_GPE_MAX_RETRIES).
  * PM1 status bits that are set and enabled are cleared. Then the SCI line is unmasked.
  *
  * Register blocks come from the FADT: GPE0/GPE1 (status = first half, enable = second half,
@@ -26,6 +27,10 @@
 #define ACPI_GPE_MAX 256
 /* Runs of one GPE method per event while each run produced Notifies. */
 #define ACPI_GPE_MAX_PASSES 16
+/* A GPE method that failed (e.g. no memory for the interpreter) is run again from the main loop
+ * after ACPI_GPE_RETRY_NS, doubling, at most ACPI_GPE_MAX_RETRIES times. */
+#define ACPI_GPE_RETRY_NS 100000000ull
+#define ACPI_GPE_MAX_RETRIES 5
 /* Wait for SCI_EN after the SMI_CMD write of ACPI_ENABLE (ACPI spec: firmware may take a while). */
 #define ACPI_ENABLE_TIMEOUT_NS 3000000000ull
 
@@ -40,6 +45,7 @@ struct acpi_event_counters {
     uint64_t gpe_pass_limit;    /* events that stopped at ACPI_GPE_MAX_PASSES */
     uint64_t gpe_no_method;     /* status set on a GPE without a method (cleared, stays disabled) */
     uint64_t gpe_errors;        /* GPE methods that failed in the interpreter */
+    uint64_t gpe_retries;       /* runs of a failed method again, later */
     uint64_t pm1[16];           /* PM1 status bits seen set and enabled, per bit */
     uint64_t notify[256];       /* Notifies delivered, by value */
     uint64_t notify_other;      /* Notifies with a value > 255 */

@@ -24,6 +24,28 @@ static unsigned q_head, q_len;
 static bool busy, handler_registered;
 struct memdev_counters memdev_counters;
 
+/* Emergency reserve: an offline may migrate until the normal zones are empty (and fails then),
+ * after which the AML interpreter could not allocate what the _OST and _EJ0 evaluations need and
+ * QEMU would never hear the outcome. So the driver holds MEMDEV_RESERVE_ORDER pages of unmovable
+ * memory, gives them back to the allocator just before it reports an eject's outcome and takes
+ * them again afterwards. */
+#define MEMDEV_RESERVE_ORDER 9
+static uint64_t reserve_pa;
+
+static void reserve_take(void)
+{
+    if (!reserve_pa)
+        reserve_pa = mm_alloc_pages_owner(MEMDEV_RESERVE_ORDER, 0, MM_OWN_ACPI, 0x4d454d44 /* "MEMD" */);
+}
+
+static void reserve_release(void)
+{
+    if (reserve_pa) {
+        mm_free_pages(reserve_pa, MEMDEV_RESERVE_ORDER);
+        reserve_pa = 0;
+    }
+}
+
 const char *memdev_state_name(enum memdev_state st)
 {
     switch (st) {
@@ -325,6 +347,7 @@ static void do_eject(struct memdev *d, bool from_shell)
                  (unsigned long long)(d->last_rep.elapsed_ns / 1000000));
     }
     d->last_ost = MEMDEV_OST_SUCCESS;
+    reserve_release();
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_SUCCESS);
     int r = aml_find(d->node, "_EJ0") ? aml_eval_args(d->node, "_EJ0", 1, (const uint64_t[]){1}, NULL) : AML_ENOENT;
     if (r < 0) {
@@ -338,6 +361,7 @@ static void do_eject(struct memdev *d, bool from_shell)
     else
         plat_log(LOG_INFO, TAG, "slot %u ejected", d->slot);
     d->nranges = d->state == MEMDEV_ABSENT ? 0 : d->nranges;
+    reserve_take();
 }
 
 /* Queue a request; dedupe against the same kind queued or running. 0, 1 (duplicate) or -1. */
@@ -414,6 +438,9 @@ static int enum_one(struct aml_node *node, void *ctx)
 int memdev_init(void)
 {
     memdev_reset();
+    reserve_take();
+    if (!reserve_pa)
+        plat_log(LOG_WARN, TAG, "no memory for the emergency reserve");
     aml_walk_hid("PNP0C80", enum_one, NULL);
     if (aml_register_notify(NULL, on_notify, NULL) == 0)
         handler_registered = true;
@@ -438,6 +465,7 @@ void memdev_reset(void)
     if (handler_registered)
         aml_unregister_notify(NULL, on_notify);
     handler_registered = false;
+    reserve_release();
     for (unsigned i = 0; i < ndevs; i++)
         plat_free(devs[i]);
     ndevs = 0;

@@ -317,6 +317,30 @@ static void test_method_error(void)
     CHECK(!gpe_sts_bit(7));
     CHECK((gpe_en[0] >> 7) & 1); /* still enabled: the next event runs it again */
     CHECK(!sci_masked);
+    /* The failed method is run again later (the device's event is still pending). */
+    uint64_t runs = c->gpe_runs;
+    CHECK_EQ(acpi_events_poll(), 0); /* not yet */
+    CHECK_EQ(c->gpe_runs, runs);
+    plat_host_time_offset_ns += ACPI_GPE_RETRY_NS;
+    CHECK_EQ(acpi_events_poll(), 1); /* retried, fails again (MARK still 0) */
+    CHECK_EQ(c->gpe_retries, 1);
+    CHECK_EQ(c->gpe_errors, err + 2);
+    plat_host_time_offset_ns += 2 * ACPI_GPE_RETRY_NS;
+    mark_last = 1;
+    CHECK_EQ(acpi_events_poll(), 1); /* retried, succeeds */
+    CHECK_EQ(c->gpe_retries, 2);
+    CHECK_EQ(c->gpe_errors, err + 2);
+    plat_host_time_offset_ns += 10 * ACPI_GPE_RETRY_NS;
+    CHECK_EQ(acpi_events_poll(), 0); /* no more retries */
+    /* A method that keeps failing is given up after ACPI_GPE_MAX_RETRIES. */
+    mark_last = 0;
+    raise_gpe(7);
+    acpi_events_poll();
+    for (int i = 0; i < 10; i++) {
+        plat_host_time_offset_ns += 100 * ACPI_GPE_RETRY_NS;
+        acpi_events_poll();
+    }
+    CHECK_EQ(c->gpe_retries, 2 + ACPI_GPE_MAX_RETRIES);
     CHECK_EQ(acpi_events_run_gpe(7), -1);
     CHECK_EQ(acpi_events_run_gpe(3), -1);
     CHECK_EQ(acpi_events_run_gpe(4), 0);
