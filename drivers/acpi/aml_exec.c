@@ -777,11 +777,15 @@ static int begin_term(struct vm *vm, bool want, int mode)
                                  (unsigned long)(p - vm->code_base));
             }
             if (mode == 'E') {
+                /* like ACPICA: data objects and fields resolve to their value, others to a reference */
                 uint8_t t = n->obj->type;
-                if (t == AML_INTEGER || t == AML_STRING || t == AML_BUFFER || t == AML_PACKAGE)
-                    v = aml_obj_ref(n->obj);
-                else
+                if (t == AML_INTEGER || t == AML_STRING || t == AML_BUFFER || t == AML_PACKAGE ||
+                    t == AML_FIELD_UNIT || t == AML_BUFFER_FIELD) {
+                    if ((err = node_value(n, &v)))
+                        return err;
+                } else {
                     v = node_ref(n);
+                }
                 break;
             }
             if (n->obj->type == AML_METHOD) {
@@ -1536,6 +1540,7 @@ static int exec_op(struct vm *vm, struct item *itp)
         bf->buf = aml_obj_ref(src);
         bf->bit_off = (uint32_t)x;
         bf->bit_len = (uint32_t)bits;
+        bf->always_buffer = cur.op == 0x5B13; /* ACPICA: CreateField fields read as buffers */
         o->priv = bf;
         if ((err = create_named(vm, cur.scope, &cur.names[0], o, &nd)) < 0)
             return err;
@@ -2027,8 +2032,7 @@ static int native_osi(struct aml_obj *arg, struct aml_obj **result)
         "Windows 2001.1 SP1", "Windows 2006", "Windows 2006.1", "Windows 2006 SP1", "Windows 2006 SP2",
         "Windows 2009", "Windows 2012", "Windows 2013", "Windows 2015", "Windows 2016", "Windows 2017",
         "Windows 2017.2", "Windows 2018", "Windows 2018.2", "Windows 2019", "Windows 2020",
-        "Extended Address Space Descriptor", "Module Device", "Processor Device", "3.0 Thermal Model",
-        "3.0 _SCP Extensions", "Processor Aggregator Device",
+        "Extended Address Space Descriptor",
     };
     uint64_t v = 0;
     if (!arg || arg->type != AML_STRING)

@@ -55,6 +55,7 @@ struct aml_field {
 struct aml_bfield {
     struct aml_obj *buf; /* holds a reference */
     uint32_t bit_off, bit_len;
+    bool always_buffer; /* made by CreateField: reads return a Buffer (as ACPICA does) */
 };
 
 struct aml_mutex {

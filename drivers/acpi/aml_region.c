@@ -291,7 +291,7 @@ int aml_bfield_read(struct aml_obj *bf, struct aml_obj **out)
     struct aml_bfield *b = bf->priv;
     if ((uint64_t)b->bit_off + b->bit_len > (uint64_t)b->buf->u.buf.len * 8)
         return aml_error(AML_ERANGE, "buffer field past the buffer end");
-    if (b->bit_len <= aml_int_bits) {
+    if (b->bit_len <= aml_int_bits && !b->always_buffer) {
         *out = aml_obj_integer(get_bits(b->buf->u.buf.ptr, b->bit_off, b->bit_len));
         return *out ? 0 : AML_ENOMEM;
     }
