@@ -92,7 +92,7 @@ MM_SRCS     := $(filter-out %_shell.c,$(wildcard mm/*.c))
 ACPI_SRCS   := $(filter-out %_shell.c,$(wildcard drivers/acpi/*.c)) $(wildcard kernel/mb2.c)
 PLAT_SRCS   := tests/host/plat_host.c
 
-host_objs = $(patsubst %.c,$(BUILD)/host/$(1)/%.o,$(2))
+host_objs = $(addprefix $(BUILD)/host/$(1)/,$(2:.c=.o))
 $(BUILD)/host/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -c $< -o $@

@@ -5,6 +5,7 @@
 #include "drivers/acpi/numa.h"
 #include "drivers/acpi/tables.h"
 #include "kernel/apic.h"
+#include "kernel/arch.h"
 #include "kernel/heap.h"
 #include "kernel/kernel.h"
 #include "kernel/mb2.h"
@@ -77,6 +78,16 @@ static uint64_t alloc_pagetable_page(void)
     return mm_alloc_pages_owner(0, MM_ZERO, MM_OWN_PAGETABLE, 0);
 }
 
+/* While an offline waits for unmovable pages, sleep until the next interrupt instead of spinning
+ * (nothing else runs meanwhile: the wait is bounded by the offline timeout). */
+static void offline_wait_idle(void *arg)
+{
+    (void)arg;
+    unsigned long f = plat_irq_save();
+    sti_hlt();
+    plat_irq_restore(f);
+}
+
 /* Direct-map all RAM, give it to the memory manager by node, reserve what the kernel uses. */
 static void kern_mm_init(void)
 {
@@ -101,6 +112,7 @@ static void kern_mm_init(void)
         panic("mm: boot failed: not enough memory for the frame database");
     kheap_set_backend(kmalloc, kfree);
     paging_set_table_allocator(alloc_pagetable_page);
+    mm_set_poll_hook(offline_wait_idle, NULL);
     struct mm_zone_stats st;
     mm_total_stats(&st);
     plat_log(LOG_INFO, "mm", "%llu MiB online, %llu MiB free, %u nodes", (unsigned long long)(st.online >> 8),
