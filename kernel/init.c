@@ -85,6 +85,7 @@ static void offline_wait_idle(void *arg)
     (void)arg;
     unsigned long f = plat_irq_save();
     sti_hlt();
+    cli();
     plat_irq_restore(f);
 }
 
