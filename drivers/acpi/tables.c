@@ -20,6 +20,7 @@ static uint32_t rd32(const uint8_t *p)
     return v;
 }
 
+/* The little-endian u64 at p (any alignment). */
 static uint64_t rd64(const uint8_t *p)
 {
     uint64_t v;
