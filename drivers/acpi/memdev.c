@@ -337,7 +337,9 @@ static void do_eject(struct memdev *d, bool from_shell)
                      d->slot, r, (unsigned long long)rep->block_pfn, rep->owner_name ? rep->owner_name : "?",
                      rep->block_cookie, (unsigned long long)rep->pages_free, (unsigned long long)rep->pages_migrated,
                      (unsigned long long)rep->pages_waited, (unsigned long long)(rep->elapsed_ns / 1000000));
+            reserve_release();
             ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_EJECT_BUSY);
+            reserve_take();
             return;
         }
         refresh_numa();
