@@ -1,0 +1,109 @@
+"""Issue 8: the event trace (kernel/trace.c, `trace`) records the path of a hot-add and of a
+hot-remove in order - SCI, Notify, offline, _EJ0 - and names the blocking frame and its owner when
+an offline fails."""
+
+import re
+
+from harness import ROOT, MiB, dimm_addresses
+
+DIMM_SIZE = 256 * MiB
+TRACE_RE = re.compile(r"^\s*(\d+)\s+(\d+)\.(\d{6}) (\S+)\s+a=0x([0-9a-f]+) b=0x([0-9a-f]+) c=0x([0-9a-f]+)$")
+
+
+def parse_trace(text):
+    """[(seq, ns, name, a, b, c)] of `trace` output; every line must parse."""
+    out = []
+    for line in text.splitlines():
+        m = TRACE_RE.match(line)
+        assert m, f"unexpected trace line {line!r}"
+        seq, s, us, name, a, b, c = m.groups()
+        out.append((int(seq), int(s) * 10**9 + int(us) * 1000, name, int(a, 16), int(b, 16), int(c, 16)))
+    return out
+
+
+def check_ring(events):
+    """Sequence numbers are consecutive and time never goes backwards."""
+    for prev, cur in zip(events, events[1:]):
+        assert cur[0] == prev[0] + 1, (prev, cur)
+        assert cur[1] >= prev[1], (prev, cur)
+
+
+def find(events, start, name, pred=lambda e: True):
+    """Index of the first event at or after start with this name and pred, or None."""
+    for i in range(start, len(events)):
+        if events[i][2] == name and pred(events[i]):
+            return i
+    return None
+
+
+def owner_index(name):
+    """Value of an enum mm_owner constant, from mm/mm.h (the trace records owners as numbers)."""
+    body = re.search(r"enum mm_owner \{(.*?)\};", (ROOT / "mm" / "mm.h").read_text(), re.S).group(1)
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    names = [n.split("=")[0].strip() for n in body.split(",") if n.strip()]
+    return names.index(name)
+
+
+def hot_add(q, dev_id):
+    base = dimm_addresses(q.cfg, [DIMM_SIZE])[-1]
+    q.hot_add_dimm(dev_id, DIMM_SIZE, node=1)
+    q.qmp.wait_event("ACPI_DEVICE_OST", 60, lambda e: e["data"]["info"].get("device") == dev_id
+                     and e["data"]["info"].get("source") == 1)
+    info = q.memory_devices()[dev_id]
+    assert info["addr"] == base
+    return base, info["slot"]
+
+
+def test_trace_hot_add_and_remove_in_order(shell):
+    q = shell
+    base, slot = hot_add(q, "dimm1")
+    q.hot_remove_dimm("dimm1")
+    events = parse_trace(q.cmd("trace"))
+    check_ring(events)
+    names = [e[2] for e in events]
+
+    # hot-add: SCI -> Notify(MPxx, 1) -> online of the DIMM's range
+    on = find(events, 0, "online", lambda e: e[3] == base and e[4] == DIMM_SIZE)
+    assert on is not None, names
+    sci = find(events, 0, "sci")
+    assert sci is not None and sci < on, f"no SCI before the hot-add's online: {names}"
+    ntf = find(events, sci, "notify", lambda e: e[4] == 1)
+    assert ntf is not None and ntf < on, f"no Notify(1) between the SCI and the online: {names}"
+
+    # hot-remove: SCI -> Notify(MPxx, 3) -> offline of the range -> _EJ0 of the slot
+    sci = find(events, on + 1, "sci")
+    assert sci is not None, f"no SCI after the hot-add: {names}"
+    ntf = find(events, sci + 1, "notify", lambda e: e[4] == 3)
+    assert ntf is not None, f"no Notify(3) after the SCI: {names}"
+    off = find(events, ntf + 1, "offline", lambda e: e[3] == base and e[4] == DIMM_SIZE)
+    assert off is not None, f"no offline of {base:#x} after the Notify: {names}"
+    cage = find(events, ntf + 1, "cage", lambda e: e[3] == base)
+    assert cage is not None and cage < off, names
+    ej0 = find(events, off + 1, "ej0", lambda e: e[3] == slot)
+    assert ej0 is not None, f"no _EJ0 of slot {slot} after the offline: {names}"
+    assert find(events, on + 1, "offline-failed") is None, names
+
+
+def test_trace_offline_failure_names_blocking_frame(shell):
+    q = shell
+    base, slot = hot_add(q, "dimm1")
+    end = base + DIMM_SIZE
+    assert q.cmd("offline-timeout 200").strip()  # fail fast
+    out = q.cmd(f"pin {base:#x}-{end:#x}")
+    assert re.match(r"^pin id=\d+ range=", out), out
+    q.qmp.execute("device_del", id="dimm1")
+    ev = q.qmp.wait_event("ACPI_DEVICE_OST", 60, lambda e: e["data"]["info"].get("device") == "dimm1"
+                          and e["data"]["info"].get("source") == 3
+                          and e["data"]["info"].get("status") != 0x84)
+    assert ev["data"]["info"]["status"] == 0x82, ev  # busy: the memory stays online
+    events = parse_trace(q.cmd("trace"))
+    check_ring(events)
+    names = [e[2] for e in events]
+    fail = find(events, 0, "offline-failed", lambda e: e[3] == base)
+    assert fail is not None, names
+    _, _, _, _, pfn, owner = events[fail]
+    assert base >> 12 <= pfn < end >> 12, f"blocking pfn {pfn:#x} outside the DIMM"
+    assert owner == owner_index("MM_OWN_TEST_PIN"), events[fail]
+    assert find(events, fail, "ej0") is None, names
+    assert "dimm1" in q.memory_devices()
+    assert re.search(rf"^slot={slot} .* state=online ", q.cmd("dimms"), re.M)
