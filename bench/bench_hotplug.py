@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from harness import ISO, LOG_ROOT, QEMU_BIN, Qemu, QemuConfig  # noqa: E402
+from harness import ISO, LOG_ROOT, Qemu, QemuConfig  # noqa: E402
+from harness.qemu import QEMU_BIN  # noqa: E402
 
 
 def fill_half(q, addr, size_mib):
