@@ -130,6 +130,8 @@ unsigned aml_notify_dropped(void);
 
 /* Print the namespace under node (NULL = root) with plat_printf, one node per line. */
 void aml_dump_ns(struct aml_node *node);
+/* Pre-order walk: the node after n (n NULL: the first node under the root); NULL at the end. */
+struct aml_node *aml_ns_next(struct aml_node *n);
 /* Print the absolute path of every node under node (NULL = root), one per line. */
 void aml_print_paths(struct aml_node *node);
 

@@ -621,6 +621,10 @@ static int store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool c
         if (t->type == AML_PACKAGE) {
             if (r->index >= t->u.pkg.count)
                 return aml_error(AML_ERANGE, "index %u past the package end", r->index);
+            /* a package holding an Index/RefOf reference could hold itself: a cycle that reference
+             * counting never frees. Only references to names may go into packages. */
+            if (val->type == AML_REFERENCE && ((struct aml_ref *)val->priv)->kind != REF_NODE)
+                return aml_error(AML_ETYPE, "cannot store an Index/RefOf reference into a package");
             if ((err = aml_obj_copy(val, &nv)))
                 return err;
             aml_obj_unref(t->u.pkg.elems[r->index]);
@@ -661,9 +665,26 @@ static struct aml_obj *slot_ref(struct aml_obj **slot, bool is_arg)
 }
 
 
+/* Whether opcode op produces a value (may appear as an operand). */
+static bool yields_value(uint32_t op)
+{
+    switch (op) {
+    case 0x06: case 0x08: case 0x10: case 0x14: case 0x15: case 0x86: case 0x8A: case 0x8B: case 0x8C:
+    case 0x8D: case 0x8F: case 0x9F: case 0xA0: case 0xA1: case 0xA2: case 0xA3: case 0xA4: case 0xA5:
+    case 0xCC: case 0x5B01: case 0x5B02: case 0x5B13: case 0x5B21: case 0x5B22: case 0x5B24: case 0x5B26:
+    case 0x5B27: case 0x5B32: case 0x5B80: case 0x5B81: case 0x5B82: case 0x5B83: case 0x5B84: case 0x5B85:
+    case 0x5B86: case 0x5B87:
+        return false;
+    }
+    return true;
+}
+
 /* Begin an operator item for opcode op with info oi at vm->pc (already past the opcode). */
 static int begin_op(struct vm *vm, uint32_t op, const struct opinfo *oi, const uint8_t *start, bool want)
 {
+    if (want && !yields_value(op))
+        return aml_error(AML_EINVAL, "%s used as an operand at offset 0x%lx", oi->name,
+                         (unsigned long)(start - vm->code_base));
     struct item *it = push_item(vm, IT_OP);
     if (!it)
         return AML_ELIMIT;
@@ -1147,12 +1168,23 @@ static void busy_wait_ns(struct vm *vm, uint64_t ns)
 static int exec_op(struct vm *vm, struct item *itp)
 {
     struct item cur = *itp; /* itp may move when items are pushed */
-    struct aml_obj **a = &vm->ops[cur.opbase];
+    struct aml_obj **a = vm->ops ? &vm->ops[cur.opbase] : NULL;
     uint32_t na = vm->nops - cur.opbase;
     struct aml_obj *res = NULL;
     uint64_t x = 0, y = 0;
     int err = 0, c;
     struct aml_node *nd;
+
+    /* invariant check: exactly the parsed operands are on the stack */
+    uint32_t expect = 0;
+    bool var = false;
+    for (const char *k = cur.sig; *k; k++) {
+        if (*k == 'T' || *k == 'S' || *k == 'C' || *k == 'R')
+            expect++;
+        var |= *k == 'E';
+    }
+    if (var ? na < expect : na != expect)
+        return aml_error(AML_EINVAL, "internal: operand count mismatch for opcode 0x%X", cur.op);
 
     switch (cur.op) {
     case OP_CALL: {

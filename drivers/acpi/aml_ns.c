@@ -421,3 +421,16 @@ void aml_print_paths(struct aml_node *node)
         cur = (cur && cur != top) ? cur->next : NULL;
     }
 }
+
+struct aml_node *aml_ns_next(struct aml_node *n)
+{
+    if (!aml_root)
+        return NULL;
+    if (!n)
+        return aml_root->child;
+    if (n->child)
+        return n->child;
+    while (n && n != aml_root && !n->next)
+        n = n->parent;
+    return (n && n != aml_root) ? n->next : NULL;
+}
