@@ -5,6 +5,7 @@
 
 #include "drivers/acpi/aml.h"
 #include "drivers/acpi/events.h"
+#include "hotmem/trace.h"
 #include "platform.h"
 
 #define GPE_BLOCK_MAX 128 /* bytes of one GPE block register half (ACPI: len/2 <= 128) */
@@ -271,6 +272,7 @@ int acpi_events_init(const struct acpi_fadt *fadt, void (*sci_mask)(bool masked)
 void acpi_events_sci(void)
 {
     cnt.sci++;
+    plat_trace(TRACE_SCI, cnt.sci, 0, 0);
     ev.sci_pending = true;
     if (ev.sci_mask && !ev.sci_masked) {
         ev.sci_masked = true;
@@ -329,6 +331,7 @@ static void handle_gpe(unsigned gpe)
 {
     struct gpe_info *gi = &ev.gpe[gpe];
     cnt.gpe[gpe]++;
+    plat_trace(TRACE_GPE, gpe, gi->method, 0);
     if (!gi->method) { /* cannot happen unless firmware enabled it behind our back */
         cnt.gpe_no_method++;
         gpe_set_enable(gpe, false);

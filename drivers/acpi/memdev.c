@@ -4,6 +4,7 @@
 #include "drivers/acpi/aml.h"
 #include "drivers/acpi/memdev.h"
 #include "drivers/acpi/numa.h"
+#include "hotmem/trace.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
 #include "platform.h"
@@ -146,6 +147,7 @@ static void ost(struct memdev *d, unsigned source, unsigned status)
 {
     if (!aml_find(d->node, "_OST"))
         return;
+    plat_trace(TRACE_OST, d->slot, source, status);
     struct aml_obj *a[3] = {aml_obj_integer(source), aml_obj_integer(status), aml_obj_buffer("", 0)};
     if (!a[2])
         a[2] = aml_obj_integer(0);
@@ -230,6 +232,7 @@ static int add_device(struct memdev *d, bool boot)
     }
     d->pxm = (unsigned)pxm;
     for (unsigned i = 0; i < d->nranges; i++) {
+        plat_trace(TRACE_HOTADD, d->r[i].base, d->r[i].size, d->pxm);
         int r = mm_add_memory(d->r[i].base, d->r[i].size, d->pxm);
         if (r < 0) {
             plat_log(LOG_ERR, TAG, "slot %u: mm_add_memory(0x%llx, 0x%llx, node %u) failed: %d", d->slot,
@@ -292,6 +295,7 @@ static void do_eject(struct memdev *d, bool from_shell)
         return;
     }
     plat_log(LOG_INFO, TAG, "slot %u: eject request (%s)", d->slot, who);
+    plat_trace(TRACE_EJECT_REQ, d->slot, d->nranges ? d->r[0].base : 0, d->nranges ? d->r[0].size : 0);
     d->ejects++;
     memdev_counters.ejects++;
     memset(&d->last_rep, 0, sizeof d->last_rep);
@@ -351,6 +355,7 @@ static void do_eject(struct memdev *d, bool from_shell)
     d->last_ost = MEMDEV_OST_SUCCESS;
     reserve_release();
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_SUCCESS);
+    plat_trace(TRACE_EJ0, d->slot, 0, 0);
     int r = aml_find(d->node, "_EJ0") ? aml_eval_args(d->node, "_EJ0", 1, (const uint64_t[]){1}, NULL) : AML_ENOENT;
     if (r < 0) {
         memdev_counters.aml_errors++;
@@ -395,6 +400,7 @@ static void on_notify(struct aml_node *node, uint32_t value, void *ctx)
     for (i = 0; i < ndevs; i++)
         if (devs[i]->node == node)
             break;
+    plat_trace(TRACE_NOTIFY, i == ndevs ? ~0ull : devs[i]->slot, value, 0);
     if (i == ndevs)
         return; /* not a memory device */
     memdev_counters.notifies++;
