@@ -9,7 +9,6 @@
 
 /* IDT vector of the SCI: the IO APIC's ISA block starts at 32 (timer 32, COM1 36); SCI is
  * IRQ 9 on every PC, so 32 + 9. (Belongs in hotmem/params.h next to the other vectors.) */
-#define ACPI_SCI_VECTOR 41
 
 static uint32_t sci_gsi;
 static bool sci_routed;
@@ -63,11 +62,11 @@ static void route_sci(void)
     sci_gsi = acpi_madt_info.valid ? acpi_madt_irq_to_gsi(&acpi_madt_info, irq, &flags) : irq;
     int pol = flags & 3, trig = (flags >> 2) & 3;
     bool level = trig != 1, low = pol == 0 || pol == 3;
-    irq_set_handler(ACPI_SCI_VECTOR, sci_irq);
-    ioapic_route_gsi(sci_gsi, ACPI_SCI_VECTOR, level, low);
+    irq_set_handler(VECTOR_ACPI_SCI, sci_irq);
+    ioapic_route_gsi(sci_gsi, VECTOR_ACPI_SCI, level, low);
     sci_routed = true;
     plat_log(LOG_INFO, "acpi", "SCI: IRQ %u -> GSI %u, %s, active-%s, vector %d", irq, sci_gsi,
-             level ? "level" : "edge", low ? "low" : "high", ACPI_SCI_VECTOR);
+             level ? "level" : "edge", low ? "low" : "high", VECTOR_ACPI_SCI);
 }
 
 /* Bring up ACPI events and memory hotplug (tables parsed, kmalloc works, interrupts on). */

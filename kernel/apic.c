@@ -10,7 +10,6 @@
 #define LAPIC_EOI 0xb0
 #define LAPIC_SVR 0xf0
 #define LAPIC_ID 0x20
-#define SPURIOUS_VECTOR 0xff
 
 static volatile uint32_t *lapic;
 static volatile uint32_t *ioapic;
@@ -67,7 +66,7 @@ void apic_init(void)
     lapic = phys_to_virt(lapic_pa);
     ioapic = phys_to_virt(ioapic_pa);
     wrmsr(0x1b, (rdmsr(0x1b) & ~0xfffull) | (lapic_pa & ~0xfffull) | (1 << 11));
-    lapic[LAPIC_SVR / 4] = 0x100 | SPURIOUS_VECTOR;
+    lapic[LAPIC_SVR / 4] = 0x100 | VECTOR_SPURIOUS;
     int n = ((ioapic_read(1) >> 16) & 0xff) + 1;
     for (int i = 0; i < n; i++) {
         ioapic_write(0x10 + 2 * i, 1 << 16);

@@ -78,6 +78,12 @@ static uint64_t alloc_pagetable_page(void)
     return mm_alloc_pages_owner(0, MM_ZERO, MM_OWN_PAGETABLE, 0);
 }
 
+/* Return a page-table page to the buddy allocator. */
+static void free_pagetable_page(uint64_t pa)
+{
+    mm_free_pages(pa, 0);
+}
+
 /* While an offline waits for unmovable pages, sleep until the next interrupt instead of spinning
  * (nothing else runs meanwhile: the wait is bounded by the offline timeout). */
 static void offline_wait_idle(void *arg)
@@ -112,7 +118,7 @@ static void kern_mm_init(void)
     if (mm_boot_finish())
         panic("mm: boot failed: not enough memory for the frame database");
     kheap_set_backend(kmalloc, kfree);
-    paging_set_table_allocator(alloc_pagetable_page);
+    paging_set_table_allocator(alloc_pagetable_page, free_pagetable_page);
     mm_set_poll_hook(offline_wait_idle, NULL);
     struct mm_zone_stats st;
     mm_total_stats(&st);

@@ -60,7 +60,7 @@ uint64_t kern_uptime_ns(void);
 void paging_init(void);
 /* Allocate one zeroed physical page for page tables (early pool, then the buddy allocator). */
 uint64_t paging_alloc_table(void);
-void paging_set_table_allocator(uint64_t (*alloc)(void));
+void paging_set_table_allocator(uint64_t (*alloc)(void), void (*free)(uint64_t pa));
 /* Map/unmap a 2 MiB-granular physical range into the direct map. */
 int paging_map_direct(uint64_t pa, uint64_t len);
 void paging_unmap_direct(uint64_t pa, uint64_t len);

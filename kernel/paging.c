@@ -17,6 +17,7 @@ extern char kernel_stack_guard[];
 static uint8_t early_pool[EARLY_POOL_PAGES][4096] __attribute__((aligned(4096)));
 static int early_used;
 static uint64_t (*table_alloc)(void);
+static void (*table_free)(uint64_t pa);
 static uint64_t *pml4;
 uint64_t paging_tables_allocated;
 
@@ -45,10 +46,31 @@ uint64_t paging_alloc_table(void)
     return pa;
 }
 
-/* From now on page-table pages come from alloc (returns a physical address or 0). */
-void paging_set_table_allocator(uint64_t (*alloc)(void))
+/* From now on page-table pages come from alloc (a physical address or 0) and go back to free. */
+void paging_set_table_allocator(uint64_t (*alloc)(void), void (*free)(uint64_t pa))
 {
     table_alloc = alloc;
+    table_free = free;
+}
+
+/* Give back a page-table page that holds no entry (early-pool pages stay with the image). */
+static void release_table(uint64_t pa)
+{
+    uint64_t pool = kva_to_pa(early_pool);
+    if (table_free && (pa < pool || pa >= pool + sizeof early_pool)) {
+        table_free(pa);
+        paging_tables_allocated--;
+    }
+}
+
+/* Is the page table at pa empty? */
+static bool table_empty(uint64_t pa)
+{
+    const uint64_t *t = phys_to_virt(pa);
+    for (int i = 0; i < 512; i++)
+        if (t[i])
+            return false;
+    return true;
 }
 
 /* Is pa one of the early pool's pages (so the buddy allocator must keep it reserved)? */
@@ -94,7 +116,8 @@ int paging_map_direct(uint64_t pa, uint64_t len)
     return 0;
 }
 
-/* Remove [pa, pa+len) from the direct map and flush those TLB entries. */
+/* Remove [pa, pa+len) from the direct map, flush those TLB entries, and free the page
+ * directories that became empty (so removing memory gives back the tables that mapped it). */
 void paging_unmap_direct(uint64_t pa, uint64_t len)
 {
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1), end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
@@ -103,6 +126,13 @@ void paging_unmap_direct(uint64_t pa, uint64_t len)
         if (e && (*e & PTE_PS)) {
             *e = 0;
             invlpg(DIRECT_MAP_BASE + a);
+        }
+        bool last_in_pd = ((a + SUBSECTION_SIZE) & ((1ull << 30) - 1)) == 0 || a + SUBSECTION_SIZE >= end;
+        uint64_t *pdpte = walk(DIRECT_MAP_BASE + a, 2, false);
+        if (last_in_pd && pdpte && (*pdpte & PTE_P) && !(*pdpte & PTE_PS) && table_empty(*pdpte & PTE_ADDR)) {
+            uint64_t pd = *pdpte & PTE_ADDR;
+            *pdpte = 0;
+            release_table(pd);
         }
     }
 }

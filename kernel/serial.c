@@ -2,9 +2,7 @@
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 
-#define COM1 0x3f8
-#define COM1_IRQ 4
-#define COM1_VECTOR 36
+#define COM1 COM1_PORT
 #define RX_SIZE 4096 /* bytes buffered between main-loop passes; more is dropped and counted */
 
 static volatile uint8_t rx_buf[RX_SIZE];
@@ -60,8 +58,8 @@ static void serial_irq(void)
 /* Route COM1's IRQ through the IO APIC and enable the receive interrupt. */
 void serial_enable_irq(void)
 {
-    irq_set_handler(COM1_VECTOR, serial_irq);
-    ioapic_route_isa(COM1_IRQ, COM1_VECTOR);
+    irq_set_handler(VECTOR_COM1, serial_irq);
+    ioapic_route_isa(COM1_IRQ, VECTOR_COM1);
     outb(COM1 + 1, 0x01);
     (void)inb(COM1 + 2); /* clear a pending interrupt identification */
 }

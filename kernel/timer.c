@@ -3,9 +3,6 @@
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 
-#define PIT_HZ 1193182
-#define TIMER_HZ 100 /* ticks wake the main loop; time itself comes from the TSC */
-#define TIMER_VECTOR 32
 #define CALIBRATE_MS 10
 
 volatile uint64_t timer_ticks;
@@ -44,8 +41,8 @@ void timer_init(void)
     outb(0x43, 0x34); /* channel 0, lobyte/hibyte, rate generator */
     outb(0x40, div & 0xff);
     outb(0x40, div >> 8);
-    irq_set_handler(TIMER_VECTOR, timer_irq);
-    ioapic_route_isa(0, TIMER_VECTOR);
+    irq_set_handler(VECTOR_TIMER, timer_irq);
+    ioapic_route_isa(0, VECTOR_TIMER);
     plat_log(LOG_INFO, "timer", "TSC %llu kHz, PIT %d Hz", (unsigned long long)(tsc_hz / 1000), TIMER_HZ);
 }
 

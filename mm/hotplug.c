@@ -61,10 +61,18 @@ static int check_range(uint64_t base, uint64_t size, uint64_t *spfn, uint64_t *e
     return 0;
 }
 
-/* Scan the caged range: counts of migratable and unmovable blocks; first unmovable head. */
-static void scan_locked(uint64_t spfn, uint64_t epfn, uint64_t *nmov, uint64_t *nunmov, uint64_t *first)
+/* What is still allocated in a caged range. */
+struct scan {
+    uint64_t nmov, nunmov;   /* migratable / unmovable blocks */
+    uint64_t mov_pages;      /* pages in the migratable blocks */
+    uint64_t first_unmov;    /* head pfn of the first unmovable block */
+    uint64_t first_mov;      /* head pfn of the first migratable block */
+};
+
+/* Scan the caged range block by block into *sc. */
+static void scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
 {
-    *nmov = *nunmov = 0;
+    memset(sc, 0, sizeof *sc);
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
@@ -75,11 +83,14 @@ static void scan_locked(uint64_t spfn, uint64_t epfn, uint64_t *nmov, uint64_t *
             struct frame *f = mem + (p - sp);
             if (!(f->flags & (FR_HELD | FR_FIXED))) {
                 if ((f->flags & FR_MOVABLE) && mm_migrate_fns[f->owner]) {
-                    (*nmov)++;
+                    if (!sc->nmov)
+                        sc->first_mov = p;
+                    sc->nmov++;
+                    sc->mov_pages += 1u << f->order;
                 } else {
-                    if (!*nunmov)
-                        *first = p;
-                    (*nunmov)++;
+                    if (!sc->nunmov)
+                        sc->first_unmov = p;
+                    sc->nunmov++;
                 }
             }
             p += 1u << f->order;
@@ -140,6 +151,16 @@ static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *bloc
         }
     }
     return moved;
+}
+
+/* Pages in every free list (the caged range's free blocks are not among them). */
+static uint64_t free_pages_locked(void)
+{
+    uint64_t n = 0;
+    for (unsigned node = 0; node < MAX_NODES; node++)
+        for (unsigned z = 0; z < MM_NR_ZONES; z++)
+            n += mm_zones[node][z].free;
+    return n;
 }
 
 /* Held pages of the caged range. */
@@ -228,13 +249,19 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     uint64_t deadline = t0 + offline_timeout_ms * 1000000ull;
     uint64_t blocker = 0;
     for (;;) {
-        uint64_t nmov, nunmov, first = 0;
-        scan_locked(spfn, epfn, &nmov, &nunmov, &first);
-        if (!nunmov && !nmov) {
+        struct scan sc;
+        scan_locked(spfn, epfn, &sc);
+        if (!sc.nunmov && !sc.nmov) {
             r = 0;
             break;
         }
-        if (!nunmov) {
+        if (!sc.nunmov && sc.mov_pages > free_pages_locked()) {
+            /* Nowhere to put the data: fail now rather than drain memory and roll back. */
+            blocker = sc.first_mov;
+            r = MM_ENOMEM;
+            break;
+        }
+        if (!sc.nunmov) {
             int64_t m = migrate_range_locked(spfn, epfn, &blocker);
             if (m >= 0) {
                 rep->pages_migrated += (uint64_t)m;
@@ -242,7 +269,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             }
             r = (int)m;
         } else {
-            blocker = first;
+            blocker = sc.first_unmov;
             r = MM_ETIMEDOUT;
         }
         if (plat_now_ns() >= deadline)

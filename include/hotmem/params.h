@@ -39,3 +39,16 @@
 #define DEBUG_EXIT_PORT 0xf4
 #define DEBUG_EXIT_PASS 0x10 /* exit status 33 */
 #define DEBUG_EXIT_FAIL 0x11 /* exit status 35 */
+
+/* Interrupt vectors: 0-31 are exceptions; devices sit just above, each ISA IRQ at 32 + irq so a
+ * vector number names its line; the local APIC's spurious vector is the architectural 0xff. */
+#define VECTOR_TIMER 32    /* PIT, ISA IRQ 0 (GSI 2 through QEMU's override) */
+#define VECTOR_COM1 36     /* COM1, ISA IRQ 4 */
+#define VECTOR_ACPI_SCI 41 /* ACPI SCI, ISA IRQ 9 on QEMU (FADT SCI_INT) */
+#define VECTOR_SPURIOUS 0xff
+
+/* PC hardware ports and rates. */
+#define COM1_PORT 0x3f8
+#define COM1_IRQ 4
+#define PIT_HZ 1193182 /* the 8254's input clock */
+#define TIMER_HZ 100   /* ticks wake the main loop; time itself comes from the TSC */
