@@ -1,14 +1,20 @@
-"""Runs every libFuzzer target (fuzz/fuzz_*.c -> build/fuzz/fuzz_*) for a bounded time; each must
-exit 0 (a crash, sanitizer report, timeout or leak makes it non-zero).
+"""Runs every libFuzzer target (fuzz/fuzz_*.c -> build/fuzz/fuzz_*) inside `make test`:
 
-FUZZ_TEST_SECONDS (default 10) sets the time per target. Seeds come from fuzz/seeds/<name>/; the
-corpus grows in build/fuzz/corpus-<name>/ (shared with `make fuzz`); a crashing input is written
-to build/fuzz/artifacts/ and named in the failure message. Each target is built with
-`make build/fuzz/<name>` first; a failed build is a failing test.
+- test_fuzz_regressions: each input under fuzz/regressions/<name>/ (inputs that once crashed a
+  target) must run clean;
+- test_fuzz: a deterministic run per target, FUZZ_TEST_RUNS inputs (default 30000) from a fixed
+  seed, starting from the seeds in fuzz/seeds/<name>/ (copied, so nothing carries over between
+  runs). The same tree gives the same inputs every time, so CI cannot fail on a lucky find:
+  open-ended fuzzing is `make fuzz`, whose finds go into fuzz/regressions/.
+
+Each must exit 0 (a crash, sanitizer report, timeout or leak makes it non-zero). Each target is
+built with `make build/fuzz/<name>` first; a failed build is a failing test.
 """
 
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,30 +22,46 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FUZZ_SRC = ROOT / "fuzz"
 FUZZ_BIN = ROOT / "build" / "fuzz"
-SECONDS = int(os.environ.get("FUZZ_TEST_SECONDS", "10"))
+RUNS = int(os.environ.get("FUZZ_TEST_RUNS", "30000"))
+MAX_SECONDS = 120  # a bound on one target's run, far above what RUNS needs
 
 
 def _targets():
     return sorted(p.stem for p in FUZZ_SRC.glob("fuzz_*.c"))
 
 
-@pytest.mark.parametrize("name", _targets())
-def test_fuzz(name):
+def _build(name):
     b = subprocess.run(["make", "-s", "-C", str(ROOT), f"build/fuzz/{name}"], capture_output=True, text=True,
                        timeout=900)
     assert b.returncode == 0, f"make build/fuzz/{name} failed\n{b.stdout[-3000:]}\n{b.stderr[-3000:]}"
     binary = FUZZ_BIN / name
     assert binary.is_file(), f"{binary} was not built"
-    corpus = FUZZ_BIN / f"corpus-{name}"
-    corpus.mkdir(parents=True, exist_ok=True)
+    return binary
+
+
+@pytest.mark.parametrize("name", _targets())
+def test_fuzz(name):
+    binary = _build(name)
     artifacts = FUZZ_BIN / "artifacts"
     artifacts.mkdir(parents=True, exist_ok=True)
-    args = [str(binary), f"-max_total_time={SECONDS}", "-timeout=5", "-rss_limit_mb=1024",
-            f"-artifact_prefix={artifacts}/{name}-", "-print_final_stats=1", str(corpus)]
-    seeds = FUZZ_SRC / "seeds" / name
-    if seeds.is_dir():
-        args.append(str(seeds))
-    r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + 120)
+    with tempfile.TemporaryDirectory() as corpus:
+        seeds = FUZZ_SRC / "seeds" / name
+        if seeds.is_dir():
+            for f in seeds.iterdir():
+                shutil.copy(f, corpus)
+        args = [str(binary), "-seed=1", f"-runs={RUNS}", f"-max_total_time={MAX_SECONDS}", "-timeout=5",
+                "-rss_limit_mb=1024", f"-artifact_prefix={artifacts}/{name}-", "-print_final_stats=1", corpus]
+        r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=MAX_SECONDS + 120)
     tail = r.stderr[-6000:]
     assert r.returncode == 0, f"{name} exited {r.returncode}\n{tail}"
     assert "Done" in tail or "DONE" in tail, f"{name} did not finish its run\n{tail}"
+
+
+@pytest.mark.parametrize("name", [n for n in _targets() if (FUZZ_SRC / "regressions" / n).is_dir()])
+def test_fuzz_regressions(name):
+    binary = _build(name)
+    inputs = sorted(str(p) for p in (FUZZ_SRC / "regressions" / name).iterdir())
+    r = subprocess.run([str(binary), "-timeout=5", "-rss_limit_mb=1024", *inputs], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, f"{name} crashed on a regression input\n{r.stderr[-6000:]}"
+    assert r.stderr.count("Executed ") == len(inputs), r.stderr[-3000:]

@@ -1029,9 +1029,12 @@ static int match_one(int mop, struct aml_obj *e, struct aml_obj *v, bool *ok)
     return 0;
 }
 
+/* The object a reference operand names (a plain value operand is its own target). */
 static struct aml_obj *deref_ref_target(struct aml_obj *ref)
 {
     struct aml_ref *r = ref->priv;
+    if (ref->type != AML_REFERENCE || !r)
+        return ref;
     if (r->kind == REF_NODE)
         return ref->u.node->obj;
     if (r->kind == REF_SLOT)
@@ -1179,6 +1182,12 @@ static int exec_op(struct vm *vm, struct item *itp)
     uint32_t expect = 0;
     bool var = false;
     for (const char *k = cur.sig; *k; k++) {
+        /* a SuperName such as DerefOf(...) may yield a plain value: only SizeOf and ObjectType
+         * can use one (they look at the object itself); elsewhere it is an error, not a crash */
+        if ((*k == 'S' || *k == 'C' || *k == 'R') && expect < na && cur.op != 0x87 && cur.op != 0x8E &&
+            (a[expect]->type != AML_REFERENCE || !a[expect]->priv))
+            return aml_error(AML_ETYPE, "operand %u of opcode 0x%X must be a name or reference", expect + 1,
+                             cur.op);
         if (*k == 'T' || *k == 'S' || *k == 'C' || *k == 'R')
             expect++;
         var |= *k == 'E';
@@ -1423,9 +1432,11 @@ static int exec_op(struct vm *vm, struct item *itp)
         return finish(vm, &cur, aml_obj_integer(x));
     }
     case 0x8E: { /* ObjectType */
-        struct aml_ref *r = a[0]->priv;
+        struct aml_ref *r = a[0]->type == AML_REFERENCE ? a[0]->priv : NULL;
         struct aml_obj *v = deref_ref_target(a[0]);
-        if (r->kind == REF_INDEX) {
+        if (!r) {
+            x = v->type;
+        } else if (r->kind == REF_INDEX) {
             struct aml_obj *t = r->target;
             x = t->type == AML_PACKAGE ? (r->index < t->u.pkg.count && t->u.pkg.elems[r->index]
                                               ? t->u.pkg.elems[r->index]->type : 0)
