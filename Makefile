@@ -11,6 +11,8 @@ HOSTCC  ?= gcc
 FUZZCC  ?= clang
 PYTHON  ?= /usr/bin/python3
 EXTRA_KCFLAGS ?=
+# DEBUG=1: a debug kernel (freed pages poisoned with 0x6b; host tests are always built this way).
+DEBUG ?= 0
 
 # --- the kernel -------------------------------------------------------------------------------
 GCC_INC := $(shell $(KCC) -print-file-name=include)
@@ -18,7 +20,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel -mgene
            -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
            -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing -fno-asynchronous-unwind-tables \
            -nostdinc -isystem $(GCC_INC) -Ilibc/include -Iinclude -I. \
-           -Wall -Wextra -Werror -DHOTMEM_KERNEL -MMD -MP $(EXTRA_KCFLAGS)
+           -Wall -Wextra -Werror -DHOTMEM_KERNEL -MMD -MP $(if $(filter 1,$(DEBUG)),-DMM_DEBUG) $(EXTRA_KCFLAGS)
 KLDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
 # KERNEL_SUBSYS= builds a kernel without mm/ and drivers/acpi/ (bring-up of the boot path alone).
@@ -85,7 +87,7 @@ deps:
 
 # --- host builds: unit tests, tools, fuzzers, benchmarks -------------------------------------
 # mm/ and drivers/acpi/ build on the host too (all but *_shell.c), against tests/host/plat_host.c.
-HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -DMM_DEBUG
 HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Iinclude -I. -Wall -Wextra -Werror \
                -DHOTMEM_HOST -MMD -MP
 MM_SRCS     := $(filter-out %_shell.c,$(wildcard mm/*.c))
