@@ -637,12 +637,12 @@ class HmFrame(HmCommand):
     name = "hm-frame"
 
     def text(self, arg):
-        words = arg.split()
-        if len(words) == 2 and words[0] in ("-pa", "pa"):
-            return mm_frame_text(_num(words[1]) >> PAGE_SHIFT)
-        if len(words) != 1:
+        words = arg.split(None, 1)
+        if not words or (words[0] == "-pa" and len(words) == 1):
             raise HmError("usage: hm-frame <pfn>  |  hm-frame -pa <address>")
-        return mm_frame_text(_num(words[0]))
+        if words[0] == "-pa":
+            return mm_frame_text(_num(words[1]) >> PAGE_SHIFT)
+        return mm_frame_text(_num(arg))
 
 
 class HmDimms(HmCommand):

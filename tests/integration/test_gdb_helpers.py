@@ -155,7 +155,7 @@ def test_hm_aml_and_frame(make_qemu):
     q = make_qemu(gdb=True)
     cmds = ["break shell_run_command", "continue",
             *show("hm-aml \\_SB.MHPC"), *show("hm-aml _SB.MHPC.MP00"), *show("hm-aml \\_GPE._E03"),
-            *show_err("hm-aml \\_SB.NOPE"), *show("hm-frame 0"), *show("hm-frame 0xfffffff"),
+            *show_err("hm-aml \\_SB.NOPE"), *show("hm-frame 0"), *show("hm-frame 2 - 2"), *show("hm-frame 0xfffffff"),
             *show("hm-trace 1"), "continue"]
     g = Gdb(q, cmds).start()
     try:
@@ -173,6 +173,7 @@ def test_hm_aml_and_frame(make_qemu):
         assert block(g, "hm-aml \\_SB.NOPE").startswith("error: hm-aml: \\_SB.NOPE: no node NOPE under \\_SB_")
         f0 = block(g, "hm-frame 0")
         assert f0.startswith("frame pfn=0x0 pa=0x0 ") and "owner=" in f0 and "block pfn=0x0-" in f0, f0
+        assert block(g, "hm-frame 2 - 2") == f0  # the argument is a gdb expression
         assert "absent" in block(g, "hm-frame 0xfffffff")
     finally:
         g.close()
