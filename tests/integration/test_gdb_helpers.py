@@ -177,3 +177,43 @@ def test_hm_aml_and_frame(make_qemu):
         assert "absent" in block(g, "hm-frame 0xfffffff")
     finally:
         g.close()
+
+
+def test_helpers_work_anywhere(make_qemu):
+    """The helpers only read memory, so they work before mm and ACPI are up (kmain's first line)
+    and in interrupt context (the SCI handler of a hot-add): no Python error anywhere."""
+    require(ELF)
+    q = make_qemu(gdb=True)
+    helpers = ["hm-sections", "hm-buddyinfo", "hm-mem", "hm-dimms", "hm-trace", "hm-frame 0x100", "hm-aml \\_SB"]
+    cmds = []
+    for h in helpers:
+        cmds += show_err(h)
+    cmds += ["break acpi_events_sci", "continue", "bt 1"]
+    for h in helpers:
+        cmds += show_err(h)
+    cmds += ["delete", "continue"]
+    g = Gdb(q, cmds).start()  # hotmem.gdb stops at kmain's first line first
+    try:
+        # before anything is initialized: empty tables, a clear error for the AML namespace
+        # (blocks are read in the order gdb prints them)
+        assert block(g, "hm-sections") == "" and block(g, "hm-buddyinfo") == ""
+        assert block(g, "hm-mem") == "mem total present=0 online=0 free=0 kernel=0 movable=0 caged=0 free_mib=0\n"
+        assert block(g, "hm-dimms") == "" and block(g, "hm-trace") == ""
+        assert "absent" in block(g, "hm-frame 0x100")
+        assert block(g, "hm-aml \\_SB").startswith("error: hm-aml: aml_root is NULL")
+
+        q.wait_prompt(timeout=90)
+        q.hot_add_dimm("dimm1", DIMM_SIZE, node=1)
+        g.wait_for(r"^#0 +acpi_events_sci \(", timeout=60)
+        states = sections_by_idx(block(g, "hm-sections"))
+        assert states and set(states.values()) == {"online"}, states
+        assert re.search(r"^buddyinfo node=0 zone=normal( \d+){10}$", block(g, "hm-buddyinfo"), re.M)
+        assert re.search(r"^mem total present=[1-9]", block(g, "hm-mem"), re.M)
+        assert re.search(r"^slot=0 sta=0xf .* state=online ", block(g, "hm-dimms"), re.M)
+        assert re.search(r"^ +1 +\d+\.\d{6} \S+ +a=0x", block(g, "hm-trace"), re.M)
+        assert "sub_state=online" in block(g, "hm-frame 0x100")
+        assert block(g, "hm-aml \\_SB").startswith("\\_SB_ node=0x")
+        wait_added(q, "dimm1")  # gdb continued: the hot-add completes
+        assert "Python Exception" not in g.output and "Traceback" not in g.output, g.output
+    finally:
+        g.close()
