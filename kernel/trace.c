@@ -4,7 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/shell.h"
 
-#define TRACE_RING_SIZE 1024 /* events kept; older ones are overwritten */
+#define TRACE_RING_SIZE 4096 /* events kept (192 KiB); older ones are overwritten */
 
 struct trace_event {
     uint64_t seq; /* 1, 2, ... (0: slot never written) */

@@ -121,7 +121,6 @@ static int migrate_block_locked(uint64_t pfn, struct frame *f)
         return r;
     }
     buddy_release_locked(pfn, order);
-    plat_trace(TRACE_MIGRATE, old, nw, order);
     mm_counters.migrate_ok++;
     return 0;
 }
@@ -143,6 +142,8 @@ static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *bloc
                 int r = migrate_block_locked(p, f);
                 if (r < 0) {
                     *blocker = p;
+                    if (moved)
+                        plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);
                     return r;
                 }
                 moved += 1 << o;
@@ -150,6 +151,8 @@ static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *bloc
             p += 1u << o;
         }
     }
+    if (moved)
+        plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, 0);
     return moved;
 }
 

@@ -10,7 +10,7 @@ enum trace_type {
     TRACE_HOTADD,        /* a: base, b: size, c: node */
     TRACE_EJECT_REQ,     /* a: slot, b: base, c: size */
     TRACE_CAGE,          /* a: base, b: size, c: free pages taken */
-    TRACE_MIGRATE,       /* a: old pa, b: new pa, c: order */
+    TRACE_MIGRATE,       /* one pass over a caged range: a: range base, b: pages moved, c: 0 or error */
     TRACE_OFFLINE_DONE,  /* a: base, b: size, c: elapsed ns */
     TRACE_OFFLINE_FAIL,  /* a: base, b: blocking pfn, c: owner (enum mm_owner) */
     TRACE_ONLINE,        /* a: base, b: size */

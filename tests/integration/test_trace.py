@@ -107,3 +107,23 @@ def test_trace_offline_failure_names_blocking_frame(shell):
     assert find(events, fail, "ej0") is None, names
     assert "dimm1" in q.memory_devices()
     assert re.search(rf"^slot={slot} .* state=online ", q.cmd("dimms"), re.M)
+
+
+def test_trace_migration_is_one_event_per_pass(shell):
+    """Moving 64 MiB of movable data out of the cold DIMM (all its sections) is recorded as one
+    migrate event carrying the page count, so a large eject does not flush its own start out of
+    the ring."""
+    q = shell
+    assert "fill id=" in q.cmd("fill 64 movable node 1")
+    out = q.cmd("offline 0x100000000-0x120000000", timeout=120)
+    m = re.search(r"offline ok .* migrated=(\d+)", out)
+    assert m and int(m.group(1)) > 0, out
+    events = parse_trace(q.cmd("trace"))
+    check_ring(events)
+    cage = find(events, 0, "cage", lambda e: e[3] == 0x100000000)
+    off = find(events, 0, "offline", lambda e: e[3] == 0x100000000)
+    assert cage is not None and off is not None and cage < off, events
+    migrates = [e for e in events[cage:off] if e[2] == "migrate"]
+    assert len(migrates) == 1, migrates
+    assert migrates[0][4] == int(m.group(1)), (migrates, out)
+    assert "check objects=1 bad=0" in q.cmd("check", timeout=60)
