@@ -151,11 +151,19 @@ static int cmd_help(int argc, char **argv)
         plat_printf("%s %s\n  %s\n", c->name, c->args, c->help);
         return 0;
     }
-    for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++) {
+    /* alphabetical: each pass prints the smallest name after the previous one */
+    const char *last = "";
+    for (;;) {
+        const struct shell_cmd *next = NULL;
+        for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++)
+            if (strcmp(c->name, last) > 0 && (!next || strcmp(c->name, next->name) < 0))
+                next = c;
+        if (!next)
+            return 0;
         char usage[64];
-        snprintf(usage, sizeof usage, "%s %s", c->name, c->args);
-        plat_printf("  %-32s %s\n", usage, c->help);
+        snprintf(usage, sizeof usage, "%s %s", next->name, next->args);
+        plat_printf("  %-32s %s\n", usage, next->help);
+        last = next->name;
     }
-    return 0;
 }
 SHELL_COMMAND("help", "[command]", "list commands, or show one command's usage", cmd_help);
