@@ -3,25 +3,11 @@
 
 #include <string.h>
 
+#include "hotmem/bytes.h"
 #include "platform.h"
 
 #define TAG "mb2"
 
-/* Little-endian loads from possibly unaligned bytes. */
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-/* The little-endian u64 at p (any alignment). */
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
 
 /* True if a NUL byte is within [p, p+n) (memchr is not in libc/include/string.h). */
 static bool has_nul(const uint8_t *p, size_t n)
@@ -55,7 +41,7 @@ static void parse_tag(uint32_t type, const uint8_t *p, uint32_t len, struct mb2_
         out->bootloader = tag_string(p, len, type, out);
         break;
     case MB2_TAG_MMAP: {
-        uint32_t esz = len >= 8 ? rd32(p) : 0;
+        uint32_t esz = len >= 8 ? get_le32(p) : 0;
         if (len < 8 || esz < 24 || esz % 8) {
             out->nbad++;
             plat_log(LOG_ERR, TAG, "memory map tag: payload %u bytes, entry size %u: ignored", len, esz);
@@ -69,7 +55,7 @@ static void parse_tag(uint32_t type, const uint8_t *p, uint32_t len, struct mb2_
         break;
     }
     case MB2_TAG_EFI_MMAP: {
-        uint32_t dsz = len >= 8 ? rd32(p) : 0;
+        uint32_t dsz = len >= 8 ? get_le32(p) : 0;
         if (len < 8 || dsz < 40 || dsz % 8) {
             out->nbad++;
             plat_log(LOG_ERR, TAG, "EFI memory map tag: payload %u bytes, descriptor size %u: ignored", len, dsz);
@@ -79,7 +65,7 @@ static void parse_tag(uint32_t type, const uint8_t *p, uint32_t len, struct mb2_
             plat_log(LOG_WARN, TAG, "EFI memory map tag: %u trailing bytes ignored", (len - 8) % dsz);
         out->efi_mmap = p + 8;
         out->efi_desc_size = dsz;
-        out->efi_desc_version = rd32(p + 4);
+        out->efi_desc_version = get_le32(p + 4);
         out->efi_count = (len - 8) / dsz;
         break;
     }
@@ -105,7 +91,7 @@ static void parse_tag(uint32_t type, const uint8_t *p, uint32_t len, struct mb2_
             break;
         }
         out->has_efi64 = true;
-        out->efi64_systab = rd64(p);
+        out->efi64_systab = get_le64(p);
         break;
     default:
         break;
@@ -125,7 +111,7 @@ int mb2_parse(const void *info, size_t size, struct mb2_info *out)
         plat_log(LOG_ERR, TAG, "block of %zu bytes has no header", size);
         return MB2_ERR_SIZE;
     }
-    uint32_t total = rd32(base);
+    uint32_t total = get_le32(base);
     out->total_size = total;
     if (total < 8 || total > size) {
         plat_log(LOG_ERR, TAG, "total_size %u out of range (8..%zu)", total, size);
@@ -137,7 +123,7 @@ int mb2_parse(const void *info, size_t size, struct mb2_info *out)
             plat_log(LOG_ERR, TAG, "no end tag within %u bytes", total);
             return off == total ? MB2_ERR_NO_END : MB2_ERR_TAG;
         }
-        uint32_t type = rd32(base + off), tsize = rd32(base + off + 4);
+        uint32_t type = get_le32(base + off), tsize = get_le32(base + off + 4);
         if (tsize < 8 || tsize > total - off) {
             plat_log(LOG_ERR, TAG, "tag %u at offset %zu: size %u runs past the block (%u bytes)", type, off,
                      tsize, total);
@@ -161,9 +147,9 @@ int mb2_mmap_entry(const struct mb2_info *mi, unsigned i, uint64_t *base, uint64
     if (!mi->mmap || i >= mi->mmap_count)
         return -1;
     const uint8_t *e = mi->mmap + (size_t)i * mi->mmap_entry_size;
-    *base = rd64(e);
-    *len = rd64(e + 8);
-    *type = rd32(e + 16);
+    *base = get_le64(e);
+    *len = get_le64(e + 8);
+    *type = get_le32(e + 16);
     return 0;
 }
 
@@ -173,9 +159,9 @@ int mb2_efi_entry(const struct mb2_info *mi, unsigned i, uint32_t *type, uint64_
     if (!mi->efi_mmap || i >= mi->efi_count)
         return -1;
     const uint8_t *d = mi->efi_mmap + (size_t)i * mi->efi_desc_size;
-    *type = rd32(d);
-    *phys = rd64(d + 8);
-    *pages = rd64(d + 24);
+    *type = get_le32(d);
+    *phys = get_le64(d + 8);
+    *pages = get_le64(d + 24);
     return 0;
 }
 

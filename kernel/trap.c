@@ -70,11 +70,10 @@ static void print_frame(int i, uint64_t addr)
     serial_write(line, n);
 }
 
-/* Print "backtrace:" and the chain of frame pointers starting at rbp. */
-void kern_backtrace(uint64_t rbp)
+/* Print the return addresses of the frame-pointer chain at rbp, numbering from first. */
+static void print_chain(int first, uint64_t rbp)
 {
-    serial_write("backtrace:\n", 11);
-    for (int i = 0; i < 32 && rbp && frame_ok(rbp); i++) {
+    for (int i = first; i < 32 && rbp && frame_ok(rbp); i++) {
         uint64_t *f = (uint64_t *)rbp;
         if (!f[1])
             break;
@@ -83,6 +82,13 @@ void kern_backtrace(uint64_t rbp)
             break;
         rbp = f[0];
     }
+}
+
+/* Print "backtrace:" and the chain of frame pointers starting at rbp. */
+void kern_backtrace(uint64_t rbp)
+{
+    serial_write("backtrace:\n", 11);
+    print_chain(0, rbp);
 }
 
 /* Print a formatted line straight to the console (no log level, no allocation). */
@@ -132,16 +138,7 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
         (unsigned long long)f->ss);
     serial_write("backtrace:\n", 11);
     print_frame(0, f->rip);
-    uint64_t rbp = f->rbp;
-    for (int i = 1; i < 32 && rbp && frame_ok(rbp); i++) {
-        uint64_t *fp = (uint64_t *)rbp;
-        if (!fp[1])
-            break;
-        print_frame(i, fp[1]);
-        if (fp[0] <= rbp)
-            break;
-        rbp = fp[0];
-    }
+    print_chain(1, f->rbp);
     raw("kernel stopped.\n");
     halt_forever();
 }

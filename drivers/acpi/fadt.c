@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "drivers/acpi/tables.h"
+#include "hotmem/bytes.h"
 #include "platform.h"
 
 #define TAG "fadt"
@@ -55,11 +56,7 @@ enum {
 /* Field readers: 0 if [off, off+n) is beyond the table's length. */
 static uint64_t rd(const uint8_t *t, uint32_t len, uint32_t off, unsigned n)
 {
-    uint64_t v = 0;
-    if (off + n > len)
-        return 0;
-    memcpy(&v, t + off, n);
-    return v;
+    return off + n > len ? 0 : get_le(t + off, n);
 }
 
 /* The generic address at off, zeroed if beyond the table. */

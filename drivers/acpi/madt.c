@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "drivers/acpi/tables.h"
+#include "hotmem/bytes.h"
 #include "platform.h"
 
 #define TAG "madt"
@@ -20,14 +21,6 @@ enum {
     MADT_X2APIC = 9,
     MADT_X2APIC_NMI = 10,
 };
-
-/* Little-endian load of n bytes at p. */
-static uint64_t ld(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    memcpy(&v, p, n);
-    return v;
-}
 
 /* Minimum length of an entry of the given type (0: unknown type, skipped). */
 static unsigned min_len(uint8_t type)
@@ -74,38 +67,15 @@ int acpi_madt_parse(const void *table, size_t size, struct acpi_madt *out)
         return rc;
     }
     const uint8_t *t = table;
-    uint32_t len = (uint32_t)ld(t + 4, 4);
-    out->lapic_addr = ld(t + 36, 4);
-    out->flags = (uint32_t)ld(t + 40, 4);
+    uint32_t len = (uint32_t)get_le(t + 4, 4);
+    out->lapic_addr = get_le(t + 36, 4);
+    out->flags = (uint32_t)get_le(t + 40, 4);
     rc = ACPI_OK;
     bool full_cpu = false, full_io = false, full_iso = false, full_nmi = false;
-    for (uint32_t off = 44; off < len;) {
-        if (len - off < 2) {
-            plat_log(LOG_ERR, TAG, "entry at offset %u: header runs past the table (length %u)", off, len);
-            out->nbad++;
-            rc = ACPI_ERR_ENTRY;
-            break;
-        }
-        const uint8_t *e = t + off;
-        uint8_t type = e[0], elen = e[1];
-        if (elen < 2 || elen > len - off) {
-            plat_log(LOG_ERR, TAG, "entry type %u at offset %u: length %u %s: rest of the table ignored", type,
-                     off, elen, elen < 2 ? "too small" : "runs past the table");
-            out->nbad++;
-            rc = ACPI_ERR_ENTRY;
-            break;
-        }
-        off += elen;
-        unsigned need = min_len(type);
-        if (!need)
-            continue; /* a type this kernel does not use */
-        if (elen < need) {
-            plat_log(LOG_ERR, TAG, "entry type %u at offset %u: length %u < %u: skipped", type,
-                     (unsigned)(e - t), elen, need);
-            out->nbad++;
-            rc = ACPI_ERR_ENTRY;
-            continue;
-        }
+    unsigned bad0 = out->nbad;
+    uint32_t off = 44;
+    for (const uint8_t *e; (e = acpi_subtable_next(t, len, &off, min_len, TAG, &out->nbad));) {
+        uint8_t type = e[0];
         switch (type) {
         case MADT_LAPIC:
         case MADT_X2APIC:
@@ -115,11 +85,11 @@ int acpi_madt_parse(const void *table, size_t size, struct acpi_madt *out)
             }
             if (type == MADT_LAPIC)
                 out->cpu[out->ncpus] = (struct acpi_madt_cpu){
-                    .uid = e[2], .apic_id = e[3], .flags = (uint32_t)ld(e + 4, 4), .x2apic = false};
+                    .uid = e[2], .apic_id = e[3], .flags = (uint32_t)get_le(e + 4, 4), .x2apic = false};
             else
-                out->cpu[out->ncpus] = (struct acpi_madt_cpu){.apic_id = (uint32_t)ld(e + 4, 4),
-                                                              .flags = (uint32_t)ld(e + 8, 4),
-                                                              .uid = (uint32_t)ld(e + 12, 4),
+                out->cpu[out->ncpus] = (struct acpi_madt_cpu){.apic_id = (uint32_t)get_le(e + 4, 4),
+                                                              .flags = (uint32_t)get_le(e + 8, 4),
+                                                              .uid = (uint32_t)get_le(e + 12, 4),
                                                               .x2apic = true};
             out->ncpus++;
             break;
@@ -129,7 +99,7 @@ int acpi_madt_parse(const void *table, size_t size, struct acpi_madt *out)
                 break;
             }
             out->ioapic[out->nioapics++] = (struct acpi_madt_ioapic){
-                .id = e[2], .address = (uint32_t)ld(e + 4, 4), .gsi_base = (uint32_t)ld(e + 8, 4)};
+                .id = e[2], .address = (uint32_t)get_le(e + 4, 4), .gsi_base = (uint32_t)get_le(e + 8, 4)};
             break;
         case MADT_ISO:
             if (out->nisos >= ACPI_MAX_ISOS) {
@@ -139,7 +109,7 @@ int acpi_madt_parse(const void *table, size_t size, struct acpi_madt *out)
             if (e[2] != 0)
                 plat_log(LOG_WARN, TAG, "interrupt override for bus %u (not ISA)", e[2]);
             out->iso[out->nisos++] = (struct acpi_madt_iso){
-                .bus = e[2], .source = e[3], .gsi = (uint32_t)ld(e + 4, 4), .flags = (uint16_t)ld(e + 8, 2)};
+                .bus = e[2], .source = e[3], .gsi = (uint32_t)get_le(e + 4, 4), .flags = (uint16_t)get_le(e + 8, 2)};
             break;
         case MADT_LAPIC_NMI:
         case MADT_X2APIC_NMI:
@@ -149,18 +119,20 @@ int acpi_madt_parse(const void *table, size_t size, struct acpi_madt *out)
             }
             if (type == MADT_LAPIC_NMI)
                 out->nmi[out->nnmis++] = (struct acpi_madt_nmi){
-                    .uid = e[2] == 0xff ? 0xffffffffu : e[2], .flags = (uint16_t)ld(e + 3, 2), .lint = e[5]};
+                    .uid = e[2] == 0xff ? 0xffffffffu : e[2], .flags = (uint16_t)get_le(e + 3, 2), .lint = e[5]};
             else
                 out->nmi[out->nnmis++] = (struct acpi_madt_nmi){
-                    .flags = (uint16_t)ld(e + 2, 2), .uid = (uint32_t)ld(e + 4, 4), .lint = e[8]};
+                    .flags = (uint16_t)get_le(e + 2, 2), .uid = (uint32_t)get_le(e + 4, 4), .lint = e[8]};
             break;
         case MADT_LAPIC_OVERRIDE:
-            out->lapic_addr = ld(e + 4, 8);
+            out->lapic_addr = get_le(e + 4, 8);
             break;
         default: /* NMI source: not needed */
             break;
         }
     }
+    if (out->nbad != bad0 && rc == ACPI_OK)
+        rc = ACPI_ERR_ENTRY;
     if (!out->lapic_addr)
         plat_log(LOG_WARN, TAG, "no local APIC address");
     out->valid = true;

@@ -4,6 +4,7 @@
 #include "drivers/acpi/aml.h"
 #include "drivers/acpi/memdev.h"
 #include "drivers/acpi/numa.h"
+#include "hotmem/bytes.h"
 #include "hotmem/trace.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
@@ -58,15 +59,6 @@ const char *memdev_state_name(enum memdev_state st)
     return "?";
 }
 
-/* Little-endian reads from a checked buffer. */
-static uint64_t rd_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 /* Parse a resource template into memory ranges. */
 int memdev_parse_crs(const uint8_t *buf, uint32_t len, struct memdev_range *out, unsigned max)
 {
@@ -87,7 +79,7 @@ int memdev_parse_crs(const uint8_t *buf, uint32_t len, struct memdev_range *out,
         }
         if ((uint64_t)i + 3 > len)
             return -1;
-        uint32_t dlen = (uint32_t)rd_le(buf + i + 1, 2);
+        uint32_t dlen = (uint32_t)get_le(buf + i + 1, 2);
         if ((uint64_t)i + 3 + dlen > len)
             return -1;
         const uint8_t *d = buf + i + 3;
@@ -97,23 +89,23 @@ int memdev_parse_crs(const uint8_t *buf, uint32_t len, struct memdev_range *out,
         case 0x86: /* Memory32Fixed: info, base u32, length u32 */
             if (dlen < 9)
                 return -1;
-            base = rd_le(d + 1, 4);
-            size = rd_le(d + 5, 4);
+            base = get_le(d + 1, 4);
+            size = get_le(d + 5, 4);
             mem = true;
             break;
         case 0x87: /* DWord address space: type, flags, tflags, gran, min, max, tra, len (u32) */
             if (dlen < 23)
                 return -1;
             mem = d[0] == 0;
-            base = rd_le(d + 7, 4);
-            size = rd_le(d + 19, 4);
+            base = get_le(d + 7, 4);
+            size = get_le(d + 19, 4);
             break;
         case 0x8a: /* QWord address space: same with u64 fields */
             if (dlen < 43)
                 return -1;
             mem = d[0] == 0;
-            base = rd_le(d + 11, 8);
-            size = rd_le(d + 35, 8);
+            base = get_le(d + 11, 8);
+            size = get_le(d + 35, 8);
             break;
         default: /* other large descriptors (Memory24, Memory32, IO, IRQ, vendor, ...) */
             break;

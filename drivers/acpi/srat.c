@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "drivers/acpi/tables.h"
+#include "hotmem/bytes.h"
 #include "platform.h"
 
 #define TAG "srat"
@@ -15,12 +16,11 @@ struct acpi_srat acpi_srat_info;
 
 enum { SRAT_CPU = 0, SRAT_MEM = 1, SRAT_X2APIC = 2 };
 
-/* Little-endian load of n bytes at p. */
-static uint64_t ld(const uint8_t *p, unsigned n)
+/* Minimum length of an entry of the given type (0: GICC, ITS, generic initiator: not x86
+ * memory, skipped). */
+static unsigned min_len(uint8_t type)
 {
-    uint64_t v = 0;
-    memcpy(&v, p, n);
-    return v;
+    return type == SRAT_CPU ? 16 : type == SRAT_MEM ? 40 : type == SRAT_X2APIC ? 24 : 0;
 }
 
 /* "enabled,hotpluggable,non-volatile" (or "disabled") for memory affinity flags, into buf. */
@@ -43,40 +43,17 @@ int acpi_srat_parse(const void *table, size_t size, struct acpi_srat *out)
         return rc;
     }
     const uint8_t *t = table;
-    uint32_t len = (uint32_t)ld(t + 4, 4);
+    uint32_t len = (uint32_t)get_le(t + 4, 4);
     bool full_mem = false, full_cpu = false;
-    for (uint32_t off = SRAT_HDR_LEN; off < len;) {
-        if (len - off < 2) {
-            plat_log(LOG_ERR, TAG, "entry at offset %u: header runs past the table (length %u)", off, len);
-            out->nbad++;
-            rc = ACPI_ERR_ENTRY;
-            break;
-        }
-        const uint8_t *e = t + off;
-        uint8_t type = e[0], elen = e[1];
-        if (elen < 2 || elen > len - off) {
-            plat_log(LOG_ERR, TAG, "entry type %u at offset %u: length %u %s: rest of the table ignored", type,
-                     off, elen, elen < 2 ? "too small" : "runs past the table");
-            out->nbad++;
-            rc = ACPI_ERR_ENTRY;
-            break;
-        }
-        off += elen;
-        unsigned need = type == SRAT_CPU ? 16 : type == SRAT_MEM ? 40 : type == SRAT_X2APIC ? 24 : 0;
-        if (!need)
-            continue; /* GICC, ITS, generic initiator: not x86 memory */
-        if (elen < need) {
-            plat_log(LOG_ERR, TAG, "entry type %u at offset %u: length %u < %u: skipped", type,
-                     (unsigned)(e - t), elen, need);
-            out->nbad++;
-            rc = ACPI_ERR_ENTRY;
-            continue;
-        }
+    unsigned bad0 = out->nbad;
+    uint32_t off = SRAT_HDR_LEN;
+    for (const uint8_t *e; (e = acpi_subtable_next(t, len, &off, min_len, TAG, &out->nbad));) {
+        uint8_t type = e[0];
         if (type == SRAT_MEM) {
-            struct acpi_srat_mem m = {.node = (uint32_t)ld(e + 2, 4),
-                                      .base = ld(e + 8, 8),
-                                      .len = ld(e + 16, 8),
-                                      .flags = (uint32_t)ld(e + 28, 4)};
+            struct acpi_srat_mem m = {.node = (uint32_t)get_le(e + 2, 4),
+                                      .base = get_le(e + 8, 8),
+                                      .len = get_le(e + 16, 8),
+                                      .flags = (uint32_t)get_le(e + 28, 4)};
             if (m.base + m.len < m.base) {
                 plat_log(LOG_ERR, TAG, "memory entry at offset %u: base 0x%llx + length 0x%llx wraps: skipped",
                          (unsigned)(e - t), (unsigned long long)m.base, (unsigned long long)m.len);
@@ -102,14 +79,14 @@ int acpi_srat_parse(const void *table, size_t size, struct acpi_srat *out)
         } else {
             struct acpi_srat_cpu c;
             if (type == SRAT_CPU)
-                c = (struct acpi_srat_cpu){.node = e[2] | (uint32_t)ld(e + 9, 3) << 8,
+                c = (struct acpi_srat_cpu){.node = e[2] | (uint32_t)get_le(e + 9, 3) << 8,
                                            .apic_id = e[3],
-                                           .flags = (uint32_t)ld(e + 4, 4),
+                                           .flags = (uint32_t)get_le(e + 4, 4),
                                            .x2apic = false};
             else
-                c = (struct acpi_srat_cpu){.node = (uint32_t)ld(e + 4, 4),
-                                           .apic_id = (uint32_t)ld(e + 8, 4),
-                                           .flags = (uint32_t)ld(e + 12, 4),
+                c = (struct acpi_srat_cpu){.node = (uint32_t)get_le(e + 4, 4),
+                                           .apic_id = (uint32_t)get_le(e + 8, 4),
+                                           .flags = (uint32_t)get_le(e + 12, 4),
                                            .x2apic = true};
             if (out->ncpu >= ACPI_SRAT_MAX_CPU) {
                 if (!full_cpu)
@@ -121,6 +98,8 @@ int acpi_srat_parse(const void *table, size_t size, struct acpi_srat *out)
             out->cpu[out->ncpu++] = c;
         }
     }
+    if (out->nbad != bad0 && rc == ACPI_OK)
+        rc = ACPI_ERR_ENTRY;
     out->valid = true;
     return rc;
 }

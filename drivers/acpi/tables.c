@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "hotmem/bytes.h"
 #include "platform.h"
 
 #define TAG "acpi"
@@ -12,21 +13,6 @@ static struct acpi_table tables[ACPI_MAX_TABLES];
 static unsigned ntables;
 static struct acpi_rsdp_info rsdp_info;
 
-/* Little-endian loads from possibly unaligned bytes. */
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-/* The little-endian u64 at p (any alignment). */
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
 
 /* Sum of the bytes [p, p+len) modulo 256 (0 for a valid table). */
 uint8_t acpi_checksum(const void *p, size_t len)
@@ -71,7 +57,7 @@ int acpi_check_table(const void *table, size_t size, const char *sig, uint32_t m
         return ACPI_ERR_LENGTH;
     }
     const uint8_t *t = table;
-    uint32_t len = rd32(t + 4);
+    uint32_t len = get_le32(t + 4);
     if (sig && memcmp(t, sig, 4) != 0) {
         *why = "wrong signature";
         return ACPI_ERR_SIGNATURE;
@@ -104,7 +90,7 @@ int acpi_rsdp_validate(const void *rsdp, size_t len)
     if (r[15] >= 2) {
         if (len < 36)
             return ACPI_ERR_LENGTH;
-        uint32_t xlen = rd32(r + 20);
+        uint32_t xlen = get_le32(r + 20);
         if (xlen < 36 || xlen > len)
             return ACPI_ERR_LENGTH;
         if (acpi_checksum(r, xlen) != 0)
@@ -122,7 +108,7 @@ static uint64_t scan_area(uint64_t pa, uint64_t len)
             continue;
         if (r[15] >= 2) {
             const uint8_t *x = acpi_map(a, 36);
-            uint32_t xlen = x ? rd32(x + 20) : 0;
+            uint32_t xlen = x ? get_le32(x + 20) : 0;
             if (!x || xlen < 36 || xlen > 4096 || !acpi_map(a, xlen) || acpi_checksum(acpi_map(a, xlen), xlen))
                 continue;
         }
@@ -180,7 +166,7 @@ static struct acpi_table *register_table(uint64_t pa, const char *sig)
     } else {
         copy_name(t->signature, (const char *)h, 4);
         copy_name(t->oem_id, (const char *)h + 10, 6);
-        t->length = rd32(h + 4);
+        t->length = get_le32(h + 4);
         t->revision = h[8];
         const uint8_t *all = NULL;
         if (t->length >= ACPI_HDR_LEN && t->length <= ACPI_MAX_TABLE_LEN)
@@ -221,7 +207,7 @@ static void walk_root(const struct acpi_table *root, unsigned esize)
         plat_log(LOG_WARN, TAG, "%s: %u trailing bytes ignored", root->signature, payload % esize);
     for (uint32_t i = 0; i < payload / esize; i++) {
         const uint8_t *e = r + ACPI_HDR_LEN + (size_t)i * esize;
-        uint64_t pa = esize == 8 ? rd64(e) : rd32(e);
+        uint64_t pa = esize == 8 ? get_le64(e) : get_le32(e);
         if (!pa) {
             plat_log(LOG_WARN, TAG, "%s entry %u: null address: ignored", root->signature, i);
             continue;
@@ -253,9 +239,9 @@ int acpi_tables_init(const void *rsdp, size_t len)
     }
     rsdp_info.revision = r[15];
     copy_name(rsdp_info.oem_id, (const char *)r + 9, 6);
-    rsdp_info.rsdt_pa = rd32(r + 16);
+    rsdp_info.rsdt_pa = get_le32(r + 16);
     if (r[15] >= 2 && !v1_only)
-        rsdp_info.xsdt_pa = rd64(r + 24);
+        rsdp_info.xsdt_pa = get_le64(r + 24);
 
     const struct acpi_table *root = NULL;
     if (rsdp_info.xsdt_pa) {
@@ -322,4 +308,40 @@ const struct acpi_table *acpi_table_get(unsigned i)
 const struct acpi_rsdp_info *acpi_rsdp_info(void)
 {
     return &rsdp_info;
+}
+
+/* Next subtable (1-byte type, 1-byte length) of table t at or after *off, advancing *off; NULL at
+ * the end. An entry whose header or length runs past len ends the walk; one shorter than
+ * min_len(type) is skipped; both are logged under tag and counted in *nbad. Types with min_len 0
+ * are skipped silently (types the caller does not use). */
+const uint8_t *acpi_subtable_next(const uint8_t *t, uint32_t len, uint32_t *off, unsigned (*min_len)(uint8_t type),
+                                  const char *tag, unsigned *nbad)
+{
+    while (*off < len) {
+        if (len - *off < 2) {
+            plat_log(LOG_ERR, tag, "entry at offset %u: header runs past the table (length %u)", *off, len);
+            ++*nbad;
+            return NULL;
+        }
+        const uint8_t *e = t + *off;
+        uint8_t type = e[0], elen = e[1];
+        if (elen < 2 || elen > len - *off) {
+            plat_log(LOG_ERR, tag, "entry type %u at offset %u: length %u %s: rest of the table ignored", type,
+                     *off, elen, elen < 2 ? "too small" : "runs past the table");
+            ++*nbad;
+            return NULL;
+        }
+        *off += elen;
+        unsigned need = min_len(type);
+        if (!need)
+            continue;
+        if (elen < need) {
+            plat_log(LOG_ERR, tag, "entry type %u at offset %u: length %u < %u: skipped", type,
+                     (unsigned)(e - t), elen, need);
+            ++*nbad;
+            continue;
+        }
+        return e;
+    }
+    return NULL;
 }

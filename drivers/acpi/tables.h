@@ -95,6 +95,11 @@ uint8_t acpi_checksum(const void *p, size_t len);
  * and (if sig) the signature. ACPI_OK or an ACPI_ERR_*; *why gets a reason. */
 int acpi_check_table(const void *table, size_t size, const char *sig, uint32_t min_len, const char **why);
 
+/* Next subtable (1-byte type, 1-byte length) of table t at or after *off, advancing *off; NULL at
+ * the end. Malformed entries are logged under tag and counted in *nbad (see tables.c). */
+const uint8_t *acpi_subtable_next(const uint8_t *t, uint32_t len, uint32_t *off, unsigned (*min_len)(uint8_t type),
+                                  const char *tag, unsigned *nbad);
+
 /* ---- fadt.c ---- */
 /* A generic address structure (ACPI 5.2.3.2). */
 struct acpi_gas {
