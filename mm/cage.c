@@ -38,20 +38,12 @@ uint64_t cage_start_locked(uint64_t spfn, uint64_t epfn)
 /* 0 if every non-fixed frame of the caged subsections of the range is held; else MM_EBUSY. */
 int cage_test_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
 {
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        struct mm_section *s = pfn_sect(sp);
-        unsigned sub = pfn_sub(sp);
-        if (!s || !(s->caged >> sub & 1))
-            continue;
-        struct frame *mem = s->mem[sub];
-        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
-            if (!(f->flags & (FR_HELD | FR_FIXED))) {
-                if (blocker)
-                    *blocker = p;
-                return MM_EBUSY;
-            }
-            p += 1u << f->order;
+    struct cage_iter it = cage_iter(spfn, epfn);
+    for (struct frame *f; (f = cage_next(&it));) {
+        if (!(f->flags & (FR_HELD | FR_FIXED))) {
+            if (blocker)
+                *blocker = it.pfn;
+            return MM_EBUSY;
         }
     }
     return 0;

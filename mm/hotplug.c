@@ -73,27 +73,19 @@ struct scan {
 static void scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
 {
     memset(sc, 0, sizeof *sc);
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        struct mm_section *s = pfn_sect(sp);
-        unsigned sub = pfn_sub(sp);
-        if (!s || !(s->caged >> sub & 1))
+    struct cage_iter it = cage_iter(spfn, epfn);
+    for (struct frame *f; (f = cage_next(&it));) {
+        if (f->flags & (FR_HELD | FR_FIXED))
             continue;
-        struct frame *mem = s->mem[sub];
-        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
-            if (!(f->flags & (FR_HELD | FR_FIXED))) {
-                if ((f->flags & FR_MOVABLE) && mm_migrate_fns[f->owner]) {
-                    if (!sc->nmov)
-                        sc->first_mov = p;
-                    sc->nmov++;
-                    sc->mov_pages += 1u << f->order;
-                } else {
-                    if (!sc->nunmov)
-                        sc->first_unmov = p;
-                    sc->nunmov++;
-                }
-            }
-            p += 1u << f->order;
+        if ((f->flags & FR_MOVABLE) && mm_migrate_fns[f->owner]) {
+            if (!sc->nmov)
+                sc->first_mov = it.pfn;
+            sc->nmov++;
+            sc->mov_pages += 1u << f->order;
+        } else {
+            if (!sc->nunmov)
+                sc->first_unmov = it.pfn;
+            sc->nunmov++;
         }
     }
 }
@@ -129,27 +121,19 @@ static int migrate_block_locked(uint64_t pfn, struct frame *f)
 static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
 {
     int64_t moved = 0;
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        struct mm_section *s = pfn_sect(sp);
-        unsigned sub = pfn_sub(sp);
-        if (!s || !(s->caged >> sub & 1))
+    struct cage_iter it = cage_iter(spfn, epfn);
+    for (struct frame *f; (f = cage_next(&it));) {
+        if ((f->flags & (FR_HELD | FR_FIXED)) || !(f->flags & FR_MOVABLE) || !mm_migrate_fns[f->owner])
             continue;
-        struct frame *mem = s->mem[sub];
-        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
-            unsigned o = f->order;
-            if (!(f->flags & (FR_HELD | FR_FIXED)) && (f->flags & FR_MOVABLE) && mm_migrate_fns[f->owner]) {
-                int r = migrate_block_locked(p, f);
-                if (r < 0) {
-                    *blocker = p;
-                    if (moved)
-                        plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);
-                    return r;
-                }
-                moved += 1 << o;
-            }
-            p += 1u << o;
+        unsigned o = f->order;
+        int r = migrate_block_locked(it.pfn, f);
+        if (r < 0) {
+            *blocker = it.pfn;
+            if (moved)
+                plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);
+            return r;
         }
+        moved += 1 << o;
     }
     if (moved)
         plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, 0);
@@ -170,19 +154,10 @@ static uint64_t free_pages_locked(void)
 static uint64_t held_pages(uint64_t spfn, uint64_t epfn)
 {
     uint64_t h = 0;
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        struct mm_section *s = pfn_sect(sp);
-        unsigned sub = pfn_sub(sp);
-        if (!s || !(s->caged >> sub & 1))
-            continue;
-        struct frame *mem = s->mem[sub];
-        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
-            if (f->flags & FR_HELD)
-                h += 1u << f->order;
-            p += 1u << f->order;
-        }
-    }
+    struct cage_iter it = cage_iter(spfn, epfn);
+    for (struct frame *f; (f = cage_next(&it));)
+        if (f->flags & FR_HELD)
+            h += 1u << f->order;
     return h;
 }
 

@@ -138,6 +138,36 @@ extern void *mm_poll_arg;
 /* cage.c: page isolation triplet on whole subsections [spfn, epfn) (subsection aligned). */
 /* Cage every online subsection of the range: their free blocks become HELD. Pages taken. */
 uint64_t cage_start_locked(uint64_t spfn, uint64_t epfn);
+
+/* Iterator over the blocks (head frames) of the caged subsections of [spfn, epfn):
+ *     struct cage_iter it = cage_iter(spfn, epfn);
+ *     for (struct frame *f; (f = cage_next(&it));) ... it.pfn is f's pfn ...
+ * The step to the next block is taken before a block is returned, so the body may free it. */
+struct cage_iter {
+    uint64_t pfn;  /* pfn of the block last returned */
+    uint64_t next; /* pfn to look at next */
+    uint64_t epfn;
+};
+static inline struct cage_iter cage_iter(uint64_t spfn, uint64_t epfn)
+{
+    return (struct cage_iter){0, spfn, epfn};
+}
+static inline struct frame *cage_next(struct cage_iter *it)
+{
+    while (it->next < it->epfn) {
+        uint64_t p = it->next;
+        struct mm_section *s = pfn_sect(p);
+        if (!s || !(s->caged >> pfn_sub(p) & 1)) {
+            it->next = (p | (MM_PAGES_PER_SUB - 1)) + 1; /* the next subsection */
+            continue;
+        }
+        struct frame *f = pfn_frame(p);
+        it->pfn = p;
+        it->next = p + (1u << f->order);
+        return f;
+    }
+    return NULL;
+}
 /* 0 if every non-fixed frame of the caged range is HELD; else MM_EBUSY and *blocker = the
  * first allocated block head's pfn. */
 int cage_test_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker);
