@@ -162,7 +162,8 @@ int main(void)
         mm_online_range(DIMM2, 128 * MiB);
     }
     /* memcpy of the same 64 MiB between two warmed buffers of simulated RAM */
-    uint8_t *src = plat_phys_to_virt(DIMM + 2 * SECTION_SIZE), *dst = plat_phys_to_virt(DIMM + 4 * SECTION_SIZE);
+    uint8_t *src = plat_phys_to_virt(DIMM + 2 * SECTION_SIZE),
+            *dst = plat_phys_to_virt(DIMM + 4 * SECTION_SIZE);
     memset(src, 1, 64 * MiB);
     memset(dst, 2, 64 * MiB);
     uint64_t mbest = ~0ull;

@@ -9,7 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n;
     uint8_t *t = fuzz_table(data, size, "APIC", &n);
     int rc = acpi_madt_parse(t, n, &m);
-    if (m.ncpus > ACPI_MAX_CPUS || m.nioapics > ACPI_MAX_IOAPICS || m.nisos > ACPI_MAX_ISOS || m.nnmis > ACPI_MAX_NMIS)
+    if (m.ncpus > ACPI_MAX_CPUS || m.nioapics > ACPI_MAX_IOAPICS || m.nisos > ACPI_MAX_ISOS ||
+        m.nnmis > ACPI_MAX_NMIS)
         abort();
     if (m.valid != (rc == ACPI_OK || rc == ACPI_ERR_ENTRY || rc == ACPI_ERR_FULL))
         abort();

@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 3:
             rc = memmap_add(&m, base, len, type, src);
             if (rc == 0 && model) {
-                uint32_t t = (type == 1 || type == 2 || type == 3 || type == 4 || type == 5 || type == 7) ? type : 2;
+                uint32_t t =
+                    (type == 1 || type == 2 || type == 3 || type == 4 || type == 5 || type == 7) ? type : 2;
                 for (uint64_t p = base >> 12; p < (base + len) >> 12 && p < MPAGES; p++)
                     if (!mtype[p] || memmap_type_rank(t) > memmap_type_rank(mtype[p]))
                         mtype[p] = (uint8_t)t;

@@ -74,7 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static uint32_t obj[32];
     unsigned nobj = 0;
     struct in in = {data, size, 0};
-    const char *names[] = {"alloc", "free", "add", "remove", "offline", "online", "obj", "drop", "pin", "alloc_in"};
+    const char *names[] = {"alloc",  "free", "add",  "remove", "offline",
+                           "online", "obj",  "drop", "pin",    "alloc_in"};
     for (unsigned steps = 0; in.i < in.n && steps < 200; steps++) {
         unsigned op = byte(&in) % 10;
         uint64_t base, sz;

@@ -22,10 +22,10 @@ void plat_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn, format(printf, 1, 2))) void plat_panic(const char *fmt, ...);
 
 /* Cheap always-on check. */
-#define PLAT_ASSERT(cond)                                                                    \
-    do {                                                                                     \
-        if (__builtin_expect(!(cond), 0))                                                    \
-            plat_panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);           \
+#define PLAT_ASSERT(cond)                                                                                    \
+    do {                                                                                                     \
+        if (__builtin_expect(!(cond), 0))                                                                    \
+            plat_panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);                           \
     } while (0)
 
 /* Kernel virtual address of physical address pa through the direct map (NULL if not mapped). */

@@ -50,7 +50,8 @@ static void load_table(const char *sig, unsigned idx)
         plat_log(LOG_ERR, "acpi", "%s%u at 0x%llx (%u bytes): load %s, %u errors (%s)", sig, idx,
                  (unsigned long long)pa, h->length, r < 0 ? aml_strerror(r) : "ok", errs, aml_last_error());
     else
-        plat_log(LOG_INFO, "acpi", "%s%u at 0x%llx (%u bytes) loaded", sig, idx, (unsigned long long)pa, h->length);
+        plat_log(LOG_INFO, "acpi", "%s%u at 0x%llx (%u bytes) loaded", sig, idx, (unsigned long long)pa,
+                 h->length);
 }
 
 /* Route the FADT's SCI through the MADT's interrupt source override; "conforms" polarity and

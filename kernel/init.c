@@ -31,7 +31,8 @@ void kern_boot_info(uint64_t mb2_phys)
         kern_loglevel = *lv - '0';
     if (r != MB2_OK)
         plat_log(LOG_ERR, "boot", "multiboot2 information malformed (error %d); using what came before", r);
-    plat_log(LOG_INFO, "boot", "loader '%s', command line '%s', multiboot2 info at 0x%llx (%u bytes, %u tags)",
+    plat_log(LOG_INFO, "boot",
+             "loader '%s', command line '%s', multiboot2 info at 0x%llx (%u bytes, %u tags)",
              kern_boot_loader ? kern_boot_loader : "?", kern_cmdline, (unsigned long long)mb2_phys, total,
              kern_mb2.ntags);
     memmap_init(&memmap_boot);

@@ -12,7 +12,7 @@
 /* Kernel image bounds from linker.ld. */
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[];
 extern char __bss_start[], __bss_end[], __kernel_end[], __kernel_phys_start[], __kernel_phys_end[];
-#define KERNEL_PHYS(va) ((uint64_t)(va) - KERNEL_VMA)
+#define KERNEL_PHYS(va) ((uint64_t)(va)-KERNEL_VMA)
 
 /* console.c / serial.c */
 void serial_init(void);
@@ -90,8 +90,8 @@ struct selftest {
     const char *name;
     int (*fn)(void); /* 0 = pass */
 };
-#define SELFTEST(tname, tfn)                                                                         \
-    static const struct selftest selftest_##tfn                                                      \
+#define SELFTEST(tname, tfn)                                                                                 \
+    static const struct selftest selftest_##tfn                                                              \
         __attribute__((used, section(".selftests"), aligned(8))) = {tname, tfn}
 /* Run every registered in-kernel test, print a summary, exit QEMU with pass/fail. */
 void selftest_run_all(void);

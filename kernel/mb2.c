@@ -8,7 +8,6 @@
 
 #define TAG "mb2"
 
-
 /* True if a NUL byte is within [p, p+n) (memchr is not in libc/include/string.h). */
 static bool has_nul(const uint8_t *p, size_t n)
 {
@@ -28,7 +27,6 @@ static const char *tag_string(const uint8_t *payload, uint32_t len, uint32_t typ
     }
     return (const char *)payload;
 }
-
 
 /* Record one tag of type with payload [p, p+len). */
 static void parse_tag(uint32_t type, const uint8_t *p, uint32_t len, struct mb2_info *out)
@@ -58,7 +56,8 @@ static void parse_tag(uint32_t type, const uint8_t *p, uint32_t len, struct mb2_
         uint32_t dsz = len >= 8 ? get_le32(p) : 0;
         if (len < 8 || dsz < 40 || dsz % 8) {
             out->nbad++;
-            plat_log(LOG_ERR, TAG, "EFI memory map tag: payload %u bytes, descriptor size %u: ignored", len, dsz);
+            plat_log(LOG_ERR, TAG, "EFI memory map tag: payload %u bytes, descriptor size %u: ignored", len,
+                     dsz);
             break;
         }
         if ((len - 8) % dsz)

@@ -33,17 +33,17 @@ enum {
 /* Return codes of mb2_parse (negative: the walk stopped there; what came before is kept). */
 enum {
     MB2_OK = 0,
-    MB2_ERR_SIZE = -1,      /* block smaller than its 8-byte header, or total_size > given size */
-    MB2_ERR_TAG = -2,       /* a tag header or tag size runs past the end of the block */
-    MB2_ERR_NO_END = -3,    /* the block ended without an end tag */
-    MB2_ERR_NULL = -4,      /* NULL block */
+    MB2_ERR_SIZE = -1,   /* block smaller than its 8-byte header, or total_size > given size */
+    MB2_ERR_TAG = -2,    /* a tag header or tag size runs past the end of the block */
+    MB2_ERR_NO_END = -3, /* the block ended without an end tag */
+    MB2_ERR_NULL = -4,   /* NULL block */
 };
 
 /* What mb2_parse found. Counts of memory map entries are what fits in the tag. */
 struct mb2_info {
-    uint32_t total_size; /* the block's own size field */
-    unsigned ntags;      /* tags walked, end tag included */
-    unsigned nbad;       /* tags recognized but malformed (ignored, logged) */
+    uint32_t total_size;    /* the block's own size field */
+    unsigned ntags;         /* tags walked, end tag included */
+    unsigned nbad;          /* tags recognized but malformed (ignored, logged) */
     const char *cmdline;    /* NUL-terminated inside the tag, or NULL */
     const char *bootloader; /* NUL-terminated inside the tag, or NULL */
     /* Tag 6: entries of mmap_entry_size bytes (>= 24: u64 base, u64 len, u32 type, u32 rsvd). */

@@ -106,7 +106,8 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 /* Map [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB pages (rounded out to 2 MiB). */
 int paging_map_direct(uint64_t pa, uint64_t len)
 {
-    uint64_t start = pa & ~(SUBSECTION_SIZE - 1), end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
+    uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
+             end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
     for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, true);
         if (!e)
@@ -120,7 +121,8 @@ int paging_map_direct(uint64_t pa, uint64_t len)
  * directories that became empty (so removing memory gives back the tables that mapped it). */
 void paging_unmap_direct(uint64_t pa, uint64_t len)
 {
-    uint64_t start = pa & ~(SUBSECTION_SIZE - 1), end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
+    uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
+             end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
     for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
         if (e && (*e & PTE_PS)) {

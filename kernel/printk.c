@@ -9,7 +9,7 @@ int kern_loglevel = LOG_INFO;
 
 #define LOG_RING 16384 /* bytes of log history kept for `log` */
 static char ring[LOG_RING];
-static size_t ring_pos;  /* total bytes ever written */
+static size_t ring_pos; /* total bytes ever written */
 static const char level_ch[] = "EWID";
 
 /* Append text to the log ring. */

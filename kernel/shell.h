@@ -10,8 +10,8 @@ struct shell_cmd {
     int (*fn)(int argc, char **argv);
 };
 
-#define SHELL_COMMAND(cname, cargs, chelp, cfn)                                                      \
-    static const struct shell_cmd shell_cmd_##cfn                                                    \
+#define SHELL_COMMAND(cname, cargs, chelp, cfn)                                                              \
+    static const struct shell_cmd shell_cmd_##cfn                                                            \
         __attribute__((used, section(".shell_cmds"), aligned(8))) = {cname, cargs, chelp, cfn}
 
 /* Parse an unsigned number (decimal, or hex with 0x); returns 0 on success, -1 on bad input. */

@@ -18,11 +18,20 @@ uint64_t trace_next = 1; /* seq of the next event; the slot is seq % TRACE_RING_
 const uint64_t trace_ring_size = TRACE_RING_SIZE;
 
 static const char *const trace_names[TRACE_NR_TYPES] = {
-    [TRACE_NONE] = "none",           [TRACE_SCI] = "sci",         [TRACE_GPE] = "gpe",
-    [TRACE_NOTIFY] = "notify",       [TRACE_HOTADD] = "hotadd",   [TRACE_EJECT_REQ] = "eject-request",
-    [TRACE_CAGE] = "cage",           [TRACE_MIGRATE] = "migrate", [TRACE_OFFLINE_DONE] = "offline",
-    [TRACE_OFFLINE_FAIL] = "offline-failed", [TRACE_ONLINE] = "online", [TRACE_REMOVE] = "remove",
-    [TRACE_OST] = "ost",             [TRACE_EJ0] = "ej0",
+    [TRACE_NONE] = "none",
+    [TRACE_SCI] = "sci",
+    [TRACE_GPE] = "gpe",
+    [TRACE_NOTIFY] = "notify",
+    [TRACE_HOTADD] = "hotadd",
+    [TRACE_EJECT_REQ] = "eject-request",
+    [TRACE_CAGE] = "cage",
+    [TRACE_MIGRATE] = "migrate",
+    [TRACE_OFFLINE_DONE] = "offline",
+    [TRACE_OFFLINE_FAIL] = "offline-failed",
+    [TRACE_ONLINE] = "online",
+    [TRACE_REMOVE] = "remove",
+    [TRACE_OST] = "ost",
+    [TRACE_EJ0] = "ej0",
 };
 
 /* Record one event (interrupts masked around the slot update). */

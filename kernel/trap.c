@@ -21,11 +21,28 @@ static void (*irq_handlers[256])(void);
 static uint64_t spurious_irqs;
 static volatile int in_panic;
 
-static const char *const exc_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
-    "device not available", "double fault", "coprocessor overrun", "invalid TSS", "segment not present",
-    "stack fault", "general protection", "page fault", "reserved", "x87 FP", "alignment check",
-    "machine check", "SIMD FP", "virtualization", "control protection"};
+static const char *const exc_names[32] = {"divide error",
+                                          "debug",
+                                          "NMI",
+                                          "breakpoint",
+                                          "overflow",
+                                          "bound range",
+                                          "invalid opcode",
+                                          "device not available",
+                                          "double fault",
+                                          "coprocessor overrun",
+                                          "invalid TSS",
+                                          "segment not present",
+                                          "stack fault",
+                                          "general protection",
+                                          "page fault",
+                                          "reserved",
+                                          "x87 FP",
+                                          "alignment check",
+                                          "machine check",
+                                          "SIMD FP",
+                                          "virtualization",
+                                          "control protection"};
 
 /* Install the 256 stubs; #PF, #DF and NMI run on their own IST stacks. */
 void idt_init(void)
@@ -64,8 +81,8 @@ static void print_frame(int i, uint64_t addr)
     char line[160];
     uint64_t off;
     const char *name = ksym_lookup(addr, &off);
-    int n = name ? snprintf(line, sizeof line, "  #%d 0x%016llx %s+0x%llx\n", i, (unsigned long long)addr, name,
-                            (unsigned long long)off)
+    int n = name ? snprintf(line, sizeof line, "  #%d 0x%016llx %s+0x%llx\n", i, (unsigned long long)addr,
+                            name, (unsigned long long)off)
                  : snprintf(line, sizeof line, "  #%d 0x%016llx ?\n", i, (unsigned long long)addr);
     serial_write(line, n);
 }
@@ -124,14 +141,15 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
     raw("\nEXCEPTION %llu (%s) error 0x%llx at rip 0x%llx <%s+0x%llx>\n", (unsigned long long)f->vector, name,
         (unsigned long long)f->error, (unsigned long long)f->rip, sym ? sym : "?", (unsigned long long)off);
     if (f->vector == 14)
-        raw("  cr2 0x%016llx (%s %s, %s)\n", (unsigned long long)read_cr2(), f->error & 1 ? "protection" : "not-present",
-            f->error & 2 ? "write" : "read", f->error & 16 ? "instruction fetch" : "data");
+        raw("  cr2 0x%016llx (%s %s, %s)\n", (unsigned long long)read_cr2(),
+            f->error & 1 ? "protection" : "not-present", f->error & 2 ? "write" : "read",
+            f->error & 16 ? "instruction fetch" : "data");
     raw("  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", (unsigned long long)f->rax,
         (unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
     raw("  rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n", (unsigned long long)f->rsi,
         (unsigned long long)f->rdi, (unsigned long long)f->rbp, (unsigned long long)f->rsp);
-    raw("  r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n", (unsigned long long)f->r8, (unsigned long long)f->r9,
-        (unsigned long long)f->r10, (unsigned long long)f->r11);
+    raw("  r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n", (unsigned long long)f->r8,
+        (unsigned long long)f->r9, (unsigned long long)f->r10, (unsigned long long)f->r11);
     raw("  r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n", (unsigned long long)f->r12,
         (unsigned long long)f->r13, (unsigned long long)f->r14, (unsigned long long)f->r15);
     raw("  rflags %016llx cs %llx ss %llx\n", (unsigned long long)f->rflags, (unsigned long long)f->cs,

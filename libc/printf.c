@@ -126,18 +126,25 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'd':
         case 'i':
             s = lng >= 2 ? va_arg(ap, long long) : lng == 1 ? va_arg(ap, long) : va_arg(ap, int);
-            emit_num(&o, s < 0 ? -(unsigned long long)s : (unsigned long long)s, s < 0, 10, 0, width, prec, left,
-                     zero, signch, "");
+            emit_num(&o, s < 0 ? -(unsigned long long)s : (unsigned long long)s, s < 0, 10, 0, width, prec,
+                     left, zero, signch, "");
             break;
         case 'u':
         case 'x':
         case 'X':
         case 'o':
-            u = lng >= 2 ? va_arg(ap, unsigned long long)
+            u = lng >= 2   ? va_arg(ap, unsigned long long)
                 : lng == 1 ? va_arg(ap, unsigned long)
                            : va_arg(ap, unsigned int);
-            emit_num(&o, u, 0, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, *fmt == 'X', width, prec, left, zero, 0,
-                     alt && u && *fmt != 'u' ? (*fmt == 'o' ? "0" : *fmt == 'X' ? "0X" : "0x") : "");
+            emit_num(&o, u, 0,
+                     *fmt == 'u'   ? 10
+                     : *fmt == 'o' ? 8
+                                   : 16,
+                     *fmt == 'X', width, prec, left, zero, 0,
+                     alt && u && *fmt != 'u' ? (*fmt == 'o'   ? "0"
+                                                : *fmt == 'X' ? "0X"
+                                                              : "0x")
+                                             : "");
             break;
         case 'p':
             u = (uintptr_t)va_arg(ap, void *);

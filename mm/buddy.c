@@ -225,7 +225,8 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
     uint64_t lpfn = ((lo >> PAGE_SHIFT) + n - 1) & ~(n - 1), hpfn = hi >> PAGE_SHIFT;
     unsigned long irq = plat_irq_save();
     uint64_t found = 0;
-    for (uint64_t sp = lpfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1); sp < hpfn && !found; sp += MM_PAGES_PER_SUB) {
+    for (uint64_t sp = lpfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1); sp < hpfn && !found;
+         sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
         if (!s || !((s->online & ~s->caged) >> sub & 1))
@@ -316,8 +317,8 @@ void mm_free_pages(uint64_t pa, unsigned order)
     unsigned long irq = plat_irq_save();
     uint8_t fl = f->flags;
     if (__builtin_expect((fl & (FR_HEAD | FR_FREE | FR_FIXED)) != FR_HEAD || f->order != order, 0)) {
-        const char *why = !(fl & FR_HEAD)  ? "not the start of an allocated block (tail of a block)"
-                          : (fl & FR_FREE) ? "double free (block is already free)"
+        const char *why = !(fl & FR_HEAD)   ? "not the start of an allocated block (tail of a block)"
+                          : (fl & FR_FREE)  ? "double free (block is already free)"
                           : (fl & FR_FIXED) ? "fixed frame (hole or memmap)"
                                             : "wrong order";
         plat_panic("mm_free_pages: frame 0x%llx (pa 0x%llx, order %u, owner %s, allocated order %u): %s",

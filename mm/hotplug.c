@@ -63,10 +63,10 @@ static int check_range(uint64_t base, uint64_t size, uint64_t *spfn, uint64_t *e
 
 /* What is still allocated in a caged range. */
 struct scan {
-    uint64_t nmov, nunmov;   /* migratable / unmovable blocks */
-    uint64_t mov_pages;      /* pages in the migratable blocks */
-    uint64_t first_unmov;    /* head pfn of the first unmovable block */
-    uint64_t first_mov;      /* head pfn of the first migratable block */
+    uint64_t nmov, nunmov; /* migratable / unmovable blocks */
+    uint64_t mov_pages;    /* pages in the migratable blocks */
+    uint64_t first_unmov;  /* head pfn of the first unmovable block */
+    uint64_t first_mov;    /* head pfn of the first migratable block */
 };
 
 /* Scan the caged range block by block into *sc. */
@@ -298,8 +298,8 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         plat_trace(TRACE_OFFLINE_DONE, base, size, rep->elapsed_ns);
     if (r)
         MM_LOG(LOG_WARN, "offline 0x%llx-0x%llx failed (%d): frame 0x%llx owned by %s cookie 0x%x",
-               (unsigned long long)base, (unsigned long long)(base + size), r, (unsigned long long)rep->block_pfn,
-               rep->owner_name, rep->block_cookie);
+               (unsigned long long)base, (unsigned long long)(base + size), r,
+               (unsigned long long)rep->block_pfn, rep->owner_name, rep->block_cookie);
     return r;
 }
 
@@ -324,7 +324,8 @@ int mm_online_range(uint64_t base, uint64_t size)
     }
     if (map_subs(spfn, epfn, want_offline_map, true)) {
         plat_irq_restore(irq);
-        MM_LOG(LOG_ERR, "online 0x%llx+0x%llx: cannot map", (unsigned long long)base, (unsigned long long)size);
+        MM_LOG(LOG_ERR, "online 0x%llx+0x%llx: cannot map", (unsigned long long)base,
+               (unsigned long long)size);
         mm_counters.online_fail++;
         return MM_ENOMEM;
     }

@@ -190,8 +190,8 @@ int memmap_add(struct memmap *m, uint64_t base, uint64_t len, uint32_t type, uin
         uint64_t b = (base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), e = end & ~(PAGE_SIZE - 1);
         if (b != base || e != end) {
             m->stats.trimmed++;
-            plat_log(LOG_INFO, TAG, "ram [0x%llx-0x%llx) (%s) trimmed to whole pages", (unsigned long long)base,
-                     (unsigned long long)end, memmap_src_names(src, sb, sizeof sb));
+            plat_log(LOG_INFO, TAG, "ram [0x%llx-0x%llx) (%s) trimmed to whole pages",
+                     (unsigned long long)base, (unsigned long long)end, memmap_src_names(src, sb, sizeof sb));
             if (e <= b)
                 return 0;
             base = b;
@@ -234,9 +234,10 @@ int memmap_add(struct memmap *m, uint64_t base, uint64_t len, uint32_t type, uin
                 t = type;
                 s = src;
             }
-            plat_log(LOG_WARN, TAG, "[0x%llx-0x%llx) overlap: %s (%s) vs %s (%s): %s kept", (unsigned long long)lo,
-                     (unsigned long long)hi, memmap_type_name(r->type), memmap_src_names(r->src, sa, sizeof sa),
-                     memmap_type_name(type), memmap_src_names(src, sb, sizeof sb), memmap_type_name(t));
+            plat_log(LOG_WARN, TAG, "[0x%llx-0x%llx) overlap: %s (%s) vs %s (%s): %s kept",
+                     (unsigned long long)lo, (unsigned long long)hi, memmap_type_name(r->type),
+                     memmap_src_names(r->src, sa, sizeof sa), memmap_type_name(type),
+                     memmap_src_names(src, sb, sizeof sb), memmap_type_name(t));
         }
         push(m->tmp, &n, lo, hi, t, s);
         pos = hi;

@@ -31,13 +31,13 @@
 #define MM_PAGES_PER_SUB (1u << MM_MAX_ORDER)
 
 /* Error codes (negative returns). */
-#define MM_EINVAL (-22)    /* bad argument (alignment, range, state) */
-#define MM_ENOMEM (-12)    /* no memory (allocation, migration target) */
-#define MM_EBUSY (-16)     /* range in use: offline failed, or remove of an online range */
-#define MM_EEXIST (-17)    /* range already present */
-#define MM_ENOENT (-2)     /* no such object / range */
+#define MM_EINVAL (-22)     /* bad argument (alignment, range, state) */
+#define MM_ENOMEM (-12)     /* no memory (allocation, migration target) */
+#define MM_EBUSY (-16)      /* range in use: offline failed, or remove of an online range */
+#define MM_EEXIST (-17)     /* range already present */
+#define MM_ENOENT (-2)      /* no such object / range */
 #define MM_ETIMEDOUT (-110) /* offline: pages still in use when the timeout expired */
-#define MM_ECORRUPT (-5)   /* mm_verify found an inconsistency */
+#define MM_ECORRUPT (-5)    /* mm_verify found an inconsistency */
 
 /* Zones: NORMAL serves every request; MOVABLE (SRAT-hotpluggable and hot-added memory) serves
  * only movable requests, so that it can always be emptied by migration. */
@@ -45,21 +45,21 @@ enum mm_zone { MM_ZONE_NORMAL = 0, MM_ZONE_MOVABLE = 1, MM_NR_ZONES = 2 };
 
 /* Who owns an allocated frame (recorded in the block's head frame; named by failed offlines). */
 enum mm_owner {
-    MM_OWN_FREE = 0,       /* free (in a free list or held by a cage / offline range) */
-    MM_OWN_HOLE,           /* not RAM: the uncovered part of a partly present subsection */
-    MM_OWN_FIRMWARE,       /* reserved by firmware (incl. page 0) */
-    MM_OWN_KERNEL_IMAGE,   /* kernel text/data/bss */
-    MM_OWN_BOOT_PT,        /* early page tables */
-    MM_OWN_MULTIBOOT,      /* multiboot information */
-    MM_OWN_MEMMAP,         /* the frame database itself */
-    MM_OWN_KERNEL,         /* generic mm_alloc_pages() */
-    MM_OWN_HEAP,           /* kmalloc slabs and large blocks */
-    MM_OWN_PAGETABLE,      /* page tables */
-    MM_OWN_ACPI,           /* ACPI buffers */
-    MM_OWN_MOVABLE_OBJ,    /* pages of a movable object (migratable) */
-    MM_OWN_UNMOVABLE_OBJ,  /* pages of an unmovable object (direct map) */
-    MM_OWN_TEST_PIN,       /* test aid: unmovable page forced into a range (mm_obj_pin) */
-    MM_OWN_SHELL,          /* shell `alloc` */
+    MM_OWN_FREE = 0,      /* free (in a free list or held by a cage / offline range) */
+    MM_OWN_HOLE,          /* not RAM: the uncovered part of a partly present subsection */
+    MM_OWN_FIRMWARE,      /* reserved by firmware (incl. page 0) */
+    MM_OWN_KERNEL_IMAGE,  /* kernel text/data/bss */
+    MM_OWN_BOOT_PT,       /* early page tables */
+    MM_OWN_MULTIBOOT,     /* multiboot information */
+    MM_OWN_MEMMAP,        /* the frame database itself */
+    MM_OWN_KERNEL,        /* generic mm_alloc_pages() */
+    MM_OWN_HEAP,          /* kmalloc slabs and large blocks */
+    MM_OWN_PAGETABLE,     /* page tables */
+    MM_OWN_ACPI,          /* ACPI buffers */
+    MM_OWN_MOVABLE_OBJ,   /* pages of a movable object (migratable) */
+    MM_OWN_UNMOVABLE_OBJ, /* pages of an unmovable object (direct map) */
+    MM_OWN_TEST_PIN,      /* test aid: unmovable page forced into a range (mm_obj_pin) */
+    MM_OWN_SHELL,         /* shell `alloc` */
     MM_NR_OWNERS
 };
 /* Short name of an owner ("heap", "movable", ...); "?" if out of range. */
@@ -77,9 +77,9 @@ int mm_boot_finish(void);
 void mm_reset(void);
 
 /* ---- buddy allocator ------------------------------------------------------------------------ */
-#define MM_ZERO 0x1u      /* zero the block */
-#define MM_MOVABLE 0x2u   /* movable: may come from ZONE_MOVABLE (preferred), then NORMAL */
-#define MM_THISNODE 0x4u  /* only from the preferred node */
+#define MM_ZERO 0x1u     /* zero the block */
+#define MM_MOVABLE 0x2u  /* movable: may come from ZONE_MOVABLE (preferred), then NORMAL */
+#define MM_THISNODE 0x4u /* only from the preferred node */
 #define MM_NODE(n) (0x100u | ((unsigned)(n) << 4)) /* preferred node (default: node 0 first) */
 
 /* Allocate 2^order pages (order <= MM_MAX_ORDER) owned by owner with a cookie; pa or 0. */
@@ -114,7 +114,7 @@ struct mm_offline_report {
     uint32_t block_cookie;  /* its cookie */
     uint64_t pages_free;    /* pages taken from the free lists at cage time */
     uint64_t pages_migrated;
-    uint64_t pages_waited;  /* pages freed into the cage while waiting */
+    uint64_t pages_waited; /* pages freed into the cage while waiting */
     uint64_t elapsed_ns;
 };
 /* Offline [base, base+size) (2 MiB aligned; absent or already offline subsections are
@@ -135,8 +135,7 @@ uint64_t mm_offline_timeout_ms(void);
 void mm_set_poll_hook(void (*fn)(void *arg), void *arg);
 /* Migration of movable blocks of an owner: called with the block already copied from old_pa to
  * new_pa; must switch every reference to new_pa and return 0 (or <0: block stays, blocking). */
-typedef int (*mm_migrate_fn)(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie,
-                             uint32_t aux);
+typedef int (*mm_migrate_fn)(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie, uint32_t aux);
 void mm_set_migrate_fn(unsigned owner, mm_migrate_fn fn);
 
 /* ---- movable objects ("fill" workloads) ------------------------------------------------------ */
@@ -157,12 +156,12 @@ unsigned mm_obj_count(void);
 
 /* ---- statistics, dumps, checks ---------------------------------------------------------------- */
 struct mm_zone_stats {
-    uint64_t present; /* RAM pages in present subsections */
-    uint64_t online;  /* RAM pages in online subsections */
-    uint64_t free;    /* pages in the free lists */
-    uint64_t caged;   /* free pages held by a running offline (not in the lists) */
-    uint64_t movable; /* pages allocated movable */
-    uint64_t kernel;  /* online - free - caged - movable */
+    uint64_t present;                     /* RAM pages in present subsections */
+    uint64_t online;                      /* RAM pages in online subsections */
+    uint64_t free;                        /* pages in the free lists */
+    uint64_t caged;                       /* free pages held by a running offline (not in the lists) */
+    uint64_t movable;                     /* pages allocated movable */
+    uint64_t kernel;                      /* online - free - caged - movable */
     uint64_t nr_blocks[MM_MAX_ORDER + 1]; /* free blocks per order */
 };
 void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st);

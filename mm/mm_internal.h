@@ -61,16 +61,16 @@ _Static_assert(sizeof(struct frame) <= 16, "frame descriptor must stay <= 16 byt
  * else OFFLINE.
  */
 struct mm_section {
-    uint64_t present;  /* subsections that exist (memmap allocated) */
-    uint64_t online;   /* subsections in the allocator */
-    uint64_t caged;    /* subsections being offlined */
-    uint64_t movable;  /* subsections in ZONE_MOVABLE (else NORMAL) */
-    uint64_t keepmap;  /* subsections holding a hot-added memmap: stay mapped while offline */
+    uint64_t present; /* subsections that exist (memmap allocated) */
+    uint64_t online;  /* subsections in the allocator */
+    uint64_t caged;   /* subsections being offlined */
+    uint64_t movable; /* subsections in ZONE_MOVABLE (else NORMAL) */
+    uint64_t keepmap; /* subsections holding a hot-added memmap: stay mapped while offline */
     uint8_t node;
     uint8_t heap_alloc; /* this struct came from plat_alloc (hot-add), else carved at boot */
     uint16_t sub_pages[SUBSECTIONS_PER_SECTION]; /* RAM frames of each present subsection */
-    uint32_t nr_free;   /* frames in the free lists */
-    uint32_t nr_held;   /* frames in HELD blocks of online (caged) subsections */
+    uint32_t nr_free;                            /* frames in the free lists */
+    uint32_t nr_held;                            /* frames in HELD blocks of online (caged) subsections */
     struct frame *mem[SUBSECTIONS_PER_SECTION];  /* memmap of each present subsection */
 };
 

@@ -126,8 +126,9 @@ static int cmd_alloc(int argc, char **argv)
     groups[g].count = (uint32_t)n;
     groups[g].order = (unsigned)order;
     groups[g].pa = pa;
-    plat_printf("alloc id=%u count=%llu order=%llu movable=%d first=0x%llx%s\n", id, (unsigned long long)n, order,
-                movable, (unsigned long long)pa[0], n < count ? " (out of memory: fewer than asked)" : "");
+    plat_printf("alloc id=%u count=%llu order=%llu movable=%d first=0x%llx%s\n", id, (unsigned long long)n,
+                order, movable, (unsigned long long)pa[0],
+                n < count ? " (out of memory: fewer than asked)" : "");
     return 0;
 }
 SHELL_COMMAND("alloc", "<count> [order] [movable]", "allocate blocks (freed with free <id>)", cmd_alloc);
@@ -184,8 +185,8 @@ static int cmd_fill(int argc, char **argv)
     plat_printf("fill id=%u mib=%llu kind=%s\n", id, mib, movable ? "movable" : "unmovable");
     return 0;
 }
-SHELL_COMMAND("fill", "<MiB> [movable|unmovable] [node N]", "create an object filled with a checksummed pattern",
-              cmd_fill);
+SHELL_COMMAND("fill", "<MiB> [movable|unmovable] [node N]",
+              "create an object filled with a checksummed pattern", cmd_fill);
 
 static int cmd_check(int argc, char **argv)
 {
@@ -247,10 +248,12 @@ static int cmd_pin(int argc, char **argv)
     if (mm_obj_pin(base, base + size, &id))
         return shell_error("no free page in 0x%llx-0x%llx", (unsigned long long)base,
                            (unsigned long long)(base + size));
-    plat_printf("pin id=%u range=0x%llx-0x%llx\n", id, (unsigned long long)base, (unsigned long long)(base + size));
+    plat_printf("pin id=%u range=0x%llx-0x%llx\n", id, (unsigned long long)base,
+                (unsigned long long)(base + size));
     return 0;
 }
-SHELL_COMMAND("pin", "<0xbase|section|0xbase-0xend>", "test aid: pin an unmovable page inside a range", cmd_pin);
+SHELL_COMMAND("pin", "<0xbase|section|0xbase-0xend>", "test aid: pin an unmovable page inside a range",
+              cmd_pin);
 
 /* ---- offline / online -------------------------------------------------------------------- */
 static const char *err_name(int r)
@@ -284,12 +287,13 @@ static int cmd_offline(int argc, char **argv)
                            (unsigned long long)rep.block_pfn, (unsigned long long)rep.block_pfn << PAGE_SHIFT,
                            rep.owner_name, rep.block_cookie);
     plat_printf("offline ok range=0x%llx-0x%llx free=%llu migrated=%llu waited=%llu us=%llu\n",
-                (unsigned long long)base, (unsigned long long)(base + size), (unsigned long long)rep.pages_free,
-                (unsigned long long)rep.pages_migrated, (unsigned long long)rep.pages_waited,
-                (unsigned long long)(rep.elapsed_ns / 1000));
+                (unsigned long long)base, (unsigned long long)(base + size),
+                (unsigned long long)rep.pages_free, (unsigned long long)rep.pages_migrated,
+                (unsigned long long)rep.pages_waited, (unsigned long long)(rep.elapsed_ns / 1000));
     return 0;
 }
-SHELL_COMMAND("offline", "<section index|0xbase-0xend>", "offline memory (migrating movable pages)", cmd_offline);
+SHELL_COMMAND("offline", "<section index|0xbase-0xend>", "offline memory (migrating movable pages)",
+              cmd_offline);
 
 static int cmd_online(int argc, char **argv)
 {
@@ -302,7 +306,8 @@ static int cmd_online(int argc, char **argv)
     if (r)
         return shell_error("0x%llx-0x%llx failed (%d)", (unsigned long long)base,
                            (unsigned long long)(base + size), r);
-    plat_printf("online ok range=0x%llx-0x%llx\n", (unsigned long long)base, (unsigned long long)(base + size));
+    plat_printf("online ok range=0x%llx-0x%llx\n", (unsigned long long)base,
+                (unsigned long long)(base + size));
     return 0;
 }
 SHELL_COMMAND("online", "<section index|0xbase-0xend>", "online offline memory", cmd_online);

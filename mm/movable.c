@@ -223,7 +223,8 @@ int mm_obj_check_all(uint32_t *bad)
             if (!nbad && bad)
                 *bad = o->id;
             nbad++;
-            MM_LOG(LOG_ERR, "object %u (%s, %u pages): checksum mismatch", o->id, kind_names[o->kind], o->npages);
+            MM_LOG(LOG_ERR, "object %u (%s, %u pages): checksum mismatch", o->id, kind_names[o->kind],
+                   o->npages);
         }
     }
     return nbad;

@@ -274,7 +274,8 @@ int mm_boot_finish(void)
             continue;
         for (unsigned sub = 0; sub < SUBSECTIONS_PER_SECTION; sub++)
             if (s->present >> sub & 1)
-                init_boot_sub(s, sub, ((uint64_t)idx << PFN_SECTION_SHIFT) + ((uint64_t)sub << PFN_SUB_SHIFT));
+                init_boot_sub(s, sub,
+                              ((uint64_t)idx << PFN_SECTION_SHIFT) + ((uint64_t)sub << PFN_SUB_SHIFT));
     }
     booted = true;
     struct mm_zone_stats t;

@@ -6,10 +6,10 @@
 static unsigned nbad;
 
 /* Record one problem (the first 20 are logged). */
-#define BAD(...)                                                                                     \
-    do {                                                                                             \
-        if (nbad++ < 20)                                                                             \
-            MM_LOG(LOG_ERR, "verify: " __VA_ARGS__);                                                 \
+#define BAD(...)                                                                                             \
+    do {                                                                                                     \
+        if (nbad++ < 20)                                                                                     \
+            MM_LOG(LOG_ERR, "verify: " __VA_ARGS__);                                                         \
     } while (0)
 
 /* Walk the free lists; marks every listed head with vflag = 1. */
@@ -51,7 +51,8 @@ static void check_lists(void)
                     p = f->lru.next;
                 }
                 if (cnt != z->nr[o])
-                    BAD("node %u zone %u order %u: %u blocks listed, counter says %u", n, zi, o, cnt, z->nr[o]);
+                    BAD("node %u zone %u order %u: %u blocks listed, counter says %u", n, zi, o, cnt,
+                        z->nr[o]);
                 if (!!(z->mask >> o & 1) != (z->head[o] != PFN_NIL))
                     BAD("node %u zone %u order %u: mask bit wrong", n, zi, o);
             }
@@ -92,8 +93,8 @@ static void check_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
                 struct frame *f = mem + (p - sp);
                 unsigned o = f->order;
                 if (!(f->flags & FR_HEAD) || o > MM_MAX_ORDER || (p & ((1ull << o) - 1))) {
-                    BAD("pfn 0x%llx: expected a block head (flags 0x%x order %u)", (unsigned long long)p, f->flags,
-                        o);
+                    BAD("pfn 0x%llx: expected a block head (flags 0x%x order %u)", (unsigned long long)p,
+                        f->flags, o);
                     break;
                 }
                 uint64_t n = 1ull << o;
@@ -105,9 +106,10 @@ static void check_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
                     sfree += n;
                     if (o < MM_MAX_ORDER) {
                         struct frame *b = mem + ((p ^ n) - sp);
-                        if ((b->flags & (FR_HEAD | FR_FREE | FR_HELD)) == (FR_HEAD | FR_FREE) && b->order == o)
-                            BAD("pfn 0x%llx and 0x%llx: free buddies of order %u not merged", (unsigned long long)p,
-                                (unsigned long long)(p ^ n), o);
+                        if ((b->flags & (FR_HEAD | FR_FREE | FR_HELD)) == (FR_HEAD | FR_FREE) &&
+                            b->order == o)
+                            BAD("pfn 0x%llx and 0x%llx: free buddies of order %u not merged",
+                                (unsigned long long)p, (unsigned long long)(p ^ n), o);
                     }
                 } else if (f->flags & FR_HELD) {
                     if (!(f->flags & FR_FREE))
@@ -123,8 +125,8 @@ static void check_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
                         BAD("pfn 0x%llx: fixed frame of order %u", (unsigned long long)p, o);
                 } else {
                     if (!online)
-                        BAD("pfn 0x%llx: allocated block (owner %s) in an offline subsection", (unsigned long long)p,
-                            mm_owner_name(f->owner));
+                        BAD("pfn 0x%llx: allocated block (owner %s) in an offline subsection",
+                            (unsigned long long)p, mm_owner_name(f->owner));
                     if (f->flags & FR_MOVABLE)
                         a->movable += n;
                 }
@@ -162,8 +164,9 @@ int mm_verify(void)
                 BAD("node %u zone %u: counted present/online/held/movable %llu/%llu/%llu/%llu, counters "
                     "%llu/%llu/%llu/%llu",
                     n, zi, (unsigned long long)a->present, (unsigned long long)a->online,
-                    (unsigned long long)a->held, (unsigned long long)a->movable, (unsigned long long)z->present,
-                    (unsigned long long)z->online, (unsigned long long)z->held, (unsigned long long)z->movable);
+                    (unsigned long long)a->held, (unsigned long long)a->movable,
+                    (unsigned long long)z->present, (unsigned long long)z->online,
+                    (unsigned long long)z->held, (unsigned long long)z->movable);
         }
     unsigned bad = nbad;
     if (bad)
@@ -182,8 +185,8 @@ uint64_t mm_free_fingerprint(void)
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++)
             for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
-                for (uint32_t p = mm_zones_ready ? mm_zones[n][zi].head[o] : PFN_NIL, k = 0; p != PFN_NIL && k < MAX_PFN;
-                     p = pfn_frame(p)->lru.next, k++) {
+                for (uint32_t p = mm_zones_ready ? mm_zones[n][zi].head[o] : PFN_NIL, k = 0;
+                     p != PFN_NIL && k < MAX_PFN; p = pfn_frame(p)->lru.next, k++) {
                     uint64_t x = ((uint64_t)p << 12) ^ (o << 4) ^ (n << 1) ^ zi;
                     x = (x ^ (x >> 31)) * 0x7fb5d329728ea185ull;
                     x = (x ^ (x >> 27)) * 0x81dadef4bc2dd44dull;

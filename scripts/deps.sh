@@ -3,7 +3,7 @@
 # are present. Used by `make run`, `make test` and every other make target that runs something.
 set -euo pipefail
 pkgs=(gcc make binutils nasm grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
-      qemu-system-x86 ovmf acpica-tools gdb python3 python3-pytest clang)
+      qemu-system-x86 ovmf acpica-tools gdb python3 python3-pytest clang clang-format git)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -39,12 +39,18 @@ static uint32_t hp_read(unsigned off)
         return 0;
     struct slot *s = &slots[selector];
     switch (off) {
-    case 0x0: return (uint32_t)s->addr;
-    case 0x4: return (uint32_t)(s->addr >> 32);
-    case 0x8: return (uint32_t)s->size;
-    case 0xC: return (uint32_t)(s->size >> 32);
-    case 0x10: return s->node;
-    case 0x14: return (uint32_t)(s->enabled | s->inserting << 1 | s->removing << 2);
+    case 0x0:
+        return (uint32_t)s->addr;
+    case 0x4:
+        return (uint32_t)(s->addr >> 32);
+    case 0x8:
+        return (uint32_t)s->size;
+    case 0xC:
+        return (uint32_t)(s->size >> 32);
+    case 0x10:
+        return s->node;
+    case 0x14:
+        return (uint32_t)(s->enabled | s->inserting << 1 | s->removing << 2);
     }
     return 0;
 }
@@ -57,8 +63,12 @@ static void hp_write(unsigned off, uint32_t v)
             printf("HP bad selector %u\n", v);
         selector = v;
         break;
-    case 0x4: ost_event = v; break;
-    case 0x8: printf("HP OST slot %u event 0x%x status 0x%x\n", selector, ost_event, v); break;
+    case 0x4:
+        ost_event = v;
+        break;
+    case 0x8:
+        printf("HP OST slot %u event 0x%x status 0x%x\n", selector, ost_event, v);
+        break;
     case 0x14:
         if (selector >= nslots)
             break;
@@ -211,7 +221,8 @@ int main(int argc, char **argv)
             slots[idx].inserting = !!(fl & 2);
             slots[idx].removing = !!(fl & 4);
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("usage: amlrun [-e \"PATH args\"]... [-n [PATH]] [-p] [-H slots] [-s i:addr:size:flags[:node]] [-t] "
+            printf("usage: amlrun [-e \"PATH args\"]... [-n [PATH]] [-p] [-H slots] [-s "
+                   "i:addr:size:flags[:node]] [-t] "
                    "[-q] table.aml...\n");
             return 0;
         } else if (a[0] == '-') {
@@ -263,4 +274,3 @@ int main(int argc, char **argv)
         free(tables[i]);
     return status;
 }
-

@@ -14,7 +14,8 @@ static int cmd_memmap(int argc, char **argv)
     if (argc > 1)
         return shell_error("usage: memmap");
     const struct memmap *m = &memmap_boot;
-    plat_printf("memmap: %u ranges, ram 0x%llx bytes\n", m->n, (unsigned long long)memmap_total(m, MEMMAP_RAM));
+    plat_printf("memmap: %u ranges, ram 0x%llx bytes\n", m->n,
+                (unsigned long long)memmap_total(m, MEMMAP_RAM));
     for (unsigned i = 0; i < m->n; i++) {
         const struct memmap_range *r = &m->r[i];
         char src[48];
@@ -25,7 +26,8 @@ static int cmd_memmap(int argc, char **argv)
     const struct memmap_stats *s = &m->stats;
     plat_printf("fixed: %u zero-length, %u wrapped, %u absurd, %u overlaps, %u duplicates, %u trimmed, "
                 "%u unknown types, %u refused (full)\n",
-                s->zero_len, s->wrapped, s->absurd, s->overlaps, s->duplicates, s->trimmed, s->unknown, s->overflow);
+                s->zero_len, s->wrapped, s->absurd, s->overlaps, s->duplicates, s->trimmed, s->unknown,
+                s->overflow);
     return 0;
 }
 SHELL_COMMAND("memmap", "", "sanitized physical memory map and where each range came from", cmd_memmap);
@@ -39,13 +41,13 @@ static int cmd_acpi(int argc, char **argv)
     const struct acpi_rsdp_info *ri = acpi_rsdp_info();
     if (!ri->root_pa)
         return shell_error("no ACPI tables (no valid RSDP or root table)");
-    plat_printf("RSDP rev %u oem %s root %s at 0x%llx\n", ri->revision, ri->oem_id, ri->use_xsdt ? "XSDT" : "RSDT",
-                (unsigned long long)ri->root_pa);
+    plat_printf("RSDP rev %u oem %s root %s at 0x%llx\n", ri->revision, ri->oem_id,
+                ri->use_xsdt ? "XSDT" : "RSDT", (unsigned long long)ri->root_pa);
     for (unsigned i = 0; i < acpi_table_count(); i++) {
         const struct acpi_table *t = acpi_table_get(i);
         plat_printf("%-4s at 0x%016llx len %-6u rev %-2u oem %-6s checksum %s%s%s\n", t->signature,
-                    (unsigned long long)t->pa, t->length, t->revision, t->oem_id, t->checksum_ok ? "ok" : "bad",
-                    t->ok ? "" : " IGNORED: ", t->ok ? "" : t->reason);
+                    (unsigned long long)t->pa, t->length, t->revision, t->oem_id,
+                    t->checksum_ok ? "ok" : "bad", t->ok ? "" : " IGNORED: ", t->ok ? "" : t->reason);
     }
     return 0;
 }
@@ -86,17 +88,19 @@ static int cmd_numa(int argc, char **argv)
         const struct numa_node *nd = &ni->node[n];
         if (!nd->online)
             continue;
-        plat_printf("node %u: cpus %u present 0x%llx hotplug-present 0x%llx hotplug-absent 0x%llx\n", n, nd->ncpus,
-                    (unsigned long long)nd->present, (unsigned long long)nd->hotplug,
+        plat_printf("node %u: cpus %u present 0x%llx hotplug-present 0x%llx hotplug-absent 0x%llx\n", n,
+                    nd->ncpus, (unsigned long long)nd->present, (unsigned long long)nd->hotplug,
                     (unsigned long long)nd->hotplug_absent);
         for (unsigned i = 0; i < ni->n; i++) {
             const struct numa_range *r = &ni->r[i];
             if (r->node != n)
                 continue;
-            plat_printf("  [mem 0x%016llx-0x%016llx] base 0x%llx len 0x%llx %s%s%s%s\n", (unsigned long long)r->base,
-                        (unsigned long long)(r->base + r->len - 1), (unsigned long long)r->base,
-                        (unsigned long long)r->len, (r->flags & NUMA_PRESENT) ? "present" : "absent",
-                        (r->flags & NUMA_HOTPLUG) ? ",hotplug" : "", (r->flags & NUMA_NONVOLATILE) ? ",non-volatile" : "",
+            plat_printf("  [mem 0x%016llx-0x%016llx] base 0x%llx len 0x%llx %s%s%s%s\n",
+                        (unsigned long long)r->base, (unsigned long long)(r->base + r->len - 1),
+                        (unsigned long long)r->base, (unsigned long long)r->len,
+                        (r->flags & NUMA_PRESENT) ? "present" : "absent",
+                        (r->flags & NUMA_HOTPLUG) ? ",hotplug" : "",
+                        (r->flags & NUMA_NONVOLATILE) ? ",non-volatile" : "",
                         (r->flags & NUMA_NO_SRAT) ? ",no-srat" : "");
         }
     }

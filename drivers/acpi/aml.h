@@ -58,11 +58,20 @@ struct aml_obj {
     uint32_t refs;
     uint8_t type; /* enum aml_type */
     union {
-        uint64_t ival;                                   /* AML_INTEGER */
-        struct { uint32_t len; char *ptr; } str;         /* AML_STRING: len chars + NUL */
-        struct { uint32_t len; uint8_t *ptr; } buf;      /* AML_BUFFER */
-        struct { uint32_t count; struct aml_obj **elems; } pkg; /* AML_PACKAGE */
-        struct aml_node *node;                           /* AML_REFERENCE to a named object */
+        uint64_t ival; /* AML_INTEGER */
+        struct {
+            uint32_t len;
+            char *ptr;
+        } str; /* AML_STRING: len chars + NUL */
+        struct {
+            uint32_t len;
+            uint8_t *ptr;
+        } buf; /* AML_BUFFER */
+        struct {
+            uint32_t count;
+            struct aml_obj **elems;
+        } pkg;                 /* AML_PACKAGE */
+        struct aml_node *node; /* AML_REFERENCE to a named object */
     } u;
     void *priv; /* interpreter-internal */
 };
@@ -100,9 +109,11 @@ struct aml_node *aml_node_parent(const struct aml_node *node);
  * (fields are read). *result (if not NULL) gets a new object or NULL if nothing was returned;
  * free it with aml_obj_free. Pending notifies are delivered when the outermost evaluation
  * returns. 0 or <0 (aml_last_error() tells why). */
-int aml_eval(struct aml_node *scope, const char *path, int argc, struct aml_obj **args, struct aml_obj **result);
+int aml_eval(struct aml_node *scope, const char *path, int argc, struct aml_obj **args,
+             struct aml_obj **result);
 /* Same with integer arguments. */
-int aml_eval_args(struct aml_node *scope, const char *path, int argc, const uint64_t *args, struct aml_obj **result);
+int aml_eval_args(struct aml_node *scope, const char *path, int argc, const uint64_t *args,
+                  struct aml_obj **result);
 /* Evaluate to an integer (strings/buffers converted as ToInteger does). */
 int aml_eval_int(struct aml_node *scope, const char *path, uint64_t *out);
 

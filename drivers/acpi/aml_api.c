@@ -53,7 +53,8 @@ unsigned aml_load_errors(void)
 }
 
 /* Evaluate scope+path with args (the caller keeps its references). */
-int aml_eval(struct aml_node *scope, const char *path, int argc, struct aml_obj **args, struct aml_obj **result)
+int aml_eval(struct aml_node *scope, const char *path, int argc, struct aml_obj **args,
+             struct aml_obj **result)
 {
     struct aml_obj *res = NULL;
     if (result)
@@ -90,7 +91,8 @@ int aml_eval(struct aml_node *scope, const char *path, int argc, struct aml_obj 
     return err;
 }
 
-int aml_eval_args(struct aml_node *scope, const char *path, int argc, const uint64_t *args, struct aml_obj **result)
+int aml_eval_args(struct aml_node *scope, const char *path, int argc, const uint64_t *args,
+                  struct aml_obj **result)
 {
     struct aml_obj *a[7];
     if (argc < 0 || argc > 7)
@@ -135,7 +137,9 @@ static uint32_t eisa_id(const char *s)
     uint32_t hex = 0;
     for (int i = 3; i < 7; i++) {
         char c = s[i];
-        uint32_t d = c >= '0' && c <= '9' ? (uint32_t)(c - '0') : c >= 'A' && c <= 'F' ? (uint32_t)(c - 'A' + 10) : 99;
+        uint32_t d = c >= '0' && c <= '9'   ? (uint32_t)(c - '0')
+                     : c >= 'A' && c <= 'F' ? (uint32_t)(c - 'A' + 10)
+                                            : 99;
         if (d > 15)
             return 0;
         hex = hex << 4 | d;

@@ -414,10 +414,15 @@ static int node_value(struct aml_node *n, struct aml_obj **out)
     case AML_INTEGER:
     case AML_STRING:
     case AML_BUFFER:
-    case AML_PACKAGE: *out = aml_obj_ref(o); return 0;
-    case AML_FIELD_UNIT: return aml_field_read(o, out);
-    case AML_BUFFER_FIELD: return aml_bfield_read(o, out);
-    case AML_UNINIT: return aml_error(AML_ETYPE, "%s is uninitialized or was deleted", n->sname);
+    case AML_PACKAGE:
+        *out = aml_obj_ref(o);
+        return 0;
+    case AML_FIELD_UNIT:
+        return aml_field_read(o, out);
+    case AML_BUFFER_FIELD:
+        return aml_bfield_read(o, out);
+    case AML_UNINIT:
+        return aml_error(AML_ETYPE, "%s is uninitialized or was deleted", n->sname);
     default:
         *out = node_ref(n);
         return *out ? 0 : AML_ENOMEM;
@@ -438,7 +443,8 @@ static int deref(struct aml_obj *ref, struct aml_obj **out)
     }
     struct aml_ref *r = ref->priv;
     switch (r->kind) {
-    case REF_NODE: return node_value(ref->u.node, out);
+    case REF_NODE:
+        return node_value(ref->u.node, out);
     case REF_SLOT:
         if (!*r->slot)
             return aml_error(AML_ETYPE, "uninitialized local or argument");
@@ -477,7 +483,8 @@ static int deref(struct aml_obj *ref, struct aml_obj **out)
         }
         return *out ? 0 : AML_ENOMEM;
     }
-    default: return aml_error(AML_ETYPE, "cannot dereference this reference");
+    default:
+        return aml_error(AML_ETYPE, "cannot dereference this reference");
     }
 }
 
@@ -543,7 +550,8 @@ static int convert_for(uint8_t type, struct aml_obj *val, struct aml_obj *old, s
 
 static void debug_line(const char *s)
 {
-    plat_log(LOG_INFO, "aml-debug", "%.*s", (int)(strlen(s) && s[strlen(s) - 1] == '\n' ? strlen(s) - 1 : strlen(s)), s);
+    plat_log(LOG_INFO, "aml-debug", "%.*s",
+             (int)(strlen(s) && s[strlen(s) - 1] == '\n' ? strlen(s) - 1 : strlen(s)), s);
 }
 
 /* Store val into the location ref names (ACPI Store semantics; copy, implicit conversion for
@@ -559,8 +567,11 @@ static int store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool c
     if (val->type == AML_REFERENCE && ((struct aml_ref *)val->priv)->kind == REF_SLOT)
         return aml_error(AML_ETYPE, "store of a transient reference");
     switch (r->kind) {
-    case REF_NULL: return 0;
-    case REF_DEBUG: aml_obj_print_to(val, 0, debug_line); return 0;
+    case REF_NULL:
+        return 0;
+    case REF_DEBUG:
+        aml_obj_print_to(val, 0, debug_line);
+        return 0;
     case REF_SLOT: {
         struct aml_obj *cur = *r->slot;
         if (cur && cur->type == AML_REFERENCE && r->index == 1 && !copy_object) {
@@ -664,16 +675,46 @@ static struct aml_obj *slot_ref(struct aml_obj **slot, bool is_arg)
     return r;
 }
 
-
 /* Whether opcode op produces a value (may appear as an operand). */
 static bool yields_value(uint32_t op)
 {
     switch (op) {
-    case 0x06: case 0x08: case 0x10: case 0x14: case 0x15: case 0x86: case 0x8A: case 0x8B: case 0x8C:
-    case 0x8D: case 0x8F: case 0x9F: case 0xA0: case 0xA1: case 0xA2: case 0xA3: case 0xA4: case 0xA5:
-    case 0xCC: case 0x5B01: case 0x5B02: case 0x5B13: case 0x5B21: case 0x5B22: case 0x5B24: case 0x5B26:
-    case 0x5B27: case 0x5B32: case 0x5B80: case 0x5B81: case 0x5B82: case 0x5B83: case 0x5B84: case 0x5B85:
-    case 0x5B86: case 0x5B87:
+    case 0x06:
+    case 0x08:
+    case 0x10:
+    case 0x14:
+    case 0x15:
+    case 0x86:
+    case 0x8A:
+    case 0x8B:
+    case 0x8C:
+    case 0x8D:
+    case 0x8F:
+    case 0x9F:
+    case 0xA0:
+    case 0xA1:
+    case 0xA2:
+    case 0xA3:
+    case 0xA4:
+    case 0xA5:
+    case 0xCC:
+    case 0x5B01:
+    case 0x5B02:
+    case 0x5B13:
+    case 0x5B21:
+    case 0x5B22:
+    case 0x5B24:
+    case 0x5B26:
+    case 0x5B27:
+    case 0x5B32:
+    case 0x5B80:
+    case 0x5B81:
+    case 0x5B82:
+    case 0x5B83:
+    case 0x5B84:
+    case 0x5B85:
+    case 0x5B86:
+    case 0x5B87:
         return false;
     }
     return true;
@@ -716,9 +757,18 @@ static int begin_term(struct vm *vm, bool want, int mode)
     struct aml_obj *v = NULL;
     struct frame *fr = vm->fr;
     switch (b) {
-    case 0x00: vm->pc++; v = aml_obj_integer(0); break;
-    case 0x01: vm->pc++; v = aml_obj_integer(1); break;
-    case 0xFF: vm->pc++; v = aml_obj_integer(aml_ones()); break;
+    case 0x00:
+        vm->pc++;
+        v = aml_obj_integer(0);
+        break;
+    case 0x01:
+        vm->pc++;
+        v = aml_obj_integer(1);
+        break;
+    case 0xFF:
+        vm->pc++;
+        v = aml_obj_integer(aml_ones());
+        break;
     case 0x0A:
     case 0x0B:
     case 0x0C:
@@ -738,13 +788,27 @@ static int begin_term(struct vm *vm, bool want, int mode)
         while (s < end && *s)
             s++;
         if (s >= end)
-            return aml_error(AML_EINVAL, "unterminated string at offset 0x%lx", (unsigned long)(p - vm->code_base));
+            return aml_error(AML_EINVAL, "unterminated string at offset 0x%lx",
+                             (unsigned long)(p - vm->code_base));
         v = aml_str_new((const char *)p + 1, (uint32_t)(s - p - 1));
         vm->pc = s + 1;
         break;
     }
-    case 0x60: case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
-    case 0x68: case 0x69: case 0x6A: case 0x6B: case 0x6C: case 0x6D: case 0x6E: {
+    case 0x60:
+    case 0x61:
+    case 0x62:
+    case 0x63:
+    case 0x64:
+    case 0x65:
+    case 0x66:
+    case 0x67:
+    case 0x68:
+    case 0x69:
+    case 0x6A:
+    case 0x6B:
+    case 0x6C:
+    case 0x6D:
+    case 0x6E: {
         struct aml_obj *o = b < 0x68 ? fr->locals[b - 0x60] : fr->args[b - 0x68];
         vm->pc++;
         if (!want)
@@ -891,7 +955,8 @@ static int begin_target(struct vm *vm, char kind)
         }
         return push_op(vm, node_ref(n));
     }
-    return aml_error(AML_EINVAL, "bad target opcode 0x%02X at offset 0x%lx", b, (unsigned long)(p - vm->code_base));
+    return aml_error(AML_EINVAL, "bad target opcode 0x%02X at offset 0x%lx", b,
+                     (unsigned long)(p - vm->code_base));
 }
 
 static int native_osi(struct aml_obj *arg, struct aml_obj **result);
@@ -1228,21 +1293,50 @@ static int exec_op(struct vm *vm, struct item *itp)
         return 0;
 
     /* integer arithmetic */
-    case 0x72: case 0x74: case 0x77: case 0x79: case 0x7A: case 0x7B: case 0x7C: case 0x7D:
-    case 0x7E: case 0x7F: case 0x85:
+    case 0x72:
+    case 0x74:
+    case 0x77:
+    case 0x79:
+    case 0x7A:
+    case 0x7B:
+    case 0x7C:
+    case 0x7D:
+    case 0x7E:
+    case 0x7F:
+    case 0x85:
         if ((err = int_of(a[0], &x)) || (err = int_of(a[1], &y)))
             return err;
         switch (cur.op) {
-        case 0x72: x += y; break;
-        case 0x74: x -= y; break;
-        case 0x77: x *= y; break;
-        case 0x79: x = y >= aml_int_bits ? 0 : x << y; break;
-        case 0x7A: x = y >= aml_int_bits ? 0 : x >> y; break;
-        case 0x7B: x &= y; break;
-        case 0x7C: x = ~(x & y); break;
-        case 0x7D: x |= y; break;
-        case 0x7E: x = ~(x | y); break;
-        case 0x7F: x ^= y; break;
+        case 0x72:
+            x += y;
+            break;
+        case 0x74:
+            x -= y;
+            break;
+        case 0x77:
+            x *= y;
+            break;
+        case 0x79:
+            x = y >= aml_int_bits ? 0 : x << y;
+            break;
+        case 0x7A:
+            x = y >= aml_int_bits ? 0 : x >> y;
+            break;
+        case 0x7B:
+            x &= y;
+            break;
+        case 0x7C:
+            x = ~(x & y);
+            break;
+        case 0x7D:
+            x |= y;
+            break;
+        case 0x7E:
+            x = ~(x | y);
+            break;
+        case 0x7F:
+            x ^= y;
+            break;
         case 0x85:
             if (!y)
                 return aml_error(AML_EDIVZERO, "Mod by zero");
@@ -1273,7 +1367,11 @@ static int exec_op(struct vm *vm, struct item *itp)
             }
         }
         return finish(vm, &cur, res);
-    case 0x80: case 0x81: case 0x82: case 0x5B28: case 0x5B29:
+    case 0x80:
+    case 0x81:
+    case 0x82:
+    case 0x5B28:
+    case 0x5B29:
         if ((err = int_of(a[0], &x)))
             return err;
         if (cur.op == 0x80) {
@@ -1301,7 +1399,8 @@ static int exec_op(struct vm *vm, struct item *itp)
             return err;
         }
         return finish(vm, &cur, res);
-    case 0x75: case 0x76: { /* Increment / Decrement */
+    case 0x75:
+    case 0x76: { /* Increment / Decrement */
         struct aml_obj *v;
         if ((err = deref(a[0], &v)))
             return err;
@@ -1316,7 +1415,8 @@ static int exec_op(struct vm *vm, struct item *itp)
         }
         return finish(vm, &cur, res);
     }
-    case 0x90: case 0x91:
+    case 0x90:
+    case 0x91:
         if ((err = int_of(a[0], &x)) || (err = int_of(a[1], &y)))
             return err;
         x = cur.op == 0x90 ? (x && y) : (x || y);
@@ -1325,7 +1425,9 @@ static int exec_op(struct vm *vm, struct item *itp)
         if ((err = int_of(a[0], &x)))
             return err;
         return finish(vm, &cur, aml_obj_integer(x ? 0 : aml_ones()));
-    case 0x93: case 0x94: case 0x95:
+    case 0x93:
+    case 0x94:
+    case 0x95:
         if ((err = compare(a[0], a[1], &c)))
             return err;
         x = cur.op == 0x93 ? c == 0 : cur.op == 0x94 ? c > 0 : c < 0;
@@ -1356,7 +1458,10 @@ static int exec_op(struct vm *vm, struct item *itp)
             return err;
         }
         return finish(vm, &cur, res);
-    case 0x96: case 0x97: case 0x98: case 0x99: /* ToBuffer ToDecimalString ToHexString ToInteger */
+    case 0x96:
+    case 0x97:
+    case 0x98:
+    case 0x99: /* ToBuffer ToDecimalString ToHexString ToInteger */
         if (cur.op == 0x96) {
             err = aml_to_buf(a[0], &res);
         } else if (cur.op == 0x99) {
@@ -1438,9 +1543,10 @@ static int exec_op(struct vm *vm, struct item *itp)
             x = v->type;
         } else if (r->kind == REF_INDEX) {
             struct aml_obj *t = r->target;
-            x = t->type == AML_PACKAGE ? (r->index < t->u.pkg.count && t->u.pkg.elems[r->index]
-                                              ? t->u.pkg.elems[r->index]->type : 0)
-                                       : AML_BUFFER_FIELD;
+            x = t->type == AML_PACKAGE
+                    ? (r->index < t->u.pkg.count && t->u.pkg.elems[r->index] ? t->u.pkg.elems[r->index]->type
+                                                                             : 0)
+                    : AML_BUFFER_FIELD;
         } else if (r->kind == REF_DEBUG) {
             x = AML_DEBUG;
         } else {
@@ -1452,7 +1558,7 @@ static int exec_op(struct vm *vm, struct item *itp)
             x = 0x14; /* ACPICA reports references as type 0x14 */
         return finish(vm, &cur, aml_obj_integer(x));
     }
-    case 0x71:   /* RefOf */
+    case 0x71: /* RefOf */
     case 0x5B12: /* CondRefOf */ {
         struct aml_ref *r = a[0]->priv;
         if (r->kind == REF_NULL)
@@ -1495,9 +1601,10 @@ static int exec_op(struct vm *vm, struct item *itp)
         struct aml_obj *src = a[0];
         if ((err = int_of(a[1], &x)))
             return err;
-        uint32_t len = src->type == AML_PACKAGE ? src->u.pkg.count
+        uint32_t len = src->type == AML_PACKAGE  ? src->u.pkg.count
                        : src->type == AML_BUFFER ? src->u.buf.len
-                       : src->type == AML_STRING ? src->u.str.len : 0;
+                       : src->type == AML_STRING ? src->u.str.len
+                                                 : 0;
         if (src->type != AML_PACKAGE && src->type != AML_BUFFER && src->type != AML_STRING)
             return aml_error(AML_ETYPE, "Index of an object of type %d", src->type);
         if (x >= len)
@@ -1526,7 +1633,8 @@ static int exec_op(struct vm *vm, struct item *itp)
             bool ok1, ok2;
             if (!e)
                 continue;
-            if ((err = match_one((int)cur.imm[0], e, a[1], &ok1)) || (err = match_one((int)cur.imm[1], e, a[2], &ok2)))
+            if ((err = match_one((int)cur.imm[0], e, a[1], &ok1)) ||
+                (err = match_one((int)cur.imm[1], e, a[2], &ok2)))
                 return err;
             if (ok1 && ok2) {
                 res = aml_obj_integer(i);
@@ -1552,7 +1660,12 @@ static int exec_op(struct vm *vm, struct item *itp)
         if ((err = store(vm, a[0], a[1], cur.op == 0x9D)))
             return err;
         return finish(vm, &cur, aml_obj_ref(a[0]));
-    case 0x8A: case 0x8B: case 0x8C: case 0x8D: case 0x8F: case 0x5B13: { /* Create*Field */
+    case 0x8A:
+    case 0x8B:
+    case 0x8C:
+    case 0x8D:
+    case 0x8F:
+    case 0x5B13: { /* Create*Field */
         struct aml_obj *src = a[0];
         if (src->type != AML_BUFFER)
             return aml_error(AML_ETYPE, "Create*Field on an object of type %d", src->type);
@@ -1560,11 +1673,21 @@ static int exec_op(struct vm *vm, struct item *itp)
             return err;
         uint64_t bits;
         switch (cur.op) {
-        case 0x8A: bits = 32, x *= 8; break;
-        case 0x8B: bits = 16, x *= 8; break;
-        case 0x8C: bits = 8, x *= 8; break;
-        case 0x8D: bits = 1; break;
-        case 0x8F: bits = 64, x *= 8; break;
+        case 0x8A:
+            bits = 32, x *= 8;
+            break;
+        case 0x8B:
+            bits = 16, x *= 8;
+            break;
+        case 0x8C:
+            bits = 8, x *= 8;
+            break;
+        case 0x8D:
+            bits = 1;
+            break;
+        case 0x8F:
+            bits = 64, x *= 8;
+            break;
         default:
             if ((err = int_of(a[2], &bits)))
                 return err;
@@ -1613,7 +1736,11 @@ static int exec_op(struct vm *vm, struct item *itp)
     case 0xA3: /* Noop */
     case 0xCC: /* BreakPoint */
         return finish(vm, &cur, NULL);
-    case 0x10: case 0x5B82: case 0x5B83: case 0x5B84: case 0x5B85: { /* Scope Device Processor PowerRes Thermal */
+    case 0x10:
+    case 0x5B82:
+    case 0x5B83:
+    case 0x5B84:
+    case 0x5B85: { /* Scope Device Processor PowerRes Thermal */
         vm->nitems--;
         pop_ops_to(vm, cur.opbase);
         if (cur.op == 0x10) {
@@ -1624,8 +1751,10 @@ static int exec_op(struct vm *vm, struct item *itp)
                 return aml_error(AML_ENOENT, "Scope(%s): no such scope", buf);
             }
         } else {
-            uint8_t t = cur.op == 0x5B82 ? AML_DEVICE : cur.op == 0x5B83 ? AML_PROCESSOR
-                        : cur.op == 0x5B84 ? AML_POWER_RES : AML_THERMAL;
+            uint8_t t = cur.op == 0x5B82   ? AML_DEVICE
+                        : cur.op == 0x5B83 ? AML_PROCESSOR
+                        : cur.op == 0x5B84 ? AML_POWER_RES
+                                           : AML_THERMAL;
             struct aml_obj *o = aml_obj_new(t);
             if (o && t == AML_PROCESSOR)
                 o->u.ival = cur.imm[0]; /* processor id */
@@ -1656,7 +1785,8 @@ static int exec_op(struct vm *vm, struct item *itp)
             return err;
         return finish(vm, &cur, NULL);
     }
-    case 0x5B01: case 0x5B02: { /* Mutex Event */
+    case 0x5B01:
+    case 0x5B02: { /* Mutex Event */
         struct aml_obj *o = aml_obj_new(cur.op == 0x5B01 ? AML_MUTEX : AML_EVENT);
         struct aml_mutex *mx = o ? aml_alloc(sizeof *mx) : NULL;
         if (!mx) {
@@ -1687,7 +1817,9 @@ static int exec_op(struct vm *vm, struct item *itp)
             return err;
         return finish(vm, &cur, NULL);
     }
-    case 0x5B81: case 0x5B86: case 0x5B87: { /* Field IndexField BankField */
+    case 0x5B81:
+    case 0x5B86:
+    case 0x5B87: { /* Field IndexField BankField */
         struct aml_field proto;
         memset(&proto, 0, sizeof proto);
         struct aml_node *n0 = aml_resolve(cur.scope, &cur.names[0]);
@@ -1731,7 +1863,8 @@ static int exec_op(struct vm *vm, struct item *itp)
         uint64_t init = (uint64_t)(cur.end - vm->pc);
         uint64_t len = x > init ? x : init;
         if (len > aml_limits.max_object)
-            return aml_error(AML_ENOMEM, "Buffer of %llu bytes exceeds the object limit", (unsigned long long)len);
+            return aml_error(AML_ENOMEM, "Buffer of %llu bytes exceeds the object limit",
+                             (unsigned long long)len);
         res = aml_buf_new(NULL, (uint32_t)len);
         if (!res)
             return AML_ENOMEM;
@@ -1739,7 +1872,8 @@ static int exec_op(struct vm *vm, struct item *itp)
         vm->pc = cur.end;
         return finish(vm, &cur, res);
     }
-    case 0x12: case 0x13: { /* Package VarPackage */
+    case 0x12:
+    case 0x13: { /* Package VarPackage */
         uint32_t first = 0;
         if (cur.op == 0x12) {
             x = cur.imm[0];
@@ -1752,7 +1886,8 @@ static int exec_op(struct vm *vm, struct item *itp)
         if (x < nel)
             x = nel;
         if (x > aml_limits.max_object / sizeof(void *))
-            return aml_error(AML_ENOMEM, "Package of %llu elements exceeds the object limit", (unsigned long long)x);
+            return aml_error(AML_ENOMEM, "Package of %llu elements exceeds the object limit",
+                             (unsigned long long)x);
         res = aml_pkg_new((uint32_t)x);
         if (!res)
             return AML_ENOMEM;
@@ -1824,10 +1959,11 @@ static int exec_op(struct vm *vm, struct item *itp)
             return aml_error(AML_EINVAL, "Return outside a method");
         }
         return frame_exit(vm, res);
-    case 0xA5: /* Break */
+    case 0xA5:   /* Break */
     case 0x9F: { /* Continue */
         vm->nitems--;
-        while (vm->nitems && top(vm)->kind == IT_BLOCK && top(vm)->sub != BL_WHILE && top(vm)->sub != BL_METHOD)
+        while (vm->nitems && top(vm)->kind == IT_BLOCK && top(vm)->sub != BL_WHILE &&
+               top(vm)->sub != BL_METHOD)
             vm->nitems--;
         struct item *w = top(vm);
         if (w->kind != IT_BLOCK || w->sub != BL_WHILE)
@@ -1840,7 +1976,8 @@ static int exec_op(struct vm *vm, struct item *itp)
         vm->pc = w->end; /* block_end re-evaluates the predicate */
         return 0;
     }
-    case 0x5B21: case 0x5B22: /* Stall (us) Sleep (ms) */
+    case 0x5B21:
+    case 0x5B22: /* Stall (us) Sleep (ms) */
         if ((err = int_of(a[0], &x)))
             return err;
         if (cur.op == 0x5B21)
@@ -1848,7 +1985,8 @@ static int exec_op(struct vm *vm, struct item *itp)
         else
             busy_wait_ns(vm, (x > 10 ? 10 : x) * 1000000ull);
         return finish(vm, &cur, NULL);
-    case 0x5B23: case 0x5B27: { /* Acquire Release */
+    case 0x5B23:
+    case 0x5B27: { /* Acquire Release */
         struct aml_ref *r = a[0]->priv;
         struct aml_obj *mo = r->kind == REF_NODE ? a[0]->u.node->obj : NULL;
         if (!mo || mo->type != AML_MUTEX || !mo->priv)
@@ -1886,7 +2024,9 @@ static int exec_op(struct vm *vm, struct item *itp)
         }
         return finish(vm, &cur, NULL);
     }
-    case 0x5B24: case 0x5B25: case 0x5B26: { /* Signal Wait Reset */
+    case 0x5B24:
+    case 0x5B25:
+    case 0x5B26: { /* Signal Wait Reset */
         struct aml_ref *r = a[0]->priv;
         struct aml_obj *eo = r->kind == REF_NODE ? a[0]->u.node->obj : NULL;
         if (!eo || eo->type != AML_EVENT || !eo->priv)
@@ -1922,7 +2062,8 @@ static int block_end(struct vm *vm, struct item *it)
 {
     int err;
     switch (it->sub) {
-    case BL_METHOD: return frame_exit(vm, NULL);
+    case BL_METHOD:
+        return frame_exit(vm, NULL);
     case BL_WHILE: {
         uint64_t now = plat_now_ns();
         if (now - it->t0 > aml_limits.loop_timeout_ns)
@@ -1951,7 +2092,9 @@ static int block_end(struct vm *vm, struct item *it)
             vm->pc = e;
         }
         return 0;
-    default: vm->nitems--; return 0;
+    default:
+        vm->nitems--;
+        return 0;
     }
 }
 
@@ -1961,10 +2104,14 @@ static int next_operand(struct vm *vm, struct item *it)
     char k = it->sig[it->argi];
     int err;
     switch (k) {
-    case 'T': it->argi++; return begin_term(vm, true, 0);
+    case 'T':
+        it->argi++;
+        return begin_term(vm, true, 0);
     case 'S':
     case 'C':
-    case 'R': it->argi++; return begin_target(vm, k);
+    case 'R':
+        it->argi++;
+        return begin_target(vm, k);
     case 'E':
         if (vm->pc >= it->end) {
             it->argi++;
@@ -2071,11 +2218,17 @@ static void vm_fini(struct vm *vm)
 static int native_osi(struct aml_obj *arg, struct aml_obj **result)
 {
     static const char *const known[] = {
-        "Windows 2000", "Windows 2001", "Windows 2001 SP1", "Windows 2001.1", "Windows 2001 SP2",
-        "Windows 2001.1 SP1", "Windows 2006", "Windows 2006.1", "Windows 2006 SP1", "Windows 2006 SP2",
-        "Windows 2009", "Windows 2012", "Windows 2013", "Windows 2015", "Windows 2016", "Windows 2017",
-        "Windows 2017.2", "Windows 2018", "Windows 2018.2", "Windows 2019", "Windows 2020",
-        "Extended Address Space Descriptor",
+        "Windows 2000",     "Windows 2001",
+        "Windows 2001 SP1", "Windows 2001.1",
+        "Windows 2001 SP2", "Windows 2001.1 SP1",
+        "Windows 2006",     "Windows 2006.1",
+        "Windows 2006 SP1", "Windows 2006 SP2",
+        "Windows 2009",     "Windows 2012",
+        "Windows 2013",     "Windows 2015",
+        "Windows 2016",     "Windows 2017",
+        "Windows 2017.2",   "Windows 2018",
+        "Windows 2018.2",   "Windows 2019",
+        "Windows 2020",     "Extended Address Space Descriptor",
     };
     uint64_t v = 0;
     if (!arg || arg->type != AML_STRING)

@@ -46,9 +46,9 @@ struct aml_field {
     uint8_t flags; /* access type bits 0-3, lock bit 4, update rule bits 5-6 */
     uint8_t attrib;
     uint32_t bit_off, bit_len;
-    struct aml_node *region; /* NORMAL and BANK */
+    struct aml_node *region;       /* NORMAL and BANK */
     struct aml_node *index, *data; /* INDEX */
-    struct aml_node *bank;   /* BANK: the bank-select field */
+    struct aml_node *bank;         /* BANK: the bank-select field */
     uint64_t bank_value;
 };
 
@@ -66,13 +66,13 @@ struct aml_mutex {
 
 struct aml_ref {
     uint8_t kind;
-    struct aml_obj **slot; /* REF_SLOT: a local/arg (only transiently, inside one operator) */
+    struct aml_obj **slot;  /* REF_SLOT: a local/arg (only transiently, inside one operator) */
     struct aml_obj *target; /* REF_INDEX: package/buffer/string (held); REF_OBJ: the object (held) */
     uint32_t index;
 };
 
 /* Interpreter-wide globals. */
-extern unsigned aml_int_bits;     /* 32 or 64, from the DSDT revision */
+extern unsigned aml_int_bits; /* 32 or 64, from the DSDT revision */
 extern struct aml_node *aml_root;
 extern uint32_t aml_eval_id;
 

@@ -352,8 +352,8 @@ struct aml_node *aml_find(struct aml_node *scope, const char *path)
 }
 
 static const char *ns_type_names[] = {
-    "Untyped", "Integer", "String", "Buffer", "Package", "FieldUnit", "Device", "Event", "Method",
-    "Mutex", "Region", "Power", "Processor", "Thermal", "BufferField", "DDBHandle", "Debug",
+    "Untyped", "Integer", "String", "Buffer",    "Package", "FieldUnit",   "Device",    "Event", "Method",
+    "Mutex",   "Region",  "Power",  "Processor", "Thermal", "BufferField", "DDBHandle", "Debug",
 };
 
 static const char *type_name(const struct aml_node *n)

@@ -62,18 +62,30 @@ const char *aml_last_error(void)
 const char *aml_strerror(int err)
 {
     switch (err) {
-    case AML_OK: return "ok";
-    case AML_ENOENT: return "not found";
-    case AML_EINVAL: return "malformed AML";
-    case AML_ENOTSUP: return "unsupported";
-    case AML_ETYPE: return "wrong type";
-    case AML_ENOMEM: return "out of memory";
-    case AML_ELIMIT: return "limit exceeded";
-    case AML_EEXIST: return "already exists";
-    case AML_ERANGE: return "out of range";
-    case AML_EDIVZERO: return "divide by zero";
-    case AML_EMUTEX: return "mutex error";
-    case AML_EFATAL: return "fatal";
+    case AML_OK:
+        return "ok";
+    case AML_ENOENT:
+        return "not found";
+    case AML_EINVAL:
+        return "malformed AML";
+    case AML_ENOTSUP:
+        return "unsupported";
+    case AML_ETYPE:
+        return "wrong type";
+    case AML_ENOMEM:
+        return "out of memory";
+    case AML_ELIMIT:
+        return "limit exceeded";
+    case AML_EEXIST:
+        return "already exists";
+    case AML_ERANGE:
+        return "out of range";
+    case AML_EDIVZERO:
+        return "divide by zero";
+    case AML_EMUTEX:
+        return "mutex error";
+    case AML_EFATAL:
+        return "fatal";
     }
     return "error";
 }
@@ -103,8 +115,12 @@ static struct aml_obj *free_dead(struct aml_obj *o, struct aml_obj **work)
 {
     struct aml_obj *next = NULL;
     switch (o->type) {
-    case AML_STRING: aml_free(o->u.str.ptr); break;
-    case AML_BUFFER: aml_free(o->u.buf.ptr); break;
+    case AML_STRING:
+        aml_free(o->u.str.ptr);
+        break;
+    case AML_BUFFER:
+        aml_free(o->u.buf.ptr);
+        break;
     case AML_PACKAGE:
         o->priv = *work;
         *work = o;
@@ -125,7 +141,9 @@ static struct aml_obj *free_dead(struct aml_obj *o, struct aml_obj **work)
         aml_free(b);
         break;
     }
-    default: aml_free(o->priv); break;
+    default:
+        aml_free(o->priv);
+        break;
     }
     aml_free(o);
     return next;
@@ -257,9 +275,15 @@ int aml_obj_copy(struct aml_obj *src, struct aml_obj **out)
 {
     *out = NULL;
     switch (src->type) {
-    case AML_INTEGER: *out = aml_obj_integer(src->u.ival); break;
-    case AML_STRING: *out = aml_str_new(src->u.str.ptr, src->u.str.len); break;
-    case AML_BUFFER: *out = aml_buf_new(src->u.buf.ptr, src->u.buf.len); break;
+    case AML_INTEGER:
+        *out = aml_obj_integer(src->u.ival);
+        break;
+    case AML_STRING:
+        *out = aml_str_new(src->u.str.ptr, src->u.str.len);
+        break;
+    case AML_BUFFER:
+        *out = aml_buf_new(src->u.buf.ptr, src->u.buf.len);
+        break;
     case AML_PACKAGE: {
         /* Copy the top level; nested packages are shared (copy-on-store semantics are
          * applied only at the top level, which is what Store needs). */
@@ -271,7 +295,9 @@ int aml_obj_copy(struct aml_obj *src, struct aml_obj **out)
         *out = p;
         break;
     }
-    default: *out = aml_obj_ref(src); break;
+    default:
+        *out = aml_obj_ref(src);
+        break;
     }
     return *out ? 0 : aml_error(AML_ENOMEM, "out of memory copying an object");
 }
@@ -293,7 +319,9 @@ int aml_to_int(struct aml_obj *o, uint64_t *out, bool implicit)
 {
     uint64_t v = 0;
     switch (o->type) {
-    case AML_INTEGER: v = o->u.ival; break;
+    case AML_INTEGER:
+        v = o->u.ival;
+        break;
     case AML_STRING: {
         const char *s = o->u.str.ptr;
         uint32_t n = o->u.str.len, i = 0;
@@ -320,7 +348,8 @@ int aml_to_int(struct aml_obj *o, uint64_t *out, bool implicit)
             v |= (uint64_t)o->u.buf.ptr[i] << (8 * i);
         break;
     }
-    default: return aml_error(AML_ETYPE, "cannot convert object type %d to an integer", o->type);
+    default:
+        return aml_error(AML_ETYPE, "cannot convert object type %d to an integer", o->type);
     }
     *out = aml_trunc(v);
     return 0;
@@ -330,7 +359,9 @@ int aml_to_int(struct aml_obj *o, uint64_t *out, bool implicit)
 int aml_to_buf(struct aml_obj *o, struct aml_obj **out)
 {
     switch (o->type) {
-    case AML_BUFFER: *out = aml_obj_ref(o); return 0;
+    case AML_BUFFER:
+        *out = aml_obj_ref(o);
+        return 0;
     case AML_INTEGER: {
         uint8_t b[8];
         for (int i = 0; i < 8; i++)
@@ -338,8 +369,11 @@ int aml_to_buf(struct aml_obj *o, struct aml_obj **out)
         *out = aml_buf_new(b, aml_int_bits / 8);
         break;
     }
-    case AML_STRING: *out = aml_buf_new((const uint8_t *)o->u.str.ptr, o->u.str.len ? o->u.str.len + 1 : 0); break;
-    default: return aml_error(AML_ETYPE, "cannot convert object type %d to a buffer", o->type);
+    case AML_STRING:
+        *out = aml_buf_new((const uint8_t *)o->u.str.ptr, o->u.str.len ? o->u.str.len + 1 : 0);
+        break;
+    default:
+        return aml_error(AML_ETYPE, "cannot convert object type %d to a buffer", o->type);
     }
     return *out ? 0 : AML_ENOMEM;
 }
@@ -350,7 +384,9 @@ int aml_to_str(struct aml_obj *o, struct aml_obj **out, int how)
 {
     char tmp[32];
     switch (o->type) {
-    case AML_STRING: *out = aml_obj_ref(o); return 0;
+    case AML_STRING:
+        *out = aml_obj_ref(o);
+        return 0;
     case AML_INTEGER:
         if (how == 'd')
             snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)o->u.ival);
@@ -382,14 +418,16 @@ int aml_to_str(struct aml_obj *o, struct aml_obj **out, int how)
         *out = s;
         break;
     }
-    default: return aml_error(AML_ETYPE, "cannot convert object type %d to a string", o->type);
+    default:
+        return aml_error(AML_ETYPE, "cannot convert object type %d to a string", o->type);
     }
     return *out ? 0 : AML_ENOMEM;
 }
 
 static const char *type_names[] = {
-    "Uninitialized", "Integer", "String", "Buffer", "Package", "FieldUnit", "Device", "Event", "Method",
-    "Mutex", "OpRegion", "Power", "Processor", "Thermal", "BufferField", "DDBHandle", "Debug",
+    "Uninitialized", "Integer", "String",      "Buffer",    "Package",  "FieldUnit",
+    "Device",        "Event",   "Method",      "Mutex",     "OpRegion", "Power",
+    "Processor",     "Thermal", "BufferField", "DDBHandle", "Debug",
 };
 
 /* Canonical print of an object (the format tests compare with acpiexec's, normalized):

@@ -113,16 +113,21 @@ static int region_rw(struct aml_obj *region, uint64_t off, unsigned w, uint64_t 
 static unsigned access_bytes(const struct aml_field *f)
 {
     switch (f->flags & 15) {
-    case 1: return 1;
-    case 2: return 2;
-    case 3: return 4;
-    case 4: return 8;
+    case 1:
+        return 1;
+    case 2:
+        return 2;
+    case 3:
+        return 4;
+    case 4:
+        return 8;
     case 0:
         for (unsigned w = 1; w <= aml_int_bits / 8; w *= 2)
             if (f->bit_off / (8 * w) == (f->bit_off + f->bit_len - 1) / (8 * w))
                 return w;
         return 1;
-    default: return 1;
+    default:
+        return 1;
     }
 }
 
@@ -143,7 +148,8 @@ static int unit_rw(struct aml_field *f, uint64_t off, unsigned w, uint64_t *val,
         if (err)
             return err;
         /* fall through */
-    case FIELD_NORMAL: return region_rw(f->region->obj, off, w, val, write);
+    case FIELD_NORMAL:
+        return region_rw(f->region->obj, off, w, val, write);
     case FIELD_INDEX:
         if (f->index->obj->type != AML_FIELD_UNIT || f->data->obj->type != AML_FIELD_UNIT)
             return aml_error(AML_ETYPE, "IndexField: index or data field was replaced");

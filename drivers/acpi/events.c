@@ -21,7 +21,7 @@ struct gpe_block {
 struct gpe_info {
     bool method;
     bool level;
-    char path[12]; /* "\\_GPE._E03" */
+    char path[12];     /* "\\_GPE._E03" */
     uint8_t retries;   /* failed runs of the current event so far */
     uint64_t retry_at; /* 0, or when to run the method again (plat_now_ns) */
 };
@@ -33,7 +33,7 @@ static struct {
     unsigned nblk;
     uint16_t pm1_port[2], pm1_half[2]; /* PM1a/PM1b event: status, enable at +half */
     unsigned npm1;
-    uint16_t pm1_en[2];                /* what we enabled (nothing, currently) */
+    uint16_t pm1_en[2]; /* what we enabled (nothing, currently) */
     uint8_t en_shadow[ACPI_GPE_MAX / 8];
     struct gpe_info gpe[ACPI_GPE_MAX];
     volatile bool sci_pending;
@@ -90,7 +90,7 @@ static void gpe_set_enable(unsigned gpe, bool on)
     if (on)
         ev.en_shadow[gpe / 8] |= (uint8_t)(1u << (gpe % 8));
     else
-        ev.en_shadow[gpe / 8] &= (uint8_t)~(1u << (gpe % 8));
+        ev.en_shadow[gpe / 8] &= (uint8_t) ~(1u << (gpe % 8));
     /* Rebuild the register byte from the shadow: a GPE block's bit b of byte k is GPE base+8k+b. */
     unsigned first = gpe - bit;
     uint8_t v = 0;
@@ -158,8 +158,8 @@ int acpi_events_enable_acpi(const struct acpi_fadt *fadt)
             return -1;
         }
     }
-    plat_log(LOG_INFO, "acpi-ev", "ACPI mode enabled through SMI_CMD 0x%x (value 0x%x) in %llu us", fadt->smi_cmd,
-             fadt->acpi_enable, (unsigned long long)((plat_now_ns() - t0) / 1000));
+    plat_log(LOG_INFO, "acpi-ev", "ACPI mode enabled through SMI_CMD 0x%x (value 0x%x) in %llu us",
+             fadt->smi_cmd, fadt->acpi_enable, (unsigned long long)((plat_now_ns() - t0) / 1000));
     return 0;
 }
 
@@ -170,8 +170,8 @@ static void add_block(const char *name, const struct acpi_block *b, unsigned bas
         return;
     unsigned half = b->len / 2;
     if (half > GPE_BLOCK_MAX || base + 8u * half > ACPI_GPE_MAX) {
-        plat_log(LOG_ERR, "acpi-ev", "%s block (base %u, %u bytes) exceeds %u GPEs: ignored", name, base, b->len,
-                 ACPI_GPE_MAX);
+        plat_log(LOG_ERR, "acpi-ev", "%s block (base %u, %u bytes) exceeds %u GPEs: ignored", name, base,
+                 b->len, ACPI_GPE_MAX);
         cnt.errors++;
         return;
     }
@@ -193,8 +193,8 @@ static void add_block(const char *name, const struct acpi_block *b, unsigned bas
         plat_io_write((uint16_t)(g->port + half + i), 8, 0);
         plat_io_write((uint16_t)(g->port + i), 8, 0xff);
     }
-    plat_log(LOG_INFO, "acpi-ev", "%s block at port 0x%x: %u status + %u enable bytes, GPEs %u-%u", name, g->port,
-             half, half, base, base + 8 * half - 1);
+    plat_log(LOG_INFO, "acpi-ev", "%s block at port 0x%x: %u status + %u enable bytes, GPEs %u-%u", name,
+             g->port, half, half, base, base + 8 * half - 1);
 }
 
 /* Set up PM1 and GPE blocks and enable the GPEs that have methods. */
@@ -249,7 +249,8 @@ int acpi_events_init(const struct acpi_fadt *fadt, void (*sci_mask)(bool masked)
                 if (!node || aml_node_type(node) != AML_METHOD)
                     continue;
                 if (gi->method) {
-                    plat_log(LOG_WARN, "acpi-ev", "GPE %u has both _E%02X and _L%02X: using _E%02X", n, n, n, n);
+                    plat_log(LOG_WARN, "acpi-ev", "GPE %u has both _E%02X and _L%02X: using _E%02X", n, n, n,
+                             n);
                     continue;
                 }
                 gi->method = true;
@@ -455,11 +456,13 @@ void acpi_events_dump(void)
                 "gpe_retries=%llu errors=%llu\n",
                 (unsigned long long)cnt.gpe_runs, (unsigned long long)cnt.gpe_reruns,
                 (unsigned long long)cnt.gpe_pass_limit, (unsigned long long)cnt.gpe_no_method,
-                (unsigned long long)cnt.gpe_errors, (unsigned long long)cnt.gpe_retries, (unsigned long long)cnt.errors);
+                (unsigned long long)cnt.gpe_errors, (unsigned long long)cnt.gpe_retries,
+                (unsigned long long)cnt.errors);
     for (unsigned n = 0; n < ACPI_GPE_MAX; n++)
         if (ev.gpe[n].method || cnt.gpe[n])
-            plat_printf("gpe=%u method=%s enabled=%d count=%llu\n", n, ev.gpe[n].method ? ev.gpe[n].path : "-",
-                        (ev.en_shadow[n / 8] >> (n % 8)) & 1, (unsigned long long)cnt.gpe[n]);
+            plat_printf("gpe=%u method=%s enabled=%d count=%llu\n", n,
+                        ev.gpe[n].method ? ev.gpe[n].path : "-", (ev.en_shadow[n / 8] >> (n % 8)) & 1,
+                        (unsigned long long)cnt.gpe[n]);
     for (unsigned b = 0; b < 16; b++)
         if (cnt.pm1[b])
             plat_printf("pm1_bit=%u count=%llu\n", b, (unsigned long long)cnt.pm1[b]);

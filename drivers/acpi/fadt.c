@@ -89,7 +89,8 @@ static struct acpi_block block(const uint8_t *t, uint32_t len, uint32_t legacy_o
                      (unsigned long long)x.address, legacy);
         b.len = blen ? blen : x.bit_width / 8;
     } else if (x.address) {
-        plat_log(LOG_WARN, TAG, "%s: X_ address space %u unsupported: using the legacy field", name, x.space_id);
+        plat_log(LOG_WARN, TAG, "%s: X_ address space %u unsupported: using the legacy field", name,
+                 x.space_id);
     }
     if (!b.address && legacy) {
         b.address = legacy;
@@ -120,8 +121,8 @@ int acpi_fadt_parse(const void *table, size_t size, struct acpi_fadt *out)
     uint64_t x_dsdt = rd(t, len, F_X_DSDT, 8), dsdt = rd(t, len, F_DSDT, 4);
     out->dsdt = x_dsdt ? x_dsdt : dsdt;
     if (x_dsdt && dsdt && x_dsdt != dsdt)
-        plat_log(LOG_WARN, TAG, "X_DSDT 0x%llx differs from DSDT 0x%llx: using X_DSDT", (unsigned long long)x_dsdt,
-                 (unsigned long long)dsdt);
+        plat_log(LOG_WARN, TAG, "X_DSDT 0x%llx differs from DSDT 0x%llx: using X_DSDT",
+                 (unsigned long long)x_dsdt, (unsigned long long)dsdt);
     uint64_t x_facs = rd(t, len, F_X_FIRMWARE_CTRL, 8);
     out->facs = x_facs ? x_facs : rd(t, len, F_FIRMWARE_CTRL, 4);
     out->sci_int = (uint16_t)rd(t, len, F_SCI_INT, 2);
@@ -173,7 +174,8 @@ int acpi_fadt_init(void)
     }
     int rc = acpi_fadt_parse(h, h->length, &acpi_fadt_info);
     if (rc == ACPI_OK)
-        plat_log(LOG_INFO, TAG, "rev %u: SCI %u SMI_CMD 0x%x enable 0x%x PM1a_EVT 0x%llx PM1a_CNT 0x%llx GPE0 0x%llx/%u",
+        plat_log(LOG_INFO, TAG,
+                 "rev %u: SCI %u SMI_CMD 0x%x enable 0x%x PM1a_EVT 0x%llx PM1a_CNT 0x%llx GPE0 0x%llx/%u",
                  acpi_fadt_info.revision, acpi_fadt_info.sci_int, acpi_fadt_info.smi_cmd,
                  acpi_fadt_info.acpi_enable, (unsigned long long)acpi_fadt_info.pm1a_evt.address,
                  (unsigned long long)acpi_fadt_info.pm1a_cnt.address,

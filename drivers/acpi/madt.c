@@ -108,8 +108,10 @@ int acpi_madt_parse(const void *table, size_t size, struct acpi_madt *out)
             }
             if (e[2] != 0)
                 plat_log(LOG_WARN, TAG, "interrupt override for bus %u (not ISA)", e[2]);
-            out->iso[out->nisos++] = (struct acpi_madt_iso){
-                .bus = e[2], .source = e[3], .gsi = (uint32_t)get_le(e + 4, 4), .flags = (uint16_t)get_le(e + 8, 2)};
+            out->iso[out->nisos++] = (struct acpi_madt_iso){.bus = e[2],
+                                                            .source = e[3],
+                                                            .gsi = (uint32_t)get_le(e + 4, 4),
+                                                            .flags = (uint16_t)get_le(e + 8, 2)};
             break;
         case MADT_LAPIC_NMI:
         case MADT_X2APIC_NMI:
@@ -118,8 +120,9 @@ int acpi_madt_parse(const void *table, size_t size, struct acpi_madt *out)
                 break;
             }
             if (type == MADT_LAPIC_NMI)
-                out->nmi[out->nnmis++] = (struct acpi_madt_nmi){
-                    .uid = e[2] == 0xff ? 0xffffffffu : e[2], .flags = (uint16_t)get_le(e + 3, 2), .lint = e[5]};
+                out->nmi[out->nnmis++] = (struct acpi_madt_nmi){.uid = e[2] == 0xff ? 0xffffffffu : e[2],
+                                                                .flags = (uint16_t)get_le(e + 3, 2),
+                                                                .lint = e[5]};
             else
                 out->nmi[out->nnmis++] = (struct acpi_madt_nmi){
                     .flags = (uint16_t)get_le(e + 2, 2), .uid = (uint32_t)get_le(e + 4, 4), .lint = e[8]};
@@ -152,8 +155,8 @@ int acpi_madt_init(void)
         int rc = acpi_madt_parse(h, h->length, &scratch);
         plat_log(rc == ACPI_OK ? LOG_INFO : LOG_ERR, TAG,
                  "MADT at 0x%llx: LAPIC 0x%llx, %u cpus, %u IO APICs, %u overrides, %u bad entries",
-                 (unsigned long long)pa, (unsigned long long)scratch.lapic_addr, scratch.ncpus, scratch.nioapics,
-                 scratch.nisos, scratch.nbad);
+                 (unsigned long long)pa, (unsigned long long)scratch.lapic_addr, scratch.ncpus,
+                 scratch.nioapics, scratch.nisos, scratch.nbad);
         if (!scratch.valid || best_rc == ACPI_OK)
             continue;
         if (best_rc == ACPI_ERR_NOT_FOUND || rc == ACPI_OK) {

@@ -51,10 +51,14 @@ static void reserve_release(void)
 const char *memdev_state_name(enum memdev_state st)
 {
     switch (st) {
-    case MEMDEV_ABSENT: return "absent";
-    case MEMDEV_ONLINE: return "online";
-    case MEMDEV_FAILED: return "failed";
-    case MEMDEV_EJECTING: return "ejecting";
+    case MEMDEV_ABSENT:
+        return "absent";
+    case MEMDEV_ONLINE:
+        return "online";
+    case MEMDEV_FAILED:
+        return "failed";
+    case MEMDEV_EJECTING:
+        return "ejecting";
     }
     return "?";
 }
@@ -181,11 +185,13 @@ static int read_crs(struct memdev *d)
     aml_obj_free(o);
     if (n <= 0) {
         memdev_counters.crs_errors++;
-        plat_log(LOG_ERR, TAG, "%s._CRS: %s", d->path, n < 0 ? "malformed resource template" : "no memory range");
+        plat_log(LOG_ERR, TAG, "%s._CRS: %s", d->path,
+                 n < 0 ? "malformed resource template" : "no memory range");
         return -1;
     }
     if (n > MEMDEV_MAX_RANGES) {
-        plat_log(LOG_WARN, TAG, "%s._CRS: %d memory ranges, using the first %d", d->path, n, MEMDEV_MAX_RANGES);
+        plat_log(LOG_WARN, TAG, "%s._CRS: %d memory ranges, using the first %d", d->path, n,
+                 MEMDEV_MAX_RANGES);
         n = MEMDEV_MAX_RANGES;
     }
     for (int i = 0; i < n; i++) {
@@ -218,8 +224,8 @@ static int add_device(struct memdev *d, bool boot)
         pxm = nd < 0 ? 0 : (uint64_t)nd;
     }
     if (pxm >= MAX_NODES) {
-        plat_log(LOG_WARN, TAG, "%s: proximity %llu >= %u nodes: using node 0", d->path, (unsigned long long)pxm,
-                 MAX_NODES);
+        plat_log(LOG_WARN, TAG, "%s: proximity %llu >= %u nodes: using node 0", d->path,
+                 (unsigned long long)pxm, MAX_NODES);
         pxm = 0;
     }
     d->pxm = (unsigned)pxm;
@@ -267,8 +273,9 @@ static void do_check(struct memdev *d, bool boot)
             ost(d, 1, r == 0 ? MEMDEV_OST_SUCCESS : MEMDEV_OST_FAILURE);
     } else if (!present && d->state == MEMDEV_ONLINE) {
         memdev_counters.surprise++;
-        plat_log(LOG_ERR, TAG, "slot %u: _STA 0x%llx says absent but its memory is online (surprise removal?)",
-                 d->slot, (unsigned long long)sta);
+        plat_log(LOG_ERR, TAG,
+                 "slot %u: _STA 0x%llx says absent but its memory is online (surprise removal?)", d->slot,
+                 (unsigned long long)sta);
     } else if (!present && d->state == MEMDEV_FAILED) {
         d->state = MEMDEV_ABSENT;
     }
@@ -331,24 +338,27 @@ static void do_eject(struct memdev *d, bool from_shell)
                      "slot %u: eject failed: offline error %d, blocked by pfn 0x%llx owner %s cookie 0x%x "
                      "(free %llu migrated %llu waited %llu pages, %llu ms): _OST busy, memory stays online",
                      d->slot, r, (unsigned long long)rep->block_pfn, rep->owner_name ? rep->owner_name : "?",
-                     rep->block_cookie, (unsigned long long)rep->pages_free, (unsigned long long)rep->pages_migrated,
-                     (unsigned long long)rep->pages_waited, (unsigned long long)(rep->elapsed_ns / 1000000));
+                     rep->block_cookie, (unsigned long long)rep->pages_free,
+                     (unsigned long long)rep->pages_migrated, (unsigned long long)rep->pages_waited,
+                     (unsigned long long)(rep->elapsed_ns / 1000000));
             reserve_release();
             ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_EJECT_BUSY);
             reserve_take();
             return;
         }
         refresh_numa();
-        plat_log(LOG_INFO, TAG, "slot %u offline and removed (free %llu migrated %llu waited %llu pages, %llu ms)",
-                 d->slot, (unsigned long long)d->last_rep.pages_free,
-                 (unsigned long long)d->last_rep.pages_migrated, (unsigned long long)d->last_rep.pages_waited,
+        plat_log(LOG_INFO, TAG,
+                 "slot %u offline and removed (free %llu migrated %llu waited %llu pages, %llu ms)", d->slot,
+                 (unsigned long long)d->last_rep.pages_free, (unsigned long long)d->last_rep.pages_migrated,
+                 (unsigned long long)d->last_rep.pages_waited,
                  (unsigned long long)(d->last_rep.elapsed_ns / 1000000));
     }
     d->last_ost = MEMDEV_OST_SUCCESS;
     reserve_release();
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_SUCCESS);
     plat_trace(TRACE_EJ0, d->slot, 0, 0);
-    int r = aml_find(d->node, "_EJ0") ? aml_eval_args(d->node, "_EJ0", 1, (const uint64_t[]){1}, NULL) : AML_ENOENT;
+    int r = aml_find(d->node, "_EJ0") ? aml_eval_args(d->node, "_EJ0", 1, (const uint64_t[]){1}, NULL)
+                                      : AML_ENOENT;
     if (r < 0) {
         memdev_counters.aml_errors++;
         plat_log(LOG_ERR, TAG, "%s._EJ0 failed: %s (%s)", d->path, aml_strerror(r), aml_last_error());
@@ -356,7 +366,8 @@ static void do_eject(struct memdev *d, bool from_shell)
     sta = read_sta(d);
     d->state = (sta & 1) ? MEMDEV_FAILED : MEMDEV_ABSENT;
     if (sta & 1)
-        plat_log(LOG_WARN, TAG, "slot %u: still present after _EJ0 (_STA 0x%llx)", d->slot, (unsigned long long)sta);
+        plat_log(LOG_WARN, TAG, "slot %u: still present after _EJ0 (_STA 0x%llx)", d->slot,
+                 (unsigned long long)sta);
     else
         plat_log(LOG_INFO, TAG, "slot %u ejected", d->slot);
     d->nranges = d->state == MEMDEV_ABSENT ? 0 : d->nranges;
@@ -546,11 +557,12 @@ void memdev_dump(void)
         uint64_t base = d->nranges ? d->r[0].base : 0, size = 0;
         for (unsigned k = 0; k < d->nranges; k++)
             size += d->r[k].size;
-        plat_printf("slot=%u sta=0x%llx base=0x%llx size=0x%llx node=%u state=%s ejects=%llu eject_fails=%llu "
-                    "path=%s\n",
-                    d->slot, (unsigned long long)d->sta, (unsigned long long)base, (unsigned long long)size, d->pxm,
-                    memdev_state_name(d->state), (unsigned long long)d->ejects, (unsigned long long)d->eject_fails,
-                    d->path);
+        plat_printf(
+            "slot=%u sta=0x%llx base=0x%llx size=0x%llx node=%u state=%s ejects=%llu eject_fails=%llu "
+            "path=%s\n",
+            d->slot, (unsigned long long)d->sta, (unsigned long long)base, (unsigned long long)size, d->pxm,
+            memdev_state_name(d->state), (unsigned long long)d->ejects, (unsigned long long)d->eject_fails,
+            d->path);
     }
 }
 
@@ -559,13 +571,14 @@ void memdev_dump_counters(void)
 {
     const struct memdev_counters *c = &memdev_counters;
     plat_printf("memdev_devices=%llu memdev_boot_present=%llu memdev_adds=%llu memdev_add_fails=%llu\n",
-                (unsigned long long)c->devices, (unsigned long long)c->boot_present, (unsigned long long)c->adds,
-                (unsigned long long)c->add_fails);
-    plat_printf("memdev_ejects=%llu memdev_eject_fails=%llu memdev_eject_absent=%llu memdev_dup_requests=%llu "
-                "memdev_queue_full=%llu\n",
-                (unsigned long long)c->ejects, (unsigned long long)c->eject_fails,
-                (unsigned long long)c->eject_absent, (unsigned long long)c->dup_requests,
-                (unsigned long long)c->queue_full);
+                (unsigned long long)c->devices, (unsigned long long)c->boot_present,
+                (unsigned long long)c->adds, (unsigned long long)c->add_fails);
+    plat_printf(
+        "memdev_ejects=%llu memdev_eject_fails=%llu memdev_eject_absent=%llu memdev_dup_requests=%llu "
+        "memdev_queue_full=%llu\n",
+        (unsigned long long)c->ejects, (unsigned long long)c->eject_fails,
+        (unsigned long long)c->eject_absent, (unsigned long long)c->dup_requests,
+        (unsigned long long)c->queue_full);
     plat_printf("memdev_notifies=%llu memdev_notify_unknown=%llu memdev_surprise=%llu memdev_crs_errors=%llu "
                 "memdev_aml_errors=%llu\n",
                 (unsigned long long)c->notifies, (unsigned long long)c->notify_unknown,

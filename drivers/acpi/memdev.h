@@ -34,9 +34,9 @@
 
 struct aml_node;
 
-#define MEMDEV_MAX 256       /* QEMU allows at most 256 slots */
-#define MEMDEV_MAX_RANGES 4  /* memory descriptors kept per device (QEMU: one) */
-#define MEMDEV_QUEUE 64      /* pending requests */
+#define MEMDEV_MAX 256      /* QEMU allows at most 256 slots */
+#define MEMDEV_MAX_RANGES 4 /* memory descriptors kept per device (QEMU: one) */
+#define MEMDEV_QUEUE 64     /* pending requests */
 
 /* _OST source events and status codes (ACPI 6.5 table 6.172). */
 #define MEMDEV_OST_EJECT 3
@@ -55,9 +55,9 @@ struct memdev_range {
 struct memdev {
     struct aml_node *node;
     char path[32];
-    unsigned slot;  /* ToInteger(_UID) */
-    uint64_t sta;   /* last _STA */
-    unsigned pxm;   /* last _PXM (node used for mm) */
+    unsigned slot; /* ToInteger(_UID) */
+    uint64_t sta;  /* last _STA */
+    unsigned pxm;  /* last _PXM (node used for mm) */
     enum memdev_state state;
     unsigned nranges;
     struct memdev_range r[MEMDEV_MAX_RANGES];
@@ -70,16 +70,16 @@ struct memdev {
 };
 
 struct memdev_counters {
-    uint64_t devices;       /* PNP0C80 devices enumerated */
-    uint64_t boot_present;  /* present at boot */
+    uint64_t devices;      /* PNP0C80 devices enumerated */
+    uint64_t boot_present; /* present at boot */
     uint64_t adds, add_fails;
     uint64_t ejects, eject_fails;
-    uint64_t notifies;      /* Notifies received for memory devices */
+    uint64_t notifies;       /* Notifies received for memory devices */
     uint64_t notify_unknown; /* for a node that is not an enumerated memory device / other values */
-    uint64_t dup_requests;  /* requests dropped because the same one was queued or running */
+    uint64_t dup_requests;   /* requests dropped because the same one was queued or running */
     uint64_t queue_full;
-    uint64_t eject_absent;  /* eject requests for a device that is not present */
-    uint64_t surprise;      /* device vanished while online (no eject) */
+    uint64_t eject_absent; /* eject requests for a device that is not present */
+    uint64_t surprise;     /* device vanished while online (no eject) */
     uint64_t crs_errors, aml_errors;
 };
 extern struct memdev_counters memdev_counters;

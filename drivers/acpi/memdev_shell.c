@@ -39,9 +39,10 @@ static int cmd_eject(int argc, char **argv)
     if (d->ejects == before)
         return shell_error("slot %llu is not present", slot);
     if (d->last_err)
-        return shell_error("eject of slot %llu failed: offline error %d, blocked by pfn 0x%llx owner %s (_OST 0x%x)",
-                           slot, d->last_err, (unsigned long long)d->last_rep.block_pfn,
-                           d->last_rep.owner_name ? d->last_rep.owner_name : "?", d->last_ost);
+        return shell_error(
+            "eject of slot %llu failed: offline error %d, blocked by pfn 0x%llx owner %s (_OST 0x%x)", slot,
+            d->last_err, (unsigned long long)d->last_rep.block_pfn,
+            d->last_rep.owner_name ? d->last_rep.owner_name : "?", d->last_ost);
     plat_printf("eject slot=%llu result=ok state=%s\n", slot, memdev_state_name(d->state));
     return 0;
 }

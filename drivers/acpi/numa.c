@@ -43,7 +43,8 @@ static void emit_gap(struct numa_info *ni, const struct srange *s, uint64_t lo, 
 {
     if (hi <= lo || !(s->flags & ACPI_SRAT_MEM_HOTPLUGGABLE))
         return; /* a hole in a non-hotpluggable range: nothing there */
-    emit(ni, lo, hi, s->node, NUMA_HOTPLUG | (s->flags & ACPI_SRAT_MEM_NONVOLATILE ? NUMA_NONVOLATILE : 0), full);
+    emit(ni, lo, hi, s->node, NUMA_HOTPLUG | (s->flags & ACPI_SRAT_MEM_NONVOLATILE ? NUMA_NONVOLATILE : 0),
+         full);
 }
 
 /* Sort ni->r by base (insertion sort: ranges come out almost sorted), then merge neighbours
@@ -99,7 +100,8 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
         bool overlap = false;
         for (unsigned j = 0; j < nacc; j++) {
             if (acc[j].base < end && e->base < acc[j].end) {
-                plat_log(LOG_ERR, TAG, "SRAT [0x%llx-0x%llx) node %u overlaps [0x%llx-0x%llx) node %u: skipped",
+                plat_log(LOG_ERR, TAG,
+                         "SRAT [0x%llx-0x%llx) node %u overlaps [0x%llx-0x%llx) node %u: skipped",
                          (unsigned long long)e->base, (unsigned long long)end, e->node,
                          (unsigned long long)acc[j].base, (unsigned long long)acc[j].end, acc[j].node);
                 overlap = true;
@@ -134,7 +136,8 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
             if (r->type == MEMMAP_RAM)
                 emit(ni, lo, hi, s->node, NUMA_PRESENT | fl, &full);
             else if (s->flags & ACPI_SRAT_MEM_HOTPLUGGABLE)
-                plat_log(LOG_WARN, TAG, "hotpluggable SRAT range [0x%llx-0x%llx) overlaps %s [0x%llx-0x%llx): excluded",
+                plat_log(LOG_WARN, TAG,
+                         "hotpluggable SRAT range [0x%llx-0x%llx) overlaps %s [0x%llx-0x%llx): excluded",
                          (unsigned long long)s->base, (unsigned long long)s->end, memmap_type_name(r->type),
                          (unsigned long long)lo, (unsigned long long)hi);
             pos = hi;
@@ -182,8 +185,8 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
         if (!(c->flags & 1))
             continue;
         if (c->node >= MAX_NODES) {
-            plat_log(LOG_ERR, TAG, "SRAT processor 0x%x: proximity domain %u >= %d: skipped", c->apic_id, c->node,
-                     MAX_NODES);
+            plat_log(LOG_ERR, TAG, "SRAT processor 0x%x: proximity domain %u >= %d: skipped", c->apic_id,
+                     c->node, MAX_NODES);
             ni->nbad++;
             rc = ACPI_ERR_ENTRY;
             continue;
@@ -210,8 +213,9 @@ int numa_init(void)
     }
     for (unsigned i = 0; i < numa_boot.nnodes; i++)
         if (numa_boot.node[i].online)
-            plat_log(LOG_INFO, TAG, "node %u: %u cpus, present 0x%llx (hotpluggable 0x%llx), reserved for hotplug 0x%llx",
-                     i, numa_boot.node[i].ncpus, (unsigned long long)numa_boot.node[i].present,
+            plat_log(LOG_INFO, TAG,
+                     "node %u: %u cpus, present 0x%llx (hotpluggable 0x%llx), reserved for hotplug 0x%llx", i,
+                     numa_boot.node[i].ncpus, (unsigned long long)numa_boot.node[i].present,
                      (unsigned long long)numa_boot.node[i].hotplug,
                      (unsigned long long)numa_boot.node[i].hotplug_absent);
     return rc;

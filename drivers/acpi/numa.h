@@ -42,15 +42,15 @@ struct numa_range {
 };
 
 struct numa_node {
-    bool online;          /* has memory (present or hotplug) or processors */
-    unsigned ncpus;       /* enabled SRAT processor entries (or MADT processors without SRAT) */
-    uint64_t present;     /* bytes of RAM present now */
-    uint64_t hotplug;     /* of which hotpluggable */
+    bool online;             /* has memory (present or hotplug) or processors */
+    unsigned ncpus;          /* enabled SRAT processor entries (or MADT processors without SRAT) */
+    uint64_t present;        /* bytes of RAM present now */
+    uint64_t hotplug;        /* of which hotpluggable */
     uint64_t hotplug_absent; /* bytes reserved for memory added later */
 };
 
 struct numa_info {
-    bool from_srat; /* false: no SRAT, everything on node 0 */
+    bool from_srat;  /* false: no SRAT, everything on node 0 */
     unsigned nnodes; /* highest online node + 1 */
     unsigned nbad;   /* SRAT entries skipped */
     unsigned n;

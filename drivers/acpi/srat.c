@@ -55,7 +55,8 @@ int acpi_srat_parse(const void *table, size_t size, struct acpi_srat *out)
                                       .len = get_le(e + 16, 8),
                                       .flags = (uint32_t)get_le(e + 28, 4)};
             if (m.base + m.len < m.base) {
-                plat_log(LOG_ERR, TAG, "memory entry at offset %u: base 0x%llx + length 0x%llx wraps: skipped",
+                plat_log(LOG_ERR, TAG,
+                         "memory entry at offset %u: base 0x%llx + length 0x%llx wraps: skipped",
                          (unsigned)(e - t), (unsigned long long)m.base, (unsigned long long)m.len);
                 out->nbad++;
                 rc = ACPI_ERR_ENTRY;
@@ -70,7 +71,8 @@ int acpi_srat_parse(const void *table, size_t size, struct acpi_srat *out)
             }
             if (out->nmem >= ACPI_SRAT_MAX_MEM) {
                 if (!full_mem)
-                    plat_log(LOG_ERR, TAG, "more than %d memory entries: the rest ignored", ACPI_SRAT_MAX_MEM);
+                    plat_log(LOG_ERR, TAG, "more than %d memory entries: the rest ignored",
+                             ACPI_SRAT_MAX_MEM);
                 full_mem = true;
                 rc = ACPI_ERR_FULL;
                 continue;
@@ -90,7 +92,8 @@ int acpi_srat_parse(const void *table, size_t size, struct acpi_srat *out)
                                            .x2apic = true};
             if (out->ncpu >= ACPI_SRAT_MAX_CPU) {
                 if (!full_cpu)
-                    plat_log(LOG_ERR, TAG, "more than %d processor entries: the rest ignored", ACPI_SRAT_MAX_CPU);
+                    plat_log(LOG_ERR, TAG, "more than %d processor entries: the rest ignored",
+                             ACPI_SRAT_MAX_CPU);
                 full_cpu = true;
                 rc = ACPI_ERR_FULL;
                 continue;
@@ -116,8 +119,9 @@ int acpi_srat_init(void)
     memset(&acpi_srat_info, 0, sizeof acpi_srat_info);
     for (unsigned i = 0; (h = acpi_find_table("SRAT", i, &pa)) != NULL; i++) {
         int rc = acpi_srat_parse(h, h->length, &scratch);
-        plat_log(rc == ACPI_OK ? LOG_INFO : LOG_ERR, TAG, "SRAT at 0x%llx: %u memory, %u processor entries, %u bad",
-                 (unsigned long long)pa, scratch.nmem, scratch.ncpu, scratch.nbad);
+        plat_log(rc == ACPI_OK ? LOG_INFO : LOG_ERR, TAG,
+                 "SRAT at 0x%llx: %u memory, %u processor entries, %u bad", (unsigned long long)pa,
+                 scratch.nmem, scratch.ncpu, scratch.nbad);
         if (!scratch.valid || best_rc == ACPI_OK)
             continue;
         if (best_rc == ACPI_ERR_NOT_FOUND || rc == ACPI_OK) {

@@ -13,7 +13,6 @@ static struct acpi_table tables[ACPI_MAX_TABLES];
 static unsigned ntables;
 static struct acpi_rsdp_info rsdp_info;
 
-
 /* Sum of the bytes [p, p+len) modulo 256 (0 for a valid table). */
 uint8_t acpi_checksum(const void *p, size_t len)
 {
@@ -109,7 +108,8 @@ static uint64_t scan_area(uint64_t pa, uint64_t len)
         if (r[15] >= 2) {
             const uint8_t *x = acpi_map(a, 36);
             uint32_t xlen = x ? get_le32(x + 20) : 0;
-            if (!x || xlen < 36 || xlen > 4096 || !acpi_map(a, xlen) || acpi_checksum(acpi_map(a, xlen), xlen))
+            if (!x || xlen < 36 || xlen > 4096 || !acpi_map(a, xlen) ||
+                acpi_checksum(acpi_map(a, xlen), xlen))
                 continue;
         }
         return a;
@@ -231,7 +231,7 @@ int acpi_tables_init(const void *rsdp, size_t len)
             v1_only = true;
         } else {
             plat_log(LOG_ERR, TAG, "no valid RSDP (%s)",
-                     rc == ACPI_ERR_SIGNATURE ? "bad signature"
+                     rc == ACPI_ERR_SIGNATURE  ? "bad signature"
                      : rc == ACPI_ERR_CHECKSUM ? "bad checksum"
                                                : "too short");
             return rc;
@@ -314,8 +314,8 @@ const struct acpi_rsdp_info *acpi_rsdp_info(void)
  * the end. An entry whose header or length runs past len ends the walk; one shorter than
  * min_len(type) is skipped; both are logged under tag and counted in *nbad. Types with min_len 0
  * are skipped silently (types the caller does not use). */
-const uint8_t *acpi_subtable_next(const uint8_t *t, uint32_t len, uint32_t *off, unsigned (*min_len)(uint8_t type),
-                                  const char *tag, unsigned *nbad)
+const uint8_t *acpi_subtable_next(const uint8_t *t, uint32_t len, uint32_t *off,
+                                  unsigned (*min_len)(uint8_t type), const char *tag, unsigned *nbad)
 {
     while (*off < len) {
         if (len - *off < 2) {
@@ -326,8 +326,8 @@ const uint8_t *acpi_subtable_next(const uint8_t *t, uint32_t len, uint32_t *off,
         const uint8_t *e = t + *off;
         uint8_t type = e[0], elen = e[1];
         if (elen < 2 || elen > len - *off) {
-            plat_log(LOG_ERR, tag, "entry type %u at offset %u: length %u %s: rest of the table ignored", type,
-                     *off, elen, elen < 2 ? "too small" : "runs past the table");
+            plat_log(LOG_ERR, tag, "entry type %u at offset %u: length %u %s: rest of the table ignored",
+                     type, *off, elen, elen < 2 ? "too small" : "runs past the table");
             ++*nbad;
             return NULL;
         }

@@ -97,8 +97,8 @@ int acpi_check_table(const void *table, size_t size, const char *sig, uint32_t m
 
 /* Next subtable (1-byte type, 1-byte length) of table t at or after *off, advancing *off; NULL at
  * the end. Malformed entries are logged under tag and counted in *nbad (see tables.c). */
-const uint8_t *acpi_subtable_next(const uint8_t *t, uint32_t len, uint32_t *off, unsigned (*min_len)(uint8_t type),
-                                  const char *tag, unsigned *nbad);
+const uint8_t *acpi_subtable_next(const uint8_t *t, uint32_t len, uint32_t *off,
+                                  unsigned (*min_len)(uint8_t type), const char *tag, unsigned *nbad);
 
 /* ---- fadt.c ---- */
 /* A generic address structure (ACPI 5.2.3.2). */
@@ -124,10 +124,10 @@ struct acpi_fadt {
     bool valid;
     uint8_t revision;
     uint32_t length;
-    uint64_t dsdt;     /* X_DSDT if non-zero, else DSDT */
-    uint64_t facs;     /* X_FIRMWARE_CTRL if non-zero, else FIRMWARE_CTRL */
-    uint16_t sci_int;  /* SCI interrupt (an ISA IRQ: map through MADT overrides) */
-    uint32_t smi_cmd;  /* 0: ACPI already enabled / no SMM */
+    uint64_t dsdt;    /* X_DSDT if non-zero, else DSDT */
+    uint64_t facs;    /* X_FIRMWARE_CTRL if non-zero, else FIRMWARE_CTRL */
+    uint16_t sci_int; /* SCI interrupt (an ISA IRQ: map through MADT overrides) */
+    uint32_t smi_cmd; /* 0: ACPI already enabled / no SMM */
     uint8_t acpi_enable, acpi_disable;
     struct acpi_block pm1a_evt, pm1b_evt, pm1a_cnt, pm1b_cnt, pm2_cnt, pm_tmr;
     struct acpi_block gpe0, gpe1;
@@ -154,7 +154,7 @@ extern struct acpi_fadt acpi_fadt_info;
 #define ACPI_MAX_NMIS 32
 struct acpi_madt_cpu {
     uint32_t apic_id;
-    uint32_t uid; /* ACPI processor id (type 0) or UID (type 9) */
+    uint32_t uid;   /* ACPI processor id (type 0) or UID (type 9) */
     uint32_t flags; /* bit 0 enabled, bit 1 online capable */
     bool x2apic;
 };

@@ -4,18 +4,18 @@
 
 enum trace_type {
     TRACE_NONE = 0,
-    TRACE_SCI,           /* a: SCI count */
-    TRACE_GPE,           /* a: GPE number, b: 1 = method ran, 0 = no method */
-    TRACE_NOTIFY,        /* a: slot (or ~0), b: notify value */
-    TRACE_HOTADD,        /* a: base, b: size, c: node */
-    TRACE_EJECT_REQ,     /* a: slot, b: base, c: size */
-    TRACE_CAGE,          /* a: base, b: size, c: free pages taken */
-    TRACE_MIGRATE,       /* one pass over a caged range: a: range base, b: pages moved, c: 0 or error */
-    TRACE_OFFLINE_DONE,  /* a: base, b: size, c: elapsed ns */
-    TRACE_OFFLINE_FAIL,  /* a: base, b: blocking pfn, c: owner (enum mm_owner) */
-    TRACE_ONLINE,        /* a: base, b: size */
-    TRACE_REMOVE,        /* a: base, b: size */
-    TRACE_OST,           /* a: slot, b: event, c: status */
-    TRACE_EJ0,           /* a: slot */
+    TRACE_SCI,          /* a: SCI count */
+    TRACE_GPE,          /* a: GPE number, b: 1 = method ran, 0 = no method */
+    TRACE_NOTIFY,       /* a: slot (or ~0), b: notify value */
+    TRACE_HOTADD,       /* a: base, b: size, c: node */
+    TRACE_EJECT_REQ,    /* a: slot, b: base, c: size */
+    TRACE_CAGE,         /* a: base, b: size, c: free pages taken */
+    TRACE_MIGRATE,      /* one pass over a caged range: a: range base, b: pages moved, c: 0 or error */
+    TRACE_OFFLINE_DONE, /* a: base, b: size, c: elapsed ns */
+    TRACE_OFFLINE_FAIL, /* a: base, b: blocking pfn, c: owner (enum mm_owner) */
+    TRACE_ONLINE,       /* a: base, b: size */
+    TRACE_REMOVE,       /* a: base, b: size */
+    TRACE_OST,          /* a: slot, b: event, c: status */
+    TRACE_EJ0,          /* a: slot */
     TRACE_NR_TYPES
 };

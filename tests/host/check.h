@@ -4,28 +4,28 @@
 #include <stdio.h>
 
 static int check_passed, check_failed;
-#define CHECK(cond)                                                                                   \
-    do {                                                                                              \
-        if (cond) {                                                                                   \
-            check_passed++;                                                                           \
-        } else {                                                                                      \
-            check_failed++;                                                                           \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                  \
-        }                                                                                             \
+#define CHECK(cond)                                                                                          \
+    do {                                                                                                     \
+        if (cond) {                                                                                          \
+            check_passed++;                                                                                  \
+        } else {                                                                                             \
+            check_failed++;                                                                                  \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                         \
+        }                                                                                                    \
     } while (0)
-#define CHECK_EQ(a, b)                                                                                \
-    do {                                                                                              \
-        unsigned long long check_a_ = (unsigned long long)(a), check_b_ = (unsigned long long)(b);    \
-        if (check_a_ == check_b_) {                                                                   \
-            check_passed++;                                                                           \
-        } else {                                                                                      \
-            check_failed++;                                                                           \
-            fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %s (0x%llx != 0x%llx)\n", __FILE__,       \
-                    __LINE__, #a, #b, check_a_, check_b_);                                            \
-        }                                                                                             \
+#define CHECK_EQ(a, b)                                                                                       \
+    do {                                                                                                     \
+        unsigned long long check_a_ = (unsigned long long)(a), check_b_ = (unsigned long long)(b);           \
+        if (check_a_ == check_b_) {                                                                          \
+            check_passed++;                                                                                  \
+        } else {                                                                                             \
+            check_failed++;                                                                                  \
+            fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %s (0x%llx != 0x%llx)\n", __FILE__, __LINE__, #a, \
+                    #b, check_a_, check_b_);                                                                 \
+        }                                                                                                    \
     } while (0)
-#define CHECK_SUMMARY()                                                                               \
-    do {                                                                                              \
-        printf("%s: %d checks passed, %d failed\n", __FILE__, check_passed, check_failed);           \
-        return check_failed ? 1 : 0;                                                                  \
+#define CHECK_SUMMARY()                                                                                      \
+    do {                                                                                                     \
+        printf("%s: %d checks passed, %d failed\n", __FILE__, check_passed, check_failed);                   \
+        return check_failed ? 1 : 0;                                                                         \
     } while (0)

@@ -25,7 +25,8 @@ void plat_host_add_ram(uint64_t pa_base, uint64_t size)
     for (int i = 0; i < MAX_RAM; i++) {
         if (ram[i].size)
             continue;
-        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        void *m =
+            mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (m == MAP_FAILED) {
             perror("plat_host_add_ram: mmap");
             abort();

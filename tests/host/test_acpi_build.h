@@ -10,10 +10,22 @@
 #include "plat_host.h"
 
 /* Little-endian stores into a byte buffer. */
-static inline void tb_w8(uint8_t *p, uint8_t v) { p[0] = v; }
-static inline void tb_w16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static inline void tb_w32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static inline void tb_w64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline void tb_w8(uint8_t *p, uint8_t v)
+{
+    p[0] = v;
+}
+static inline void tb_w16(uint8_t *p, uint16_t v)
+{
+    memcpy(p, &v, 2);
+}
+static inline void tb_w32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+static inline void tb_w64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
 
 /* Fill a 36-byte SDT header (checksum left 0: call tb_fix after filling the body). */
 static inline void tb_hdr(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)

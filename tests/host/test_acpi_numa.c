@@ -256,7 +256,8 @@ static void test_boot_sequence(void)
     blen = 8;
     uint8_t mmt[8 + 4 * 24] = {0};
     tb_w32(mmt, 24);
-    uint64_t ents[4][3] = {{0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0x100000, 0x7fee0000, 1}, {0x7ffe0000, 0x20000, 2}};
+    uint64_t ents[4][3] = {
+        {0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0x100000, 0x7fee0000, 1}, {0x7ffe0000, 0x20000, 2}};
     for (int i = 0; i < 4; i++) {
         tb_w64(mmt + 8 + 24 * i, ents[i][0]);
         tb_w64(mmt + 8 + 24 * i + 8, ents[i][1]);

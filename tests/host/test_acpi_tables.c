@@ -101,7 +101,7 @@ static void test_xsdt(void)
     uint64_t e[8];
     unsigned n = std_layout(e);
     uint32_t len = tb_root(buf, 8, e, n);
-    tb_put(AREA + 0x104, buf, len); /* 64-bit entries at 4 mod 8: unaligned reads */
+    tb_put(AREA + 0x104, buf, len);         /* 64-bit entries at 4 mod 8: unaligned reads */
     put_table(AREA + 0x400, "RSDT", 36, 1); /* an empty RSDT: must not be used */
     uint8_t r[36];
     size_t rl = tb_rsdp(r, 2, (uint32_t)(AREA + 0x400), AREA + 0x104);
@@ -195,9 +195,9 @@ static void test_bad_tables(void)
     put_table(AREA + 0x3200, "MCFG", 0x40, 1); /* absurd length */
     tb_w32(plat_phys_to_virt(AREA + 0x3200 + 4), 0xffffffff);
     e[n++] = AREA + 0x3200;
-    e[n++] = 0;                /* null entry */
-    e[n++] = 0x5000000000ull;  /* unmapped */
-    e[n++] = AREA + 0x1000;    /* duplicate */
+    e[n++] = 0;                                /* null entry */
+    e[n++] = 0x5000000000ull;                  /* unmapped */
+    e[n++] = AREA + 0x1000;                    /* duplicate */
     put_table(AREA + 0x3300, "SSDT", 0x44, 1); /* a good one after all that */
     e[n++] = AREA + 0x3300;
     uint32_t len = tb_root(buf, 8, e, n);
@@ -210,9 +210,16 @@ static void test_bad_tables(void)
     /* XSDT, FACP, SSDT(bad), APIC(short), SRAT(past), HPET(straddle), MCFG(absurd), unmapped,
      * SSDT(good), DSDT. */
     CHECK_EQ(acpi_table_count(), 10);
-    const char *why[] = {"", "", "bad checksum", "length smaller than the header",
-                         "length runs past mapped memory", "length runs past mapped memory",
-                         "length absurdly large", "header not mapped", "", ""};
+    const char *why[] = {"",
+                         "",
+                         "bad checksum",
+                         "length smaller than the header",
+                         "length runs past mapped memory",
+                         "length runs past mapped memory",
+                         "length absurdly large",
+                         "header not mapped",
+                         "",
+                         ""};
     for (unsigned i = 0; i < 10 && i < acpi_table_count(); i++) {
         const struct acpi_table *t = acpi_table_get(i);
         CHECK(strcmp(t->reason, why[i]) == 0);

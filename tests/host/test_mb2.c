@@ -54,7 +54,10 @@ static void build_seabios(void)
     uint8_t mm[8 + 4 * 24] = {0};
     tb_w32(mm, 24);
     tb_w32(mm + 4, 0);
-    uint64_t ents[4][3] = {{0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0x100000, 0x3fee0000, 1}, {0xfd00000000ull, 0x300000000ull, 2}};
+    uint64_t ents[4][3] = {{0, 0x9fc00, 1},
+                           {0x9fc00, 0x400, 2},
+                           {0x100000, 0x3fee0000, 1},
+                           {0xfd00000000ull, 0x300000000ull, 2}};
     for (int i = 0; i < 4; i++) {
         tb_w64(mm + 8 + 24 * i, ents[i][0]);
         tb_w64(mm + 8 + 24 * i + 8, ents[i][1]);

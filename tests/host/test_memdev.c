@@ -23,7 +23,7 @@
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
-#define NSLOTS 4     /* MDNR of the DSDT qemu_tables.py fetches (-m 1G,slots=4,maxmem=8G) */
+#define NSLOTS 4 /* MDNR of the DSDT qemu_tables.py fetches (-m 1G,slots=4,maxmem=8G) */
 #define HP_BASE 0xa00
 #define GPE0 0xafe0
 
@@ -57,13 +57,20 @@ static uint32_t io_rd(uint16_t port, int width)
             return 0;
         const struct slot *s = &slots[selector];
         switch (port - HP_BASE) {
-        case 0x0: return (uint32_t)s->addr;
-        case 0x4: return (uint32_t)(s->addr >> 32);
-        case 0x8: return (uint32_t)s->size;
-        case 0xc: return (uint32_t)(s->size >> 32);
-        case 0x10: return s->node;
-        case 0x14: return (uint32_t)s->enabled | (uint32_t)s->inserting << 1 | (uint32_t)s->removing << 2;
-        default: return 0;
+        case 0x0:
+            return (uint32_t)s->addr;
+        case 0x4:
+            return (uint32_t)(s->addr >> 32);
+        case 0x8:
+            return (uint32_t)s->size;
+        case 0xc:
+            return (uint32_t)(s->size >> 32);
+        case 0x10:
+            return s->node;
+        case 0x14:
+            return (uint32_t)s->enabled | (uint32_t)s->inserting << 1 | (uint32_t)s->removing << 2;
+        default:
+            return 0;
         }
     }
     /* Anything else (CPU hotplug 0xAF00, PCI hotplug 0xAE00: \_GPE._E02/_E01 run at the boot

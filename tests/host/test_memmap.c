@@ -193,7 +193,8 @@ static void test_overflow(void)
 #define PAGES 96
 static void test_random(void)
 {
-    static const uint32_t types[] = {R, RES, MEMMAP_ACPI_RECLAIM, MEMMAP_ACPI_NVS, MEMMAP_UNUSABLE, MEMMAP_PMEM, 99};
+    static const uint32_t types[] = {R,           RES, MEMMAP_ACPI_RECLAIM, MEMMAP_ACPI_NVS, MEMMAP_UNUSABLE,
+                                     MEMMAP_PMEM, 99};
     srand(1234);
     for (int round = 0; round < 300; round++) {
         uint32_t mtype[PAGES] = {0}, msrc[PAGES] = {0};

@@ -256,17 +256,17 @@ static void test_nodes(void)
 static jmp_buf jb;
 
 /* Run a bad free and expect a panic naming the frame. */
-#define EXPECT_PANIC(stmt, needle)                                                                   \
-    do {                                                                                             \
-        plat_host_panic_jmp = &jb;                                                                   \
-        plat_host_panic_msg[0] = 0;                                                                  \
-        if (setjmp(jb) == 0) {                                                                       \
-            stmt;                                                                                    \
-            CHECK(!"no panic");                                                                      \
-        } else {                                                                                     \
-            CHECK(strstr(plat_host_panic_msg, needle) != NULL);                                      \
-        }                                                                                            \
-        plat_host_panic_jmp = NULL;                                                                  \
+#define EXPECT_PANIC(stmt, needle)                                                                           \
+    do {                                                                                                     \
+        plat_host_panic_jmp = &jb;                                                                           \
+        plat_host_panic_msg[0] = 0;                                                                          \
+        if (setjmp(jb) == 0) {                                                                               \
+            stmt;                                                                                            \
+            CHECK(!"no panic");                                                                              \
+        } else {                                                                                             \
+            CHECK(strstr(plat_host_panic_msg, needle) != NULL);                                              \
+        }                                                                                                    \
+        plat_host_panic_jmp = NULL;                                                                          \
     } while (0)
 
 /* Double free, wrong order, tail, unaligned, outside RAM: all panic. */

@@ -116,7 +116,8 @@ int main(void)
         case 0:
         case 1: { /* movable object */
             uint32_t id;
-            if (nobjs < MAXOBJ && mm_obj_create((1 + rndn(512)) * PAGE_SIZE, true, (int)rndn(3) - 1, &id) == 0)
+            if (nobjs < MAXOBJ &&
+                mm_obj_create((1 + rndn(512)) * PAGE_SIZE, true, (int)rndn(3) - 1, &id) == 0)
                 objs[nobjs++] = id;
             break;
         }
@@ -198,8 +199,8 @@ int main(void)
             CHECK(!"mm_verify failed");
     }
     CHECK_EQ(verify_bad, 0);
-    printf("steps %u: offline %u (ok %u), online %u, removes %u, objects %u, allocs %u\n", steps, offl, offl_ok,
-           onl, removes, nobjs, nallocs);
+    printf("steps %u: offline %u (ok %u), online %u, removes %u, objects %u, allocs %u\n", steps, offl,
+           offl_ok, onl, removes, nobjs, nallocs);
     CHECK(offl_ok > 100);
     CHECK_EQ(mm_obj_check_all(NULL), 0);
     mm_obj_drop_all();
