@@ -7,9 +7,6 @@
 #include "drivers/acpi/tables.h"
 #include "kernel/kernel.h"
 
-/* IDT vector of the SCI: the IO APIC's ISA block starts at 32 (timer 32, COM1 36); SCI is
- * IRQ 9 on every PC, so 32 + 9. (Belongs in hotmem/params.h next to the other vectors.) */
-
 static uint32_t sci_gsi;
 static bool sci_routed;
 uint64_t acpi_sci_irqs; /* for gdb */
