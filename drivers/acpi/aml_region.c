@@ -177,18 +177,28 @@ static int unit_rw(struct aml_field *f, uint64_t off, unsigned w, uint64_t *val,
     return AML_EINVAL;
 }
 
-/* Read a field unit: an Integer if it fits the integer width, else a Buffer. */
-int aml_field_read(struct aml_obj *field, struct aml_obj **out)
+/* Can field f be accessed now (nesting limit, region still there, size)? Its size in bytes. */
+static int field_usable(const struct aml_field *f, uint64_t *nbytes)
 {
-    struct aml_field *f = field->priv;
     if (field_depth >= 8)
         return aml_error(AML_ELIMIT, "index/bank fields nested too deeply");
     if (f->kind != FIELD_INDEX && (!f->region->obj || f->region->obj->type != AML_REGION))
         return aml_error(AML_ETYPE, "field's operation region was deleted");
-    unsigned w = access_bytes(f);
-    uint64_t nbytes = ((uint64_t)f->bit_len + 7) / 8;
-    if (nbytes > aml_limits.max_object)
+    *nbytes = ((uint64_t)f->bit_len + 7) / 8;
+    if (*nbytes > aml_limits.max_object)
         return aml_error(AML_ENOMEM, "field too large");
+    return 0;
+}
+
+/* Read a field unit: an Integer if it fits the integer width, else a Buffer. */
+int aml_field_read(struct aml_obj *field, struct aml_obj **out)
+{
+    struct aml_field *f = field->priv;
+    uint64_t nbytes;
+    int err = field_usable(f, &nbytes);
+    if (err)
+        return err;
+    unsigned w = access_bytes(f);
     bool as_int = f->bit_len <= aml_int_bits;
     uint8_t small[8] = {0};
     struct aml_obj *buf = NULL;
@@ -200,7 +210,6 @@ int aml_field_read(struct aml_obj *field, struct aml_obj **out)
         dst = buf->u.buf.ptr;
     }
     uint64_t ubits = 8ull * w, end = (uint64_t)f->bit_off + f->bit_len;
-    int err = 0;
     field_depth++;
     for (uint64_t u = f->bit_off / ubits; u * ubits < end; u++) {
         uint64_t lo = u * ubits > f->bit_off ? u * ubits : f->bit_off;
@@ -250,19 +259,16 @@ static int value_bits(struct aml_obj *val, uint8_t *dst, uint64_t nbytes)
 int aml_field_write(struct aml_obj *field, struct aml_obj *val)
 {
     struct aml_field *f = field->priv;
-    if (field_depth >= 8)
-        return aml_error(AML_ELIMIT, "index/bank fields nested too deeply");
-    if (f->kind != FIELD_INDEX && (!f->region->obj || f->region->obj->type != AML_REGION))
-        return aml_error(AML_ETYPE, "field's operation region was deleted");
+    uint64_t nbytes;
+    int err = field_usable(f, &nbytes);
+    if (err)
+        return err;
     unsigned w = access_bytes(f);
-    uint64_t nbytes = ((uint64_t)f->bit_len + 7) / 8;
-    if (nbytes > aml_limits.max_object)
-        return aml_error(AML_ENOMEM, "field too large");
     uint8_t small[8];
     uint8_t *src = nbytes <= 8 ? small : aml_alloc((size_t)nbytes);
     if (!src)
         return aml_error(AML_ENOMEM, "out of memory");
-    int err = value_bits(val, src, nbytes);
+    err = value_bits(val, src, nbytes);
     uint64_t ubits = 8ull * w, end = (uint64_t)f->bit_off + f->bit_len;
     int rule = (f->flags >> 5) & 3;
     field_depth++;
