@@ -15,6 +15,7 @@
  * Exit status: 0 if every table loaded and every evaluation succeeded, 1 otherwise, 2 on usage errors.
  */
 #include "drivers/acpi/aml.h"
+#include "tests/host/fake_mhpc.h"
 #include "tests/host/plat_host.h"
 
 #include <stdio.h>
@@ -23,76 +24,28 @@
 
 #define MAX_SLOTS 256
 
-static struct slot {
-    uint64_t addr, size;
-    uint32_t node;
-    int enabled, inserting, removing;
-} slots[MAX_SLOTS];
-static unsigned nslots, selector;
-static uint32_t ost_event;
+static struct fake_mhpc_slot slots[MAX_SLOTS];
 static int trace;
 static uint8_t port_ram[0x10000];
 
-static uint32_t hp_read(unsigned off)
+/* QEMU's ACPI_DEVICE_OST and DEVICE_DELETED, printed. */
+static void print_ost(unsigned slot, uint32_t event, uint32_t status)
 {
-    if (selector >= nslots)
-        return 0;
-    struct slot *s = &slots[selector];
-    switch (off) {
-    case 0x0:
-        return (uint32_t)s->addr;
-    case 0x4:
-        return (uint32_t)(s->addr >> 32);
-    case 0x8:
-        return (uint32_t)s->size;
-    case 0xC:
-        return (uint32_t)(s->size >> 32);
-    case 0x10:
-        return s->node;
-    case 0x14:
-        return (uint32_t)(s->enabled | s->inserting << 1 | s->removing << 2);
-    }
-    return 0;
+    printf("HP OST slot %u event 0x%x status 0x%x\n", slot, event, status);
 }
 
-static void hp_write(unsigned off, uint32_t v)
+static void print_eject(unsigned slot)
 {
-    switch (off) {
-    case 0x0:
-        if (v >= nslots)
-            printf("HP bad selector %u\n", v);
-        selector = v;
-        break;
-    case 0x4:
-        ost_event = v;
-        break;
-    case 0x8:
-        printf("HP OST slot %u event 0x%x status 0x%x\n", selector, ost_event, v);
-        break;
-    case 0x14:
-        if (selector >= nslots)
-            break;
-        if (v & 2)
-            slots[selector].inserting = 0;
-        else if (v & 4)
-            slots[selector].removing = 0;
-        else if (v & 8) {
-            slots[selector].enabled = 0;
-            slots[selector].removing = 0;
-            printf("HP EJECT slot %u\n", selector);
-        }
-        break;
-    }
+    printf("HP EJECT slot %u\n", slot);
 }
+
+static struct fake_mhpc hpc = {slots, 0, 0, 0, print_ost, print_eject};
 
 static uint32_t io_read(uint16_t port, int width)
 {
     uint32_t v = 0;
-    if (nslots && port >= 0xA00 && port < 0xA18) {
-        unsigned off = port - 0xA00;
-        v = hp_read(off & ~3u) >> (8 * (off & 3));
-        if (width < 32)
-            v &= (1u << width) - 1;
+    if (hpc.nslots && fake_mhpc_owns(port)) {
+        v = fake_mhpc_read(&hpc, port, width);
     } else {
         for (int i = 0; i < width / 8; i++)
             v |= (uint32_t)port_ram[(uint16_t)(port + i)] << (8 * i);
@@ -106,8 +59,10 @@ static void io_write(uint16_t port, int width, uint32_t value)
 {
     if (trace)
         printf("IO write 0x%04x/%d = 0x%x\n", port, width, value);
-    if (nslots && port >= 0xA00 && port < 0xA18) {
-        hp_write(port - 0xA00, value);
+    if (hpc.nslots && fake_mhpc_owns(port)) {
+        if (port == FAKE_MHPC_BASE && value >= hpc.nslots)
+            printf("HP bad selector %u\n", value);
+        fake_mhpc_write(&hpc, port, value);
         return;
     }
     for (int i = 0; i < width / 8; i++)
@@ -205,9 +160,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-q")) {
             quiet = 1;
         } else if (!strcmp(a, "-H") && i + 1 < argc) {
-            nslots = (unsigned)strtoul(argv[++i], NULL, 0);
-            if (nslots > MAX_SLOTS)
-                nslots = MAX_SLOTS;
+            hpc.nslots = (unsigned)strtoul(argv[++i], NULL, 0);
+            if (hpc.nslots > MAX_SLOTS)
+                hpc.nslots = MAX_SLOTS;
         } else if (!strcmp(a, "-s") && i + 1 < argc) {
             char *e;
             unsigned idx = (unsigned)strtoul(argv[++i], &e, 0);

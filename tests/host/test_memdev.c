@@ -19,22 +19,16 @@
 #include "mm/memmap.h"
 #include "mm/mm.h"
 #include "tests/host/check.h"
+#include "tests/host/fake_mhpc.h"
 #include "tests/host/plat_host.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
 #define NSLOTS 4 /* MDNR of the DSDT qemu_tables.py fetches (-m 1G,slots=4,maxmem=8G) */
-#define HP_BASE 0xa00
 #define GPE0 0xafe0
 
-/* ---- the fake QEMU: MemStatus per slot, selector, _OST log, GPE0 ---------------------------- */
-struct slot {
-    uint64_t addr, size;
-    uint32_t node;
-    bool enabled, inserting, removing;
-};
-static struct slot slots[NSLOTS];
-static uint32_t selector, ost_event, ost_status;
+/* ---- the fake QEMU: the hotplug controller (fake_mhpc.h), an _OST log, GPE0 ----------------- */
+static struct fake_mhpc_slot slots[NSLOTS];
 struct ost_rec {
     unsigned slot, event, status;
 };
@@ -45,34 +39,29 @@ static unsigned ndeleted;
 static uint8_t gpe_sts[2], gpe_en[2];
 static int bad_io;
 
+/* QEMU's ACPI_DEVICE_OST and DEVICE_DELETED, recorded. */
+static void record_ost(unsigned slot, uint32_t event, uint32_t status)
+{
+    if (nost < 256)
+        osts[nost++] = (struct ost_rec){slot, event, status};
+}
+
+static void record_eject(unsigned slot)
+{
+    if (ndeleted < 64)
+        deleted[ndeleted++] = slot;
+}
+
+static struct fake_mhpc hpc = {slots, NSLOTS, 0, 0, record_ost, record_eject};
+
 static uint32_t io_rd(uint16_t port, int width)
 {
-    (void)width;
     if (port >= GPE0 && port < GPE0 + 2)
         return gpe_sts[port - GPE0];
     if (port >= GPE0 + 2 && port < GPE0 + 4)
         return gpe_en[port - GPE0 - 2];
-    if (port >= HP_BASE && port < HP_BASE + 0x18) {
-        if (selector >= NSLOTS)
-            return 0;
-        const struct slot *s = &slots[selector];
-        switch (port - HP_BASE) {
-        case 0x0:
-            return (uint32_t)s->addr;
-        case 0x4:
-            return (uint32_t)(s->addr >> 32);
-        case 0x8:
-            return (uint32_t)s->size;
-        case 0xc:
-            return (uint32_t)(s->size >> 32);
-        case 0x10:
-            return s->node;
-        case 0x14:
-            return (uint32_t)s->enabled | (uint32_t)s->inserting << 1 | (uint32_t)s->removing << 2;
-        default:
-            return 0;
-        }
-    }
+    if (fake_mhpc_owns(port))
+        return fake_mhpc_read(&hpc, port, width);
     /* Anything else (CPU hotplug 0xAF00, PCI hotplug 0xAE00: \_GPE._E02/_E01 run at the boot
      * scan) reads 0: no events pending there. */
     bad_io++;
@@ -90,46 +79,17 @@ static void io_wr(uint16_t port, int width, uint32_t v)
         gpe_en[port - GPE0 - 2] = (uint8_t)v;
         return;
     }
-    if (port < HP_BASE || port >= HP_BASE + 0x18) {
+    if (!fake_mhpc_owns(port)) {
         bad_io++;
         return;
     }
-    struct slot *s = selector < NSLOTS ? &slots[selector] : NULL;
-    switch (port - HP_BASE) {
-    case 0x0:
-        selector = v;
-        break;
-    case 0x4:
-        ost_event = v;
-        break;
-    case 0x8: /* QEMU emits ACPI_DEVICE_OST here */
-        ost_status = v;
-        if (nost < 256)
-            osts[nost++] = (struct ost_rec){selector, ost_event, ost_status};
-        break;
-    case 0x14:
-        if (!s)
-            break;
-        if (v & 2)
-            s->inserting = false;
-        else if (v & 4)
-            s->removing = false;
-        else if (v & 8) {
-            if (!s->enabled)
-                break;
-            s->enabled = false;
-            s->removing = false;
-            if (ndeleted < 64)
-                deleted[ndeleted++] = selector;
-        }
-        break;
-    }
+    fake_mhpc_write(&hpc, port, v);
 }
 
 /* What device_add / device_del do: set the flag, GPE 3 status, SCI if enabled. */
 static void qemu_device_add(unsigned n, uint64_t addr, uint64_t size, uint32_t node)
 {
-    slots[n] = (struct slot){addr, size, node, true, true, false};
+    slots[n] = (struct fake_mhpc_slot){addr, size, node, true, true, false};
     gpe_sts[0] |= 1u << 3;
     if (gpe_en[0] & (1u << 3))
         acpi_events_sci();
@@ -300,7 +260,7 @@ static void test_crs_parse(void)
 static void test_boot_enumeration(void)
 {
     /* slot 0 cold-plugged (no insert flag, as QEMU does for -device at start-up) */
-    slots[0] = (struct slot){0x100000000ull, 128 * MiB, 0, true, false, false};
+    slots[0] = (struct fake_mhpc_slot){0x100000000ull, 128 * MiB, 0, true, false, false};
     uint64_t on0 = online_pages();
     struct acpi_fadt f = pc_fadt();
     int n = acpi_events_init(&f, mask_hook);
