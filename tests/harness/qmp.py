@@ -10,6 +10,8 @@ import socket
 import threading
 import time
 
+from .unixsock import connect_unix
+
 
 class QMPError(Exception):
     """QEMU answered a command with {"error": ...}."""
@@ -50,18 +52,7 @@ class QMP:
     @classmethod
     def connect(cls, path, timeout=30.0, log=None, alive=None):
         deadline = time.monotonic() + timeout
-        while True:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                s.connect(str(path))
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                s.close()
-                if alive is not None and not alive():
-                    raise QMPClosed(f"QEMU exited before QMP socket {path} accepted a connection")
-                if time.monotonic() > deadline:
-                    raise QMPTimeout(f"QMP socket {path} did not accept a connection in {timeout}s")
-                time.sleep(0.02)
+        s = connect_unix(path, timeout, alive, QMPClosed, QMPTimeout, "QMP")
         q = cls(s, log=log)
         q._wait_greeting(max(1.0, deadline - time.monotonic()))
         q.execute("qmp_capabilities")

@@ -15,6 +15,8 @@ import socket
 import threading
 import time
 
+from .unixsock import connect_unix
+
 PROMPT = "hotmem> "
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST), charset selection (ESC ( B), other 2-byte escapes.
@@ -59,19 +61,7 @@ class Serial:
     # Connects to a serial unix socket, retrying until it exists or alive() turns false.
     @classmethod
     def connect(cls, path, timeout=30.0, log_path=None, alive=None):
-        deadline = time.monotonic() + timeout
-        while True:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                s.connect(str(path))
-                return cls(s, log_path=log_path)
-            except (FileNotFoundError, ConnectionRefusedError):
-                s.close()
-                if alive is not None and not alive():
-                    raise SerialClosed(f"QEMU exited before serial socket {path} accepted a connection")
-                if time.monotonic() > deadline:
-                    raise SerialTimeout(f"serial socket {path} did not accept a connection in {timeout}s")
-                time.sleep(0.02)
+        return cls(connect_unix(path, timeout, alive, SerialClosed, SerialTimeout, "serial"), log_path=log_path)
 
     def _feed(self, data):
         self._pending += self._decoder.decode(data)
