@@ -133,6 +133,17 @@ static unsigned access_bytes(const struct aml_field *f)
 
 static int field_depth;
 
+/* Write the integer v to a field unit (the bank select and index registers of other fields). */
+static int write_int_field(struct aml_obj *field, uint64_t v)
+{
+    struct aml_obj *tmp = aml_obj_integer(v);
+    if (!tmp)
+        return AML_ENOMEM;
+    int err = aml_field_write(field, tmp);
+    aml_obj_unref(tmp);
+    return err;
+}
+
 /* Read or write one access unit (byte offset off, w bytes) of field f. */
 static int unit_rw(struct aml_field *f, uint64_t off, unsigned w, uint64_t *val, bool write)
 {
@@ -140,12 +151,7 @@ static int unit_rw(struct aml_field *f, uint64_t off, unsigned w, uint64_t *val,
     struct aml_obj *tmp;
     switch (f->kind) {
     case FIELD_BANK:
-        tmp = aml_obj_integer(f->bank_value);
-        if (!tmp)
-            return AML_ENOMEM;
-        err = aml_field_write(f->bank->obj, tmp);
-        aml_obj_unref(tmp);
-        if (err)
+        if ((err = write_int_field(f->bank->obj, f->bank_value)))
             return err;
         /* fall through */
     case FIELD_NORMAL:
@@ -153,21 +159,10 @@ static int unit_rw(struct aml_field *f, uint64_t off, unsigned w, uint64_t *val,
     case FIELD_INDEX:
         if (f->index->obj->type != AML_FIELD_UNIT || f->data->obj->type != AML_FIELD_UNIT)
             return aml_error(AML_ETYPE, "IndexField: index or data field was replaced");
-        tmp = aml_obj_integer(off);
-        if (!tmp)
-            return AML_ENOMEM;
-        err = aml_field_write(f->index->obj, tmp);
-        aml_obj_unref(tmp);
-        if (err)
+        if ((err = write_int_field(f->index->obj, off)))
             return err;
-        if (write) {
-            tmp = aml_obj_integer(*val);
-            if (!tmp)
-                return AML_ENOMEM;
-            err = aml_field_write(f->data->obj, tmp);
-            aml_obj_unref(tmp);
-            return err;
-        }
+        if (write)
+            return write_int_field(f->data->obj, *val);
         if ((err = aml_field_read(f->data->obj, &tmp)))
             return err;
         err = aml_to_int(tmp, val, true);

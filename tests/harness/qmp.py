@@ -6,11 +6,10 @@ an event that arrived before it started waiting.
 """
 
 import json
-import socket
 import threading
 import time
 
-from .unixsock import connect_unix
+from .unixsock import close_unix, connect_unix
 
 
 class QMPError(Exception):
@@ -188,9 +187,4 @@ class QMP:
             self._consumed.update(range(len(self._events)))
 
     def close(self):
-        try:
-            self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self._sock.close()
-        self._reader.join(timeout=2)
+        close_unix(self._sock, self._reader)

@@ -11,11 +11,10 @@ consecutive waits consume the output in order and a pattern never matches stale 
 
 import codecs
 import re
-import socket
 import threading
 import time
 
-from .unixsock import connect_unix
+from .unixsock import close_unix, connect_unix
 
 PROMPT = "hotmem> "
 
@@ -169,12 +168,7 @@ class Serial:
         return m.group("out").rstrip("\n")
 
     def close(self):
-        try:
-            self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self._sock.close()
-        self._reader.join(timeout=2)
+        close_unix(self._sock, self._reader)
         if self._log:
             self._log.close()
             self._log = None

@@ -20,3 +20,13 @@ def connect_unix(path, timeout, alive, closed_exc, timeout_exc, what):
             if time.monotonic() > deadline:
                 raise timeout_exc(f"{what} socket {path} did not accept a connection in {timeout}s")
             time.sleep(0.02)
+
+
+def close_unix(sock, reader):
+    """Shut down and close sock, then give its reader thread up to 2 s to end."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
+    reader.join(timeout=2)
