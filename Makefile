@@ -24,8 +24,8 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel -mgene
 KLDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
 # KERNEL_SUBSYS= builds a kernel without mm/ and drivers/acpi/ (bring-up of the boot path alone).
-KERNEL_SUBSYS ?= mm drivers/acpi
-KSRCS_C   := $(wildcard libc/*.c $(addsuffix /*.c,$(KERNEL_SUBSYS))) $(if $(KERNEL_SUBSYS),$(wildcard kernel/*.c),$(filter-out kernel/mb2.c,$(wildcard kernel/*.c)))
+KERNEL_SUBSYS ?= mm drivers/acpi drivers/acpi/tables drivers/acpi/aml
+KSRCS_C   := $(wildcard libc/*.c $(addsuffix /*.c,$(KERNEL_SUBSYS))) $(if $(KERNEL_SUBSYS),$(wildcard kernel/*.c),$(filter-out kernel/mb2.c kernel/mm_shell.c,$(wildcard kernel/*.c)))
 KSRCS_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KOBJS     := $(KSRCS_ASM:%.asm=$(BUILD)/k/%.o) $(KSRCS_C:%.c=$(BUILD)/k/%.o)
 
@@ -91,7 +91,10 @@ HOST_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -DMM_DEBUG
 HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Iinclude -I. -Wall -Wextra -Werror \
                -DHOTMEM_HOST -MMD -MP
 MM_SRCS     := $(filter-out %_shell.c,$(wildcard mm/*.c))
-ACPI_SRCS   := $(filter-out %_shell.c,$(wildcard drivers/acpi/*.c)) $(wildcard kernel/mb2.c)
+# The AML interpreter is a library of its own (drivers/acpi/aml/): libaml links without mm/ or the
+# rest of drivers/acpi/ (tests/test_layout.py builds amlrun against it and the platform alone).
+AML_SRCS    := $(wildcard drivers/acpi/aml/*.c)
+ACPI_SRCS   := $(filter-out %_shell.c,$(wildcard drivers/acpi/*.c drivers/acpi/tables/*.c)) $(wildcard kernel/mb2.c)
 PLAT_SRCS   := tests/host/plat_host.c
 
 host_objs = $(addprefix $(BUILD)/host/$(1)/,$(2:.c=.o))
@@ -109,6 +112,8 @@ $(BUILD)/host/libmm-%.a: $(call host_objs,%,$(MM_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/host/libacpi-%.a: $(call host_objs,%,$(ACPI_SRCS))
 	rm -f $@ && ar rcs $@ $^
+$(BUILD)/host/libaml-%.a: $(call host_objs,%,$(AML_SRCS))
+	rm -f $@ && ar rcs $@ $^
 $(BUILD)/host/libplat-%.a: $(call host_objs,%,$(PLAT_SRCS))
 	rm -f $@ && ar rcs $@ $^
 .SECONDARY:
@@ -117,13 +122,13 @@ $(BUILD)/host/libplat-%.a: $(call host_objs,%,$(PLAT_SRCS))
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 $(BUILD)/host/test_mm%: tests/host/test_mm%.c $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
 	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
-$(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
-	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libacpi-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+$(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
 
 # tools/*.c: host command-line tools (e.g. amlrun, used by the AML tests).
 HOST_TOOLS := $(patsubst tools/%.c,$(BUILD)/host/%,$(wildcard tools/*.c))
-$(BUILD)/host/%: tools/%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
-	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libacpi-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+$(BUILD)/host/%: tools/%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
 
 host: $(HOST_TESTS) $(HOST_TOOLS)
 
@@ -133,10 +138,10 @@ host-tests: $(HOST_TESTS) $(HOST_TOOLS)
 # fuzz/fuzz_*.c: libFuzzer targets; `make fuzz FUZZ_SECONDS=N` runs each for N seconds.
 FUZZ_SECONDS ?= 20
 FUZZERS := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
-$(BUILD)/fuzz/%: fuzz/%.c $(BUILD)/host/libacpi-fuzz.a $(BUILD)/host/libmm-fuzz.a $(BUILD)/host/libplat-fuzz.a
+$(BUILD)/fuzz/%: fuzz/%.c $(BUILD)/host/libacpi-fuzz.a $(BUILD)/host/libaml-fuzz.a $(BUILD)/host/libmm-fuzz.a $(BUILD)/host/libplat-fuzz.a
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(HOST_CFLAGS) -Wno-unused-command-line-argument -fsanitize=fuzzer,address,undefined $< -o $@ \
-	    $(BUILD)/host/libacpi-fuzz.a $(BUILD)/host/libmm-fuzz.a $(BUILD)/host/libplat-fuzz.a
+	    $(BUILD)/host/libacpi-fuzz.a $(BUILD)/host/libaml-fuzz.a $(BUILD)/host/libmm-fuzz.a $(BUILD)/host/libplat-fuzz.a
 fuzz: deps $(FUZZERS)
 	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 	    seeds=""; [ -d fuzz/seeds/$$n ] && seeds=fuzz/seeds/$$n; \
@@ -147,9 +152,9 @@ fuzz: deps $(FUZZERS)
 
 # bench/bench_*.c: optimised host builds that print figures (never asserted).
 BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
-$(BUILD)/bench/%: bench/%.c $(BUILD)/host/libacpi-opt.a $(BUILD)/host/libmm-opt.a $(BUILD)/host/libplat-opt.a
+$(BUILD)/bench/%: bench/%.c $(BUILD)/host/libacpi-opt.a $(BUILD)/host/libaml-opt.a $(BUILD)/host/libmm-opt.a $(BUILD)/host/libplat-opt.a
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -O2 -DNDEBUG $< -o $@ $(BUILD)/host/libacpi-opt.a $(BUILD)/host/libmm-opt.a $(BUILD)/host/libplat-opt.a
+	$(HOSTCC) $(HOST_CFLAGS) -O2 -DNDEBUG $< -o $@ $(BUILD)/host/libacpi-opt.a $(BUILD)/host/libaml-opt.a $(BUILD)/host/libmm-opt.a $(BUILD)/host/libplat-opt.a
 bench: deps $(BENCHES) $(HOST_TOOLS)
 	@set -e; for b in $(BENCHES); do echo "== $$b"; $$b; done; \
 	for s in bench/*.py; do [ -f $$s ] && { echo "== $$s"; $(PYTHON) $$s; }; done; true

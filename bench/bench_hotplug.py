@@ -1,6 +1,6 @@
 """Memory hotplug latency from the QMP side (figures, not a test).
 
-  device_add  -> "memdev: slot N online" on the console   (1 GiB DIMM)
+  device_add  -> "memhp: slot N online" on the console   (1 GiB DIMM)
   device_del  -> DEVICE_DELETED                            (1 GiB DIMM, idle)
   device_del  -> DEVICE_DELETED                            (1 GiB DIMM, half full of movable data)
 
@@ -56,7 +56,7 @@ def main():
                 q.serial.skip()
                 t0 = time.monotonic()
                 q.hot_add_dimm(id, f"{size_mib}M", node=1)
-                q.wait_for(r"memdev: slot \d+ online .*\(hot-add\)", timeout=120)
+                q.wait_for(r"memhp: slot \d+ online .*\(hot-add\)", timeout=120)
                 res["add"].append(time.monotonic() - t0)
                 addr = q.memory_devices()[id]["addr"]
                 if kind == "del_half":

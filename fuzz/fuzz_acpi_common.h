@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "tests/host/plat_host.h"
 
 /* A heap copy of the table part of the input, patched per the control byte; *n gets its size. */

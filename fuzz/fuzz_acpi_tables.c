@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "drivers/acpi/numa.h"
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "tests/host/plat_host.h"
 
 #define AREA 0x7ff00000ull

@@ -4,7 +4,7 @@
  * arguments from a small fixed set. Checks: no crash/sanitizer report, bounded time (limits lowered),
  * bounded memory (aml_limits.max_heap), and no leak: the heap is back to zero after aml_reset().
  */
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 #include "tests/host/plat_host.h"
 
 #include <stdio.h>

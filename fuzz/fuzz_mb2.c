@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "kernel/mb2.h"
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "tests/host/plat_host.h"
 
 static struct memmap m;

@@ -1,10 +1,10 @@
 /* acpi_init.c - ACPI bring-up after the tables are parsed and mm is up: load the AML namespace,
  * enter ACPI mode, route the SCI, start GPE/PM1 events and the memory device driver, and hook
  * their polling into the main loop. */
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
-#include "drivers/acpi/memdev.h"
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/memhp.h"
+#include "drivers/acpi/tables/tables.h"
 #include "kernel/kernel.h"
 
 static uint32_t sci_gsi;
@@ -30,7 +30,7 @@ static void sci_irq(void)
 static void acpi_loop(void)
 {
     acpi_events_poll();
-    memdev_poll();
+    memhp_poll();
 }
 
 /* Load one definition block; log failures. */
@@ -83,10 +83,10 @@ void kern_acpi_init(void)
     acpi_events_enable_acpi(&acpi_fadt_info);
     int n = acpi_events_init(&acpi_fadt_info, sci_mask);
     plat_log(LOG_INFO, "acpi", "%d GPEs enabled", n);
-    memdev_init();
+    memhp_init();
     route_sci();
     kern_loop_register(acpi_loop);
     /* Requests raised before boot (or before a reset) are still pending in the firmware. */
     acpi_events_boot_scan();
-    memdev_poll();
+    memhp_poll();
 }

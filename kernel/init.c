@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/acpi/numa.h"
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "kernel/apic.h"
 #include "kernel/arch.h"
 #include "kernel/heap.h"

@@ -12,7 +12,7 @@ tables translate them, as they do for the kernel.
     hm-buddyinfo             = the shell's `buddyinfo`  (mm_dump_buddyinfo)
     hm-mem                   = the shell's `mem`        (mm_dump_mem)
     hm-frame <pfn|pa>        one frame descriptor decoded, and the block it belongs to
-    hm-dimms                 = the shell's `dimms`      (memdev_dump, drivers/acpi/memdev.c)
+    hm-dimms                 = the shell's `dimms`      (memhp_dump, drivers/acpi/memhp.c)
     hm-aml <path>            one AML namespace node: type, value, children (\\_SB.MHPC, _SB.MP00)
     hm-trace [count]         = the shell's `trace`      (kernel/trace.c), oldest first
 
@@ -405,14 +405,14 @@ def mm_frame_text(pfn):
 MEMDEV_STATES = {0: "absent", 1: "online", 2: "failed", 3: "ejecting"}
 
 
-def memdev_state_name(v):
-    names = enum_names("enum memdev_state", "MEMDEV_") or MEMDEV_STATES
+def memhp_state_name(v):
+    names = enum_names("enum memhp_state", "MEMDEV_") or MEMDEV_STATES
     return names.get(v, "?")
 
 
 def dimms_text():
-    devs = sym("devs", "memdev.c")
-    n = int(sym("ndevs", "memdev.c"))
+    devs = sym("devs", "memhp.c")
+    n = int(sym("ndevs", "memhp.c"))
     ptrs = read_u64s(devs.address, min(n, array_len(devs)))
     ptype = devs.type.strip_typedefs().target()
     out = []
@@ -422,7 +422,7 @@ def dimms_text():
         base = int(d["r"][0]["base"]) if nr else 0
         size = sum(int(d["r"][k]["size"]) for k in range(nr)) & U64
         out.append("slot=%u sta=0x%x base=0x%x size=0x%x node=%u state=%s ejects=%u eject_fails=%u path=%s\n"
-                   % (int(d["slot"]), int(d["sta"]), base, size, int(d["pxm"]), memdev_state_name(int(d["state"])),
+                   % (int(d["slot"]), int(d["sta"]), base, size, int(d["pxm"]), memhp_state_name(int(d["state"])),
                       int(d["ejects"]), int(d["eject_fails"]), char_array(d["path"])))
     return "".join(out)
 

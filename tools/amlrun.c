@@ -14,7 +14,7 @@
  * acpiexec's simulated regions; SystemMemory is simulated RAM from 0 to 4 GiB (zero-filled).
  * Exit status: 0 if every table loaded and every evaluation succeeded, 1 otherwise, 2 on usage errors.
  */
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 #include "tests/host/fake_mhpc.h"
 #include "tests/host/plat_host.h"
 

@@ -2,7 +2,7 @@
  *   aml ns [path]                     print the namespace (or the subtree at path)
  *   aml eval <path> [integer args...] evaluate path and print the result
  */
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 #include "kernel/shell.h"
 #include "platform.h"
 

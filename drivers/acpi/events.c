@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
 #include "hotmem/trace.h"
 #include "platform.h"

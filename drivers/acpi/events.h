@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 
 /* GPE numbers handled: the GPE0 and GPE1 blocks together cover at most 256. */
 #define ACPI_GPE_MAX 256

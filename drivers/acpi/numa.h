@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "hotmem/params.h"
 #include "mm/memmap.h"
 

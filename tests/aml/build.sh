@@ -1,17 +1,17 @@
 #!/bin/sh
 # Build the AML host programs (build/host/amlrun, build/host/test_aml_*) directly with the Makefile's
 # host flags. Used by tests/test_aml.py when `make build/host/amlrun` does not work; links only the
-# interpreter (drivers/acpi/aml*.c) and the host platform.
+# interpreter (drivers/acpi/aml/*.c) and the host platform.
 set -e
 cd "$(dirname "$0")/../.."
 B=${BUILD:-build}/host
 mkdir -p "$B"
 CFLAGS="-std=gnu11 -O1 -g -fno-omit-frame-pointer -Iinclude -I. -Wall -Wextra -Werror -DHOTMEM_HOST"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-SRCS="$(ls drivers/acpi/aml*.c | grep -v _shell.c) tests/host/plat_host.c"
+SRCS="$(ls drivers/acpi/aml/*.c) tests/host/plat_host.c"
 build() { # out main.c [extra cflags]
     out=$1; main=$2; shift 2
-    newest=$(ls -t $SRCS drivers/acpi/aml*.h "$main" 2>/dev/null | head -1)
+    newest=$(ls -t $SRCS drivers/acpi/aml/*.h "$main" 2>/dev/null | head -1)
     if [ ! -e "$out" ] || [ "$newest" -nt "$out" ]; then
         ${HOSTCC:-gcc} $CFLAGS "$@" "$main" $SRCS -o "$out"
     fi

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "plat_host.h"
 
 /* Little-endian stores into a byte buffer. */

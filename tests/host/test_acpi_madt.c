@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "plat_host.h"
 #include "test_acpi_build.h"
 

@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "drivers/acpi/numa.h"
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "kernel/mb2.h"
 #include "plat_host.h"
 #include "test_acpi_build.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
 #include "tests/host/check.h"
 #include "tests/host/plat_host.h"

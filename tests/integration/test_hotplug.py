@@ -134,7 +134,7 @@ def test_add_remove(make_qemu, machine, firmware):
     assert check_objects(q) == 1
     q.cmd("drop all")
     ev = events(q)
-    assert ev["gpe3"] >= 1 and ev["notify1"] >= 1 and ev["memdev_adds"] == 2
+    assert ev["gpe3"] >= 1 and ev["notify1"] >= 1 and ev["memhp_adds"] == 2
 
     remove(q, "d1")
     m2 = mem_total(q)
@@ -142,7 +142,7 @@ def test_add_remove(make_qemu, machine, firmware):
     assert dimms(q)[slot]["state"] == "absent"
     mmverify(q)
     ev = events(q)
-    assert ev["memdev_ejects"] == 1 and ev["memdev_eject_fails"] == 0 and ev["notify3"] == 1, ev
+    assert ev["memhp_ejects"] == 1 and ev["memhp_eject_fails"] == 0 and ev["notify3"] == 1, ev
     assert ev["sci"] >= 2
     del objs
 
@@ -182,7 +182,7 @@ def test_movable_fill_eject(make_qemu):
     assert check_objects(q) == 3
     mmverify(q)
     ev = events(q)
-    assert ev["memdev_eject_fails"] == 0
+    assert ev["memhp_eject_fails"] == 0
 
 
 def test_pinned_eject_fails_then_succeeds(make_qemu):
@@ -226,8 +226,8 @@ def test_device_del_twice(make_qemu):
     time.sleep(0.5)
     assert len(deleted(q, "d1")) == 1
     ev = events(q)
-    assert ev["memdev_ejects"] == 1, ev
-    assert ev["memdev_eject_fails"] == 0
+    assert ev["memhp_ejects"] == 1, ev
+    assert ev["memhp_eject_fails"] == 0
     mmverify(q)
     # the slot can be reused
     q.qmp.execute("object-del", id="mem-d1")
@@ -322,7 +322,7 @@ def test_long_cycles(make_qemu):
     assert m1["present"] == m0["present"]
     assert check_objects(q) == 1
     ev = events(q)
-    assert ev["memdev_ejects"] == 102 and ev["memdev_eject_fails"] == 0 and ev["memdev_adds"] == 103, ev
+    assert ev["memhp_ejects"] == 102 and ev["memhp_eject_fails"] == 0 and ev["memhp_adds"] == 103, ev
 
 
 def test_long_scale(make_qemu):

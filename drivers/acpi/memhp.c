@@ -1,8 +1,8 @@
-/* memdev.c - the PNP0C80 memory device driver (see memdev.h). */
+/* memhp.c - the PNP0C80 memory device driver (see memhp.h). */
 #include <string.h>
 
-#include "drivers/acpi/aml.h"
-#include "drivers/acpi/memdev.h"
+#include "drivers/acpi/aml/aml.h"
+#include "drivers/acpi/memhp.h"
 #include "drivers/acpi/numa.h"
 #include "hotmem/bytes.h"
 #include "hotmem/trace.h"
@@ -10,7 +10,7 @@
 #include "mm/mm.h"
 #include "platform.h"
 
-#define TAG "memdev"
+#define TAG "memhp"
 
 enum req_kind { REQ_CHECK, REQ_EJECT };
 struct req {
@@ -24,7 +24,7 @@ static unsigned ndevs;
 static struct req queue[MEMDEV_QUEUE];
 static unsigned q_head, q_len;
 static bool busy, handler_registered;
-struct memdev_counters memdev_counters;
+struct memhp_counters memhp_counters;
 
 /* Emergency reserve: an offline may migrate until the normal zones are empty (and fails then),
  * after which the AML interpreter could not allocate what the _OST and _EJ0 evaluations need and
@@ -48,7 +48,7 @@ static void reserve_release(void)
     }
 }
 
-const char *memdev_state_name(enum memdev_state st)
+const char *memhp_state_name(enum memhp_state st)
 {
     switch (st) {
     case MEMDEV_ABSENT:
@@ -64,7 +64,7 @@ const char *memdev_state_name(enum memdev_state st)
 }
 
 /* Parse a resource template into memory ranges. */
-int memdev_parse_crs(const uint8_t *buf, uint32_t len, struct memdev_range *out, unsigned max)
+int memhp_parse_crs(const uint8_t *buf, uint32_t len, struct memhp_range *out, unsigned max)
 {
     unsigned n = 0;
     uint32_t i = 0;
@@ -118,7 +118,7 @@ int memdev_parse_crs(const uint8_t *buf, uint32_t len, struct memdev_range *out,
             if (base + size < base)
                 return -1;
             if (n < max)
-                out[n] = (struct memdev_range){base, size};
+                out[n] = (struct memhp_range){base, size};
             n++;
         }
         i += 3 + dlen;
@@ -131,7 +131,7 @@ static int eval_int(struct memdev *d, const char *name, uint64_t *out)
 {
     int r = aml_eval_int(d->node, name, out);
     if (r < 0) {
-        memdev_counters.aml_errors++;
+        memhp_counters.aml_errors++;
         plat_log(LOG_WARN, TAG, "%s.%s failed: %s (%s)", d->path, name, aml_strerror(r), aml_last_error());
         return -1;
     }
@@ -152,7 +152,7 @@ static void ost(struct memdev *d, unsigned source, unsigned status)
         if (a[i])
             aml_obj_free(a[i]);
     if (r < 0) {
-        memdev_counters.aml_errors++;
+        memhp_counters.aml_errors++;
         plat_log(LOG_WARN, TAG, "%s._OST(%u, 0x%x) failed: %s (%s)", d->path, source, status, aml_strerror(r),
                  aml_last_error());
     }
@@ -174,17 +174,17 @@ static int read_crs(struct memdev *d)
     struct aml_obj *o = NULL;
     int r = aml_eval(d->node, "_CRS", 0, NULL, &o);
     if (r < 0 || !o || o->type != AML_BUFFER) {
-        memdev_counters.crs_errors++;
+        memhp_counters.crs_errors++;
         plat_log(LOG_ERR, TAG, "%s._CRS: %s", d->path, r < 0 ? aml_last_error() : "not a buffer");
         if (o)
             aml_obj_free(o);
         return -1;
     }
-    struct memdev_range tmp[MEMDEV_MAX_RANGES];
-    int n = memdev_parse_crs(o->u.buf.ptr, o->u.buf.len, tmp, MEMDEV_MAX_RANGES);
+    struct memhp_range tmp[MEMDEV_MAX_RANGES];
+    int n = memhp_parse_crs(o->u.buf.ptr, o->u.buf.len, tmp, MEMDEV_MAX_RANGES);
     aml_obj_free(o);
     if (n <= 0) {
-        memdev_counters.crs_errors++;
+        memhp_counters.crs_errors++;
         plat_log(LOG_ERR, TAG, "%s._CRS: %s", d->path,
                  n < 0 ? "malformed resource template" : "no memory range");
         return -1;
@@ -196,13 +196,13 @@ static int read_crs(struct memdev *d)
     }
     for (int i = 0; i < n; i++) {
         if ((tmp[i].base | tmp[i].size) & (SUBSECTION_SIZE - 1)) {
-            memdev_counters.crs_errors++;
+            memhp_counters.crs_errors++;
             plat_log(LOG_ERR, TAG, "%s._CRS: range 0x%llx+0x%llx not 2 MiB aligned", d->path,
                      (unsigned long long)tmp[i].base, (unsigned long long)tmp[i].size);
             return -1;
         }
     }
-    memcpy(d->r, tmp, sizeof(struct memdev_range) * (unsigned)n);
+    memcpy(d->r, tmp, sizeof(struct memhp_range) * (unsigned)n);
     d->nranges = (unsigned)n;
     return 0;
 }
@@ -250,7 +250,7 @@ static int add_device(struct memdev *d, bool boot)
     refresh_numa();
     d->state = MEMDEV_ONLINE;
     d->adds++;
-    memdev_counters.adds++;
+    memhp_counters.adds++;
     for (unsigned i = 0; i < d->nranges; i++)
         plat_log(LOG_INFO, TAG, "slot %u online base=0x%llx size=0x%llx node=%u (%s)", d->slot,
                  (unsigned long long)d->r[i].base, (unsigned long long)d->r[i].size, d->pxm,
@@ -258,7 +258,7 @@ static int add_device(struct memdev *d, bool boot)
     return 0;
 fail:
     d->state = MEMDEV_FAILED;
-    memdev_counters.add_fails++;
+    memhp_counters.add_fails++;
     return -1;
 }
 
@@ -272,7 +272,7 @@ static void do_check(struct memdev *d, bool boot)
         if (!boot)
             ost(d, 1, r == 0 ? MEMDEV_OST_SUCCESS : MEMDEV_OST_FAILURE);
     } else if (!present && d->state == MEMDEV_ONLINE) {
-        memdev_counters.surprise++;
+        memhp_counters.surprise++;
         plat_log(LOG_ERR, TAG,
                  "slot %u: _STA 0x%llx says absent but its memory is online (surprise removal?)", d->slot,
                  (unsigned long long)sta);
@@ -287,7 +287,7 @@ static void do_eject(struct memdev *d, bool from_shell)
     const char *who = from_shell ? "shell" : "firmware";
     uint64_t sta = read_sta(d);
     if (!(sta & 1)) {
-        memdev_counters.eject_absent++;
+        memhp_counters.eject_absent++;
         plat_log(LOG_WARN, TAG, "slot %u: eject request (%s) for an absent device: ignored", d->slot, who);
         if (d->state == MEMDEV_FAILED)
             d->state = MEMDEV_ABSENT;
@@ -296,7 +296,7 @@ static void do_eject(struct memdev *d, bool from_shell)
     plat_log(LOG_INFO, TAG, "slot %u: eject request (%s)", d->slot, who);
     plat_trace(TRACE_EJECT_REQ, d->slot, d->nranges ? d->r[0].base : 0, d->nranges ? d->r[0].size : 0);
     d->ejects++;
-    memdev_counters.ejects++;
+    memhp_counters.ejects++;
     memset(&d->last_rep, 0, sizeof d->last_rep);
     d->last_err = 0;
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_EJECT_IN_PROGRESS);
@@ -332,7 +332,7 @@ static void do_eject(struct memdev *d, bool from_shell)
             d->last_err = r;
             d->last_ost = MEMDEV_OST_EJECT_BUSY;
             d->eject_fails++;
-            memdev_counters.eject_fails++;
+            memhp_counters.eject_fails++;
             const struct mm_offline_report *rep = &d->last_rep;
             plat_log(LOG_WARN, TAG,
                      "slot %u: eject failed: offline error %d, blocked by pfn 0x%llx owner %s cookie 0x%x "
@@ -360,7 +360,7 @@ static void do_eject(struct memdev *d, bool from_shell)
     int r = aml_find(d->node, "_EJ0") ? aml_eval_args(d->node, "_EJ0", 1, (const uint64_t[]){1}, NULL)
                                       : AML_ENOENT;
     if (r < 0) {
-        memdev_counters.aml_errors++;
+        memhp_counters.aml_errors++;
         plat_log(LOG_ERR, TAG, "%s._EJ0 failed: %s (%s)", d->path, aml_strerror(r), aml_last_error());
     }
     sta = read_sta(d);
@@ -380,13 +380,13 @@ static int enqueue(unsigned idx, enum req_kind kind, bool from_shell)
     struct memdev *d = devs[idx];
     bool *flag = kind == REQ_EJECT ? &d->eject_queued : &d->check_queued;
     if (*flag || (kind == REQ_EJECT && d->state == MEMDEV_EJECTING)) {
-        memdev_counters.dup_requests++;
+        memhp_counters.dup_requests++;
         plat_log(LOG_INFO, TAG, "slot %u: %s request already pending: handled once", d->slot,
                  kind == REQ_EJECT ? "eject" : "check");
         return 1;
     }
     if (q_len == MEMDEV_QUEUE) {
-        memdev_counters.queue_full++;
+        memhp_counters.queue_full++;
         plat_log(LOG_ERR, TAG, "slot %u: request queue full: request dropped", d->slot);
         return -1;
     }
@@ -406,13 +406,13 @@ static void on_notify(struct aml_node *node, uint32_t value, void *ctx)
     plat_trace(TRACE_NOTIFY, i == ndevs ? ~0ull : devs[i]->slot, value, 0);
     if (i == ndevs)
         return; /* not a memory device */
-    memdev_counters.notifies++;
+    memhp_counters.notifies++;
     if (value == 0 || value == 1)
         enqueue(i, REQ_CHECK, false);
     else if (value == 3)
         enqueue(i, REQ_EJECT, false);
     else {
-        memdev_counters.notify_unknown++;
+        memhp_counters.notify_unknown++;
         plat_log(LOG_WARN, TAG, "slot %u: Notify 0x%x ignored", devs[i]->slot, value);
     }
 }
@@ -441,14 +441,14 @@ static int enum_one(struct aml_node *node, void *ctx)
     d->slot = (unsigned)uid;
     d->state = MEMDEV_ABSENT;
     devs[ndevs++] = d;
-    memdev_counters.devices++;
+    memhp_counters.devices++;
     return 0;
 }
 
 /* Enumerate, register, add present devices. */
-int memdev_init(void)
+int memhp_init(void)
 {
-    memdev_reset();
+    memhp_reset();
     reserve_take();
     if (!reserve_pa)
         plat_log(LOG_WARN, TAG, "no memory for the emergency reserve");
@@ -462,16 +462,16 @@ int memdev_init(void)
         struct memdev *d = devs[i];
         do_check(d, true);
         if (d->sta & 1)
-            memdev_counters.boot_present++;
+            memhp_counters.boot_present++;
     }
     busy = false;
     plat_log(LOG_INFO, TAG, "%u memory devices, %llu present at boot", ndevs,
-             (unsigned long long)memdev_counters.boot_present);
+             (unsigned long long)memhp_counters.boot_present);
     return (int)ndevs;
 }
 
 /* Forget devices and requests. */
-void memdev_reset(void)
+void memhp_reset(void)
 {
     if (handler_registered)
         aml_unregister_notify(NULL, on_notify);
@@ -482,11 +482,11 @@ void memdev_reset(void)
     ndevs = 0;
     q_head = q_len = 0;
     busy = false;
-    memset(&memdev_counters, 0, sizeof memdev_counters);
+    memset(&memhp_counters, 0, sizeof memhp_counters);
 }
 
 /* Process queued requests in order. */
-int memdev_poll(void)
+int memhp_poll(void)
 {
     if (busy)
         return 0;
@@ -521,36 +521,36 @@ static int find_slot(unsigned slot)
     return -1;
 }
 
-int memdev_request_eject(unsigned slot)
+int memhp_request_eject(unsigned slot)
 {
     int i = find_slot(slot);
     return i < 0 ? -1 : enqueue((unsigned)i, REQ_EJECT, true);
 }
 
-int memdev_request_check(unsigned slot)
+int memhp_request_check(unsigned slot)
 {
     int i = find_slot(slot);
     return i < 0 ? -1 : enqueue((unsigned)i, REQ_CHECK, true);
 }
 
-unsigned memdev_count(void)
+unsigned memhp_count(void)
 {
     return ndevs;
 }
 
-const struct memdev *memdev_get(unsigned i)
+const struct memdev *memhp_get(unsigned i)
 {
     return i < ndevs ? devs[i] : NULL;
 }
 
-const struct memdev *memdev_by_slot(unsigned slot)
+const struct memdev *memhp_by_slot(unsigned slot)
 {
     int i = find_slot(slot);
     return i < 0 ? NULL : devs[i];
 }
 
 /* `dimms`: one line per device. */
-void memdev_dump(void)
+void memhp_dump(void)
 {
     for (unsigned i = 0; i < ndevs; i++) {
         const struct memdev *d = devs[i];
@@ -561,26 +561,26 @@ void memdev_dump(void)
             "slot=%u sta=0x%llx base=0x%llx size=0x%llx node=%u state=%s ejects=%llu eject_fails=%llu "
             "path=%s\n",
             d->slot, (unsigned long long)d->sta, (unsigned long long)base, (unsigned long long)size, d->pxm,
-            memdev_state_name(d->state), (unsigned long long)d->ejects, (unsigned long long)d->eject_fails,
+            memhp_state_name(d->state), (unsigned long long)d->ejects, (unsigned long long)d->eject_fails,
             d->path);
     }
 }
 
 /* The driver's counters as key=value. */
-void memdev_dump_counters(void)
+void memhp_dump_counters(void)
 {
-    const struct memdev_counters *c = &memdev_counters;
-    plat_printf("memdev_devices=%llu memdev_boot_present=%llu memdev_adds=%llu memdev_add_fails=%llu\n",
+    const struct memhp_counters *c = &memhp_counters;
+    plat_printf("memhp_devices=%llu memhp_boot_present=%llu memhp_adds=%llu memhp_add_fails=%llu\n",
                 (unsigned long long)c->devices, (unsigned long long)c->boot_present,
                 (unsigned long long)c->adds, (unsigned long long)c->add_fails);
     plat_printf(
-        "memdev_ejects=%llu memdev_eject_fails=%llu memdev_eject_absent=%llu memdev_dup_requests=%llu "
-        "memdev_queue_full=%llu\n",
+        "memhp_ejects=%llu memhp_eject_fails=%llu memhp_eject_absent=%llu memhp_dup_requests=%llu "
+        "memhp_queue_full=%llu\n",
         (unsigned long long)c->ejects, (unsigned long long)c->eject_fails,
         (unsigned long long)c->eject_absent, (unsigned long long)c->dup_requests,
         (unsigned long long)c->queue_full);
-    plat_printf("memdev_notifies=%llu memdev_notify_unknown=%llu memdev_surprise=%llu memdev_crs_errors=%llu "
-                "memdev_aml_errors=%llu\n",
+    plat_printf("memhp_notifies=%llu memhp_notify_unknown=%llu memhp_surprise=%llu memhp_crs_errors=%llu "
+                "memhp_aml_errors=%llu\n",
                 (unsigned long long)c->notifies, (unsigned long long)c->notify_unknown,
                 (unsigned long long)c->surprise, (unsigned long long)c->crs_errors,
                 (unsigned long long)c->aml_errors);

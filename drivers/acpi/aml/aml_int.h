@@ -1,7 +1,7 @@
 /* aml_int.h - internals shared by the aml_*.c files. Not for the rest of the kernel. */
 #pragma once
 #include "platform.h"
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
-/* memdev_shell.c - shell commands of the memory device driver and ACPI events: dimms, eject,
+/* memhp_shell.c - shell commands of the memory device driver and ACPI events: dimms, eject,
  * events (formats in docs/hotplug.md). Kernel only. */
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
-#include "drivers/acpi/memdev.h"
+#include "drivers/acpi/memhp.h"
 #include "kernel/shell.h"
 #include "platform.h"
 
@@ -11,9 +11,9 @@ static int cmd_dimms(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    if (!memdev_count())
+    if (!memhp_count())
         plat_printf("no memory devices\n");
-    memdev_dump();
+    memhp_dump();
     return 0;
 }
 SHELL_COMMAND("dimms", "", "ACPI memory devices: slot, _STA, base, size, node, state", cmd_dimms);
@@ -24,10 +24,10 @@ static int cmd_eject(int argc, char **argv)
     unsigned long long slot;
     if (argc != 2 || shell_parse_u64(argv[1], &slot) || slot > 0xffff)
         return shell_error("usage: eject <slot>");
-    const struct memdev *d = memdev_by_slot((unsigned)slot);
+    const struct memdev *d = memhp_by_slot((unsigned)slot);
     if (!d)
         return shell_error("no memory device in slot %llu", slot);
-    int r = memdev_request_eject((unsigned)slot);
+    int r = memhp_request_eject((unsigned)slot);
     if (r < 0)
         return shell_error("cannot queue the eject of slot %llu", slot);
     if (r > 0) {
@@ -35,7 +35,7 @@ static int cmd_eject(int argc, char **argv)
         return 0;
     }
     uint64_t before = d->ejects;
-    memdev_poll();
+    memhp_poll();
     if (d->ejects == before)
         return shell_error("slot %llu is not present", slot);
     if (d->last_err)
@@ -43,7 +43,7 @@ static int cmd_eject(int argc, char **argv)
             "eject of slot %llu failed: offline error %d, blocked by pfn 0x%llx owner %s (_OST 0x%x)", slot,
             d->last_err, (unsigned long long)d->last_rep.block_pfn,
             d->last_rep.owner_name ? d->last_rep.owner_name : "?", d->last_ost);
-    plat_printf("eject slot=%llu result=ok state=%s\n", slot, memdev_state_name(d->state));
+    plat_printf("eject slot=%llu result=ok state=%s\n", slot, memhp_state_name(d->state));
     return 0;
 }
 SHELL_COMMAND("eject", "<slot>", "offline a DIMM and eject it (_EJ0) without device_del", cmd_eject);
@@ -55,7 +55,7 @@ static int cmd_events(int argc, char **argv)
     (void)argv;
     acpi_events_dump();
     plat_printf("notify_dropped=%u\n", aml_notify_dropped());
-    memdev_dump_counters();
+    memhp_dump_counters();
     return 0;
 }
 SHELL_COMMAND("events", "", "ACPI event counters: SCI, GPEs, PM1, Notify values, memory devices", cmd_events);

@@ -1,5 +1,5 @@
 /* aml_ns.c - the ACPI namespace: nodes, NameString parsing, name resolution, dump. */
-#include "drivers/acpi/aml_int.h"
+#include "drivers/acpi/aml/aml_int.h"
 
 #include <stdio.h>
 

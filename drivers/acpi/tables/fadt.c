@@ -3,7 +3,7 @@
  * what bounds the reads): rev 1 is 116 bytes, rev 2-4 244, rev 5 268, rev 6 276. */
 #include <string.h>
 
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "hotmem/bytes.h"
 #include "platform.h"
 

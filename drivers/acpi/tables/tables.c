@@ -1,5 +1,5 @@
 /* tables.c - RSDP, RSDT/XSDT and the registry of ACPI tables (see tables.h). */
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* aml_api.c - the interpreter's public entry points: table load, evaluation, _HID walk, notifies. */
-#include "drivers/acpi/aml_int.h"
+#include "drivers/acpi/aml/aml_int.h"
 
 #include <stdio.h>
 

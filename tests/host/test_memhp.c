@@ -1,4 +1,4 @@
-/* test_memdev.c - the PNP0C80 driver (drivers/acpi/memdev.c) and GPE handling end to end on the
+/* test_memhp.c - the PNP0C80 driver (drivers/acpi/memhp.c) and GPE handling end to end on the
  * host: QEMU's own pc DSDT (fetched by tests/aml/qemu_tables.py; path in argv[1] or
  * build/qemu-acpi/pc/dsdt.aml, fetched on demand) runs in the AML interpreter against a fake of
  * QEMU's memory hotplug controller (ports 0xA00-0xA17, hw/acpi/memory_hotplug.c semantics) and
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "drivers/acpi/aml.h"
+#include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
-#include "drivers/acpi/memdev.h"
+#include "drivers/acpi/memhp.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
 #include "tests/host/check.h"
@@ -107,7 +107,7 @@ static void qemu_device_del(unsigned n)
 static void loop(void)
 {
     acpi_events_poll();
-    memdev_poll();
+    memhp_poll();
 }
 
 static bool ost_seen(unsigned from, unsigned slot, unsigned event, unsigned status)
@@ -191,7 +191,7 @@ static void mask_hook(bool m)
 
 static void test_crs_parse(void)
 {
-    struct memdev_range r[4];
+    struct memhp_range r[4];
     /* QWordMemory as QEMU's MCRS builds it, then the end tag. */
     uint8_t q[46 + 2] = {0x8a, 43, 0, 0, 0x0c, 0x03};
     uint64_t min = 0x100800000ull, len = 0x40000000ull, max = min + len - 1;
@@ -200,7 +200,7 @@ static void test_crs_parse(void)
     memcpy(q + 3 + 35, &len, 8);
     q[46] = 0x79;
     q[47] = 0;
-    CHECK_EQ(memdev_parse_crs(q, sizeof q, r, 4), 1);
+    CHECK_EQ(memhp_parse_crs(q, sizeof q, r, 4), 1);
     CHECK_EQ(r[0].base, min);
     CHECK_EQ(r[0].size, len);
     /* Truncated anywhere: malformed, never read past the end. */
@@ -208,12 +208,12 @@ static void test_crs_parse(void)
     for (uint32_t n = 1; n < 46; n++) {
         uint8_t *t = malloc(n);
         memcpy(t, q, n);
-        all_bad &= memdev_parse_crs(t, n, r, 4) < 0;
+        all_bad &= memhp_parse_crs(t, n, r, 4) < 0;
         free(t);
     }
     CHECK(all_bad);
-    CHECK_EQ(memdev_parse_crs(q, 0, r, 4), 0);
-    CHECK_EQ(memdev_parse_crs(NULL, 4, r, 4), -1);
+    CHECK_EQ(memhp_parse_crs(q, 0, r, 4), 0);
+    CHECK_EQ(memhp_parse_crs(NULL, 4, r, 4), -1);
     /* DWordMemory + Memory32Fixed + an IO descriptor + a zero-length range, no end tag. */
     uint8_t d[26 + 12 + 8 + 12];
     memset(d, 0, sizeof d);
@@ -234,27 +234,27 @@ static void test_crs_parse(void)
     uint8_t *z = io + 8;
     z[0] = 0x86;
     z[1] = 9; /* Memory32Fixed of length 0: skipped */
-    CHECK_EQ(memdev_parse_crs(d, sizeof d, r, 4), 2);
+    CHECK_EQ(memhp_parse_crs(d, sizeof d, r, 4), 2);
     CHECK_EQ(r[0].base, dmin);
     CHECK_EQ(r[0].size, dlen);
     CHECK_EQ(r[1].base, mb);
     CHECK_EQ(r[1].size, ml);
     /* An I/O (type 1) DWord address space is not memory. */
     d[3] = 1;
-    CHECK_EQ(memdev_parse_crs(d, sizeof d, r, 4), 1);
+    CHECK_EQ(memhp_parse_crs(d, sizeof d, r, 4), 1);
     /* More ranges than room: counted, only max stored. */
     d[3] = 0;
-    CHECK_EQ(memdev_parse_crs(d, sizeof d, r, 1), 2);
+    CHECK_EQ(memhp_parse_crs(d, sizeof d, r, 1), 2);
     /* A large descriptor whose length runs past the buffer. */
     uint8_t bad[] = {0x8a, 0xff, 0xff, 0};
-    CHECK_EQ(memdev_parse_crs(bad, sizeof bad, r, 4), -1);
+    CHECK_EQ(memhp_parse_crs(bad, sizeof bad, r, 4), -1);
     /* Short fixed descriptors. */
     uint8_t shortm[] = {0x86, 3, 0, 1, 2, 3};
-    CHECK_EQ(memdev_parse_crs(shortm, sizeof shortm, r, 4), -1);
+    CHECK_EQ(memhp_parse_crs(shortm, sizeof shortm, r, 4), -1);
     /* A 64-bit range that wraps. */
     uint64_t wrap = ~0ull - 10;
     memcpy(q + 3 + 11, &wrap, 8);
-    CHECK_EQ(memdev_parse_crs(q, sizeof q, r, 4), -1);
+    CHECK_EQ(memhp_parse_crs(q, sizeof q, r, 4), -1);
 }
 
 static void test_boot_enumeration(void)
@@ -267,23 +267,23 @@ static void test_boot_enumeration(void)
     CHECK(n >= 1);
     CHECK(acpi_events_gpe_enabled(3, NULL));
     CHECK(gpe_en[0] & (1u << 3));
-    CHECK_EQ(memdev_init(), NSLOTS);
-    CHECK_EQ(memdev_counters.boot_present, 1);
-    const struct memdev *d = memdev_by_slot(0);
+    CHECK_EQ(memhp_init(), NSLOTS);
+    CHECK_EQ(memhp_counters.boot_present, 1);
+    const struct memdev *d = memhp_by_slot(0);
     CHECK(d && d->state == MEMDEV_ONLINE);
     CHECK(d && d->nranges == 1 && d->r[0].base == 0x100000000ull && d->r[0].size == 128 * MiB);
     CHECK(d && d->sta == 0xf);
     CHECK_EQ(online_pages(), on0 + 128 * MiB / PAGE_SIZE);
     CHECK(memmap_is_type(&memmap_boot, 0x100000000ull, 128 * MiB, MEMMAP_RAM));
-    const struct memdev *d1 = memdev_by_slot(1);
+    const struct memdev *d1 = memhp_by_slot(1);
     CHECK(d1 && d1->state == MEMDEV_ABSENT && d1->sta == 0);
-    CHECK(memdev_by_slot(NSLOTS) == NULL);
+    CHECK(memhp_by_slot(NSLOTS) == NULL);
     CHECK_EQ(nost, 0); /* no _OST at boot */
     /* The boot scan finds no flags. */
     CHECK_EQ(acpi_events_boot_scan(), 0);
-    CHECK_EQ(memdev_poll(), 0);
+    CHECK_EQ(memhp_poll(), 0);
     CHECK_EQ(mm_verify(), 0);
-    memdev_dump();
+    memhp_dump();
 }
 
 static void test_hot_add(void)
@@ -296,11 +296,11 @@ static void test_hot_add(void)
     loop();
     CHECK(!slots[1].inserting);
     CHECK(!(gpe_sts[0] & 8));
-    CHECK_EQ(memdev_by_slot(1)->state, MEMDEV_ONLINE);
+    CHECK_EQ(memhp_by_slot(1)->state, MEMDEV_ONLINE);
     CHECK(ost_seen(o0, 1, 1, 0)); /* _OST(device check, success) */
     qemu_device_add(2, 0x108200000ull, 256 * MiB, 0);
     loop();
-    const struct memdev *d = memdev_by_slot(2);
+    const struct memdev *d = memhp_by_slot(2);
     CHECK_EQ(d->state, MEMDEV_ONLINE);
     CHECK_EQ(d->r[0].base, 0x108200000ull);
     CHECK_EQ(online_pages(), on0 + 258 * MiB / PAGE_SIZE);
@@ -328,7 +328,7 @@ static void test_eject_idle(void)
     CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
     /* _OST success strictly before the eject write: the last OST of slot 2 is success. */
     CHECK(nost > o0 && osts[nost - 1].slot == 2 && osts[nost - 1].status == 0);
-    const struct memdev *d = memdev_by_slot(2);
+    const struct memdev *d = memhp_by_slot(2);
     CHECK_EQ(d->state, MEMDEV_ABSENT);
     CHECK_EQ(d->sta, 0);
     CHECK_EQ(online_pages(), on0 - 256 * MiB / PAGE_SIZE);
@@ -337,7 +337,7 @@ static void test_eject_idle(void)
     /* The same slot can be plugged again. */
     qemu_device_add(2, 0x108200000ull, 256 * MiB, 0);
     loop();
-    CHECK_EQ(memdev_by_slot(2)->state, MEMDEV_ONLINE);
+    CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ONLINE);
     CHECK_EQ(online_pages(), on0);
 }
 
@@ -353,7 +353,7 @@ static void test_eject_pinned(void)
     CHECK(slots[2].enabled);
     CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_EJECT_BUSY));
     CHECK(!ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
-    const struct memdev *d = memdev_by_slot(2);
+    const struct memdev *d = memhp_by_slot(2);
     CHECK_EQ(d->state, MEMDEV_ONLINE);
     CHECK(d->last_err < 0);
     CHECK_EQ(d->last_rep.block_owner, MM_OWN_TEST_PIN);
@@ -372,21 +372,21 @@ static void test_eject_pinned(void)
     loop();
     CHECK_EQ(deleted_count(2), 2);
     CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
-    CHECK_EQ(memdev_by_slot(2)->state, MEMDEV_ABSENT);
+    CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ABSENT);
     CHECK_EQ(mm_verify(), 0);
 }
 
 static void test_duplicates_and_order(void)
 {
-    const struct memdev *d1 = memdev_by_slot(1);
-    uint64_t dup0 = memdev_counters.dup_requests, ej0 = d1->ejects;
+    const struct memdev *d1 = memhp_by_slot(1);
+    uint64_t dup0 = memhp_counters.dup_requests, ej0 = d1->ejects;
     /* device_del twice before the driver runs: two MSCN passes, two Notify 3, one eject. */
     qemu_device_del(1);
     acpi_events_poll();
     qemu_device_del(1);
     acpi_events_poll();
-    CHECK_EQ(memdev_counters.dup_requests, dup0 + 1);
-    memdev_poll();
+    CHECK_EQ(memhp_counters.dup_requests, dup0 + 1);
+    memhp_poll();
     CHECK_EQ(d1->ejects, ej0 + 1);
     CHECK_EQ(deleted_count(1), 1);
     /* The shell asks too while the firmware's request is queued: handled once. */
@@ -394,16 +394,16 @@ static void test_duplicates_and_order(void)
     loop();
     qemu_device_del(1);
     acpi_events_poll();
-    CHECK_EQ(memdev_request_eject(1), 1);
-    memdev_poll();
+    CHECK_EQ(memhp_request_eject(1), 1);
+    memhp_poll();
     CHECK_EQ(deleted_count(1), 2);
     /* A late request for the ejected device is ignored. */
-    CHECK_EQ(memdev_request_eject(1), 0);
-    uint64_t absent0 = memdev_counters.eject_absent;
-    memdev_poll();
-    CHECK_EQ(memdev_counters.eject_absent, absent0 + 1);
+    CHECK_EQ(memhp_request_eject(1), 0);
+    uint64_t absent0 = memhp_counters.eject_absent;
+    memhp_poll();
+    CHECK_EQ(memhp_counters.eject_absent, absent0 + 1);
     CHECK_EQ(deleted_count(1), 2);
-    CHECK_EQ(memdev_request_eject(99), -1);
+    CHECK_EQ(memhp_request_eject(99), -1);
 
     /* An eject arriving while a hot-add is pending waits its turn: add slot 2, then before the
      * driver runs, device_del slot 0. Slot 2's device check is processed (and _OST'd) first. */
@@ -412,7 +412,7 @@ static void test_duplicates_and_order(void)
     acpi_events_poll();
     qemu_device_del(0);
     acpi_events_poll();
-    memdev_poll();
+    memhp_poll();
     int add_at = -1, ej_at = -1;
     for (unsigned i = o0; i < nost; i++) {
         if (osts[i].slot == 2 && osts[i].event == 1 && add_at < 0)
@@ -421,8 +421,8 @@ static void test_duplicates_and_order(void)
             ej_at = (int)i;
     }
     CHECK(add_at >= 0 && ej_at > add_at);
-    CHECK_EQ(memdev_by_slot(2)->state, MEMDEV_ONLINE);
-    CHECK_EQ(memdev_by_slot(0)->state, MEMDEV_ABSENT);
+    CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ONLINE);
+    CHECK_EQ(memhp_by_slot(0)->state, MEMDEV_ABSENT);
     CHECK_EQ(deleted_count(0), 1);
     CHECK_EQ(mm_verify(), 0);
 }
@@ -440,7 +440,7 @@ static void test_movable_fill(void)
     qemu_device_del(2);
     loop();
     CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
-    CHECK_EQ(memdev_by_slot(2)->state, MEMDEV_ABSENT);
+    CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ABSENT);
     CHECK_EQ(mm_obj_check_all(NULL), 0);
     CHECK_EQ(mm_verify(), 0);
     mm_obj_drop_all();
@@ -451,12 +451,12 @@ static void test_shell_eject(void)
 {
     qemu_device_add(3, 0x108200000ull, 64 * MiB, 0);
     loop();
-    CHECK_EQ(memdev_by_slot(3)->state, MEMDEV_ONLINE);
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
     uint64_t free0 = free_pages();
-    CHECK_EQ(memdev_request_eject(3), 0);
-    CHECK_EQ(memdev_poll(), 1);
+    CHECK_EQ(memhp_request_eject(3), 0);
+    CHECK_EQ(memhp_poll(), 1);
     CHECK_EQ(deleted_count(3), 1);
-    CHECK_EQ(memdev_by_slot(3)->state, MEMDEV_ABSENT);
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
     CHECK(free_pages() < free0);
     CHECK_EQ(mm_verify(), 0);
 }
@@ -479,7 +479,7 @@ static void test_unmovable_nowhere(void)
     qemu_device_del(3);
     loop();
     CHECK(ost_seen(o0, 3, 3, MEMDEV_OST_EJECT_BUSY));
-    CHECK_EQ(memdev_by_slot(3)->state, MEMDEV_ONLINE);
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
     CHECK(slots[3].enabled);
     CHECK_EQ(mm_obj_check_all(NULL), 0);
     CHECK_EQ(mm_verify(), 0);
@@ -527,11 +527,11 @@ int main(int argc, char **argv)
     test_shell_eject();
     test_unmovable_nowhere();
 
-    memdev_dump();
-    memdev_dump_counters();
+    memhp_dump();
+    memhp_dump_counters();
     acpi_events_dump();
     printf("accesses to other ports: %d\n", bad_io);
-    memdev_reset();
+    memhp_reset();
     acpi_events_reset();
     aml_reset();
     free(dsdt);

@@ -15,7 +15,7 @@
  * Invariant: ops[] above an OP item's opbase holds exactly its parsed TermArg/target operands.
  * Limits: call depth, items (nesting), While loop time, evaluation time, heap (aml_alloc).
  */
-#include "drivers/acpi/aml_int.h"
+#include "drivers/acpi/aml/aml_int.h"
 
 #include <stdio.h>
 

@@ -1,8 +1,8 @@
-/* memdev.h - the ACPI memory device driver (PNP0C80): cold-plugged DIMMs at boot, hot-add on
+/* memhp.h - the ACPI memory device driver (PNP0C80): cold-plugged DIMMs at boot, hot-add on
  * Notify 1/0 (device/bus check), hot-remove on Notify 3 (eject request) or from the shell.
  *
  * Requests (device check, eject) are queued by the Notify handler and processed one at a time,
- * in arrival order, by memdev_poll() from the main loop: an eject that arrives while a hot-add is
+ * in arrival order, by memhp_poll() from the main loop: an eject that arrives while a hot-add is
  * running waits its turn. A request for a device that already has the same kind of request
  * queued or running is dropped (counted in dup_requests): it is handled once.
  *
@@ -45,9 +45,9 @@ struct aml_node;
 #define MEMDEV_OST_EJECT_BUSY 0x82 /* device busy: what a failed offline reports */
 #define MEMDEV_OST_EJECT_IN_PROGRESS 0x84
 
-enum memdev_state { MEMDEV_ABSENT, MEMDEV_ONLINE, MEMDEV_FAILED, MEMDEV_EJECTING };
+enum memhp_state { MEMDEV_ABSENT, MEMDEV_ONLINE, MEMDEV_FAILED, MEMDEV_EJECTING };
 
-struct memdev_range {
+struct memhp_range {
     uint64_t base, size;
 };
 
@@ -58,9 +58,9 @@ struct memdev {
     unsigned slot; /* ToInteger(_UID) */
     uint64_t sta;  /* last _STA */
     unsigned pxm;  /* last _PXM (node used for mm) */
-    enum memdev_state state;
+    enum memhp_state state;
     unsigned nranges;
-    struct memdev_range r[MEMDEV_MAX_RANGES];
+    struct memhp_range r[MEMDEV_MAX_RANGES];
     bool check_queued, eject_queued;
     /* Last eject: its result (0 or MM_E*), the _OST status sent, mm's report. */
     int last_err;
@@ -69,7 +69,7 @@ struct memdev {
     uint64_t adds, ejects, eject_fails;
 };
 
-struct memdev_counters {
+struct memhp_counters {
     uint64_t devices;      /* PNP0C80 devices enumerated */
     uint64_t boot_present; /* present at boot */
     uint64_t adds, add_fails;
@@ -82,31 +82,31 @@ struct memdev_counters {
     uint64_t surprise;     /* device vanished while online (no eject) */
     uint64_t crs_errors, aml_errors;
 };
-extern struct memdev_counters memdev_counters;
+extern struct memhp_counters memhp_counters;
 
 /* Parse a resource template (_CRS buffer) into up to max memory ranges: QWord/DWord address space
  * descriptors of resource type memory, and Memory32Fixed. Every length is bounds-checked; stops
  * at the end tag. Number of ranges found (ranges of length 0 skipped), or -1 if malformed. */
-int memdev_parse_crs(const uint8_t *buf, uint32_t len, struct memdev_range *out, unsigned max);
+int memhp_parse_crs(const uint8_t *buf, uint32_t len, struct memhp_range *out, unsigned max);
 
 /* Enumerate PNP0C80 devices, register the Notify handler, and add + online every present one
  * (the namespace must be loaded, mm up). Number of devices found. */
-int memdev_init(void);
+int memhp_init(void);
 /* Forget every device and request, unregister the handler (host tests). mm state is untouched. */
-void memdev_reset(void);
+void memhp_reset(void);
 /* Process queued requests, one at a time in arrival order. Not reentrant (a nested call returns
  * 0). Number of requests processed. */
-int memdev_poll(void);
+int memhp_poll(void);
 /* Queue an eject of the device in slot (the shell's `eject`): as an eject request from the
  * firmware. 0, or -1 if no such slot / the queue is full, 1 if a request is already pending. */
-int memdev_request_eject(unsigned slot);
+int memhp_request_eject(unsigned slot);
 /* Queue a device check of slot. As above. */
-int memdev_request_check(unsigned slot);
+int memhp_request_check(unsigned slot);
 /* Devices in enumeration order (NULL past the end) and by slot (NULL if none). */
-unsigned memdev_count(void);
-const struct memdev *memdev_get(unsigned i);
-const struct memdev *memdev_by_slot(unsigned slot);
-const char *memdev_state_name(enum memdev_state st);
+unsigned memhp_count(void);
+const struct memdev *memhp_get(unsigned i);
+const struct memdev *memhp_by_slot(unsigned slot);
+const char *memhp_state_name(enum memhp_state st);
 /* Print one line per device (the shell's `dimms`) and the counters (`events`). */
-void memdev_dump(void);
-void memdev_dump_counters(void);
+void memhp_dump(void);
+void memhp_dump_counters(void);

@@ -3,7 +3,7 @@
  * too short for its type is skipped; both are logged and counted in nbad. */
 #include <string.h>
 
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "hotmem/bytes.h"
 #include "platform.h"
 

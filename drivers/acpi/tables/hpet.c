@@ -1,7 +1,7 @@
 /* hpet.c - the HPET description table (see tables.h): the timer block's address. */
 #include <string.h>
 
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "platform.h"
 
 #define TAG "hpet"

@@ -1,6 +1,6 @@
 /* aml_region.c - operation regions (SystemMemory, SystemIO, PCI_Config), field units with every
  * access width and update rule, index/bank fields, and buffer fields. */
-#include "drivers/acpi/aml_int.h"
+#include "drivers/acpi/aml/aml_int.h"
 
 enum { SPACE_MEM = 0, SPACE_IO = 1, SPACE_PCI = 2 };
 enum { RULE_PRESERVE = 0, RULE_ONES = 1, RULE_ZEROS = 2 };

@@ -2,7 +2,7 @@
  * bytes per segment group after an 8-byte reserved field. */
 #include <string.h>
 
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/tables/tables.h"
 #include "platform.h"
 
 #define TAG "mcfg"

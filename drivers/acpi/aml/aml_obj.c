@@ -1,5 +1,5 @@
 /* aml_obj.c - AML objects: accounted allocation, reference counts, copies and conversions. */
-#include "drivers/acpi/aml_int.h"
+#include "drivers/acpi/aml/aml_int.h"
 
 #include <stdio.h>
 
