@@ -130,6 +130,11 @@ HOST_TOOLS := $(patsubst tools/%.c,$(BUILD)/host/%,$(wildcard tools/*.c))
 $(BUILD)/host/%: tools/%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
 	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
 
+# amlrun linked against the AML library and the host platform alone: proves drivers/acpi/aml/ needs
+# nothing else of the kernel (tests/test_layout.py builds it).
+$(BUILD)/host/amlrun-alone: tools/amlrun.c $(BUILD)/host/libaml-san.a $(BUILD)/host/libplat-san.a
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libaml-san.a $(BUILD)/host/libplat-san.a
+
 host: $(HOST_TESTS) $(HOST_TOOLS)
 
 host-tests: $(HOST_TESTS) $(HOST_TOOLS)

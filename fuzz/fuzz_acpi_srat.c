@@ -1,6 +1,6 @@
-/* fuzz_acpi_srat.c - libFuzzer target: acpi_srat_parse, then numa_build of the result against a
+/* fuzz_acpi_srat.c - libFuzzer target: acpi_srat_parse, then acpi_numa_build of the result against a
  * QEMU-like memory map (see fuzz_acpi_common.h for the input). */
-#include "drivers/acpi/numa.h"
+#include "drivers/acpi/srat_numa.h"
 #include "fuzz_acpi_common.h"
 
 static struct acpi_srat s;
@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (s.valid != (rc == ACPI_OK || rc == ACPI_ERR_ENTRY || rc == ACPI_ERR_FULL))
         abort();
-    numa_build(&ni, &s, &mm);
+    acpi_numa_build(&ni, &s, &mm);
     if (numa_check(&ni) != 0)
         abort();
     /* Present memory is exactly RAM of the map: never more than the map has. */

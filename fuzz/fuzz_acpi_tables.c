@@ -1,5 +1,5 @@
 /* fuzz_acpi_tables.c - libFuzzer target: the RSDP, RSDT/XSDT walk and table registry, then every
- * table parser and numa_init, on tables placed in simulated RAM.
+ * table parser and acpi_numa_init, on tables placed in simulated RAM.
  *
  * Input: chunks of [u8 flags][u16 offset][u16 len][len bytes]. The first chunk is the RSDP copy
  * given to acpi_tables_init; the others are written at AREA + offset (cut to the area). Flags
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/acpi/numa.h"
+#include "drivers/acpi/srat_numa.h"
 #include "drivers/acpi/tables/tables.h"
 #include "tests/host/plat_host.h"
 
@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         acpi_hpet_init();
         acpi_mcfg_init();
         static struct numa_info ni;
-        numa_build(&ni, &acpi_srat_info, &mm);
+        acpi_numa_build(&ni, &acpi_srat_info, &mm);
         if (numa_check(&ni) != 0)
             abort();
     }

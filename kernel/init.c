@@ -2,7 +2,7 @@
  * find the ACPI tables, then bring up the memory manager and ACPI events. */
 #include <stdlib.h>
 #include <string.h>
-#include "drivers/acpi/numa.h"
+#include "drivers/acpi/srat_numa.h"
 #include "drivers/acpi/tables/tables.h"
 #include "kernel/apic.h"
 #include "kernel/arch.h"
@@ -99,7 +99,7 @@ static void offline_wait_idle(void *arg)
 /* Direct-map all RAM, give it to the memory manager by node, reserve what the kernel uses. */
 static void kern_mm_init(void)
 {
-    numa_init();
+    acpi_numa_init();
     const struct numa_info *ni = &numa_boot;
     for (unsigned i = 0; i < ni->n; i++) {
         const struct numa_range *r = &ni->r[i];

@@ -1,7 +1,7 @@
 /* acpi_shell.c - shell commands showing what discovery found: memmap, acpi, srat, numa.
  * Kernel only. Addresses are hex with 0x; ranges are [mem 0xFIRST-0xLAST] with LAST inclusive
  * (as Linux prints e820), followed by base/len where a test needs them. */
-#include "drivers/acpi/numa.h"
+#include "drivers/acpi/srat_numa.h"
 #include "drivers/acpi/tables/tables.h"
 #include "kernel/shell.h"
 #include "mm/memmap.h"

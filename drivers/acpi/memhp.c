@@ -3,7 +3,7 @@
 
 #include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/memhp.h"
-#include "drivers/acpi/numa.h"
+#include "drivers/acpi/srat_numa.h"
 #include "hotmem/bytes.h"
 #include "hotmem/trace.h"
 #include "mm/memmap.h"
@@ -210,7 +210,7 @@ static int read_crs(struct memdev *d)
 /* Rebuild the NUMA map after the memory map changed (numa `shell` and node lookups). */
 static void refresh_numa(void)
 {
-    numa_build(&numa_boot, &acpi_srat_info, &memmap_boot);
+    acpi_numa_build(&numa_boot, &acpi_srat_info, &memmap_boot);
 }
 
 /* Add and online a present device. 0 or -1 (state FAILED). */

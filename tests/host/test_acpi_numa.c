@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "drivers/acpi/numa.h"
+#include "drivers/acpi/srat_numa.h"
 #include "drivers/acpi/tables/tables.h"
 #include "kernel/mb2.h"
 #include "plat_host.h"
@@ -53,7 +53,7 @@ static void test_one_node(void)
     off = tb_srat_mem(t, off, 0, 0, 0, 0);
     off = tb_srat_mem(t, off, 0, 0x100000000ull, 0x2c0000000ull, 3);
     parse(off);
-    CHECK_EQ(numa_build(&ni, &srat, &mm), ACPI_OK);
+    CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_OK);
     CHECK_EQ(numa_check(&ni), 0);
     CHECK(ni.from_srat);
     CHECK_EQ(ni.nnodes, 1);
@@ -77,7 +77,7 @@ static void test_one_node(void)
 
     /* A cold-plugged 1 GiB DIMM at 0x100800000 found through ACPI: now present and hotplug. */
     memmap_add(&mm, 0x100800000ull, 0x40000000, MEMMAP_RAM, MEMMAP_SRC_ACPI);
-    CHECK_EQ(numa_build(&ni, &srat, &mm), ACPI_OK);
+    CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_OK);
     CHECK_EQ(numa_check(&ni), 0);
     CHECK_EQ(ni.n, 5);
     CHECK_EQ(ni.r[3].base, 0x100800000ull);
@@ -101,7 +101,7 @@ static void test_three_nodes(void)
     off = tb_srat_mem(t, off, 0, 0, 0, 0);
     off = tb_srat_mem(t, off, 2, 0x100000000ull, 0x140000000ull, 3);
     parse(off);
-    CHECK_EQ(numa_build(&ni, &srat, &mm), ACPI_OK);
+    CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_OK);
     CHECK_EQ(numa_check(&ni), 0);
     CHECK_EQ(ni.nnodes, 3);
     CHECK_EQ(ni.node[0].present, 0x9f000 + 0x1ff00000);
@@ -133,7 +133,7 @@ static void test_holes_and_bad_entries(void)
     off = tb_srat_mem(t, off, 9, 0x200000000ull, 0x1000000, 3);
     off = tb_srat_cpu(t, off, 12, 3, 1);
     parse(off);
-    CHECK_EQ(numa_build(&ni, &srat, &mm), ACPI_ERR_ENTRY);
+    CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_ERR_ENTRY);
     CHECK_EQ(numa_check(&ni), 0);
     CHECK_EQ(ni.nbad, 3);
     CHECK_EQ(ni.node[0].present, 0x9f000 + 0xc0000000 - 0x100000 - 0x20000);
@@ -150,7 +150,7 @@ static void test_holes_and_bad_entries(void)
     off = tb_srat_begin(t);
     off = tb_srat_mem(t, off, 1, 0x100000, 0x10000000, 1);
     parse(off);
-    CHECK_EQ(numa_build(&ni, &srat, &mm), ACPI_OK);
+    CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_OK);
     CHECK_EQ(numa_check(&ni), 0);
     CHECK_EQ(ni.node[1].present, 0x10000000);
     CHECK_EQ(numa_node_of(&ni, 0), 0);
@@ -159,7 +159,7 @@ static void test_holes_and_bad_entries(void)
     CHECK_EQ(ni.nnodes, 2);
 
     /* No SRAT at all. */
-    CHECK_EQ(numa_build(&ni, NULL, &mm), ACPI_OK);
+    CHECK_EQ(acpi_numa_build(&ni, NULL, &mm), ACPI_OK);
     CHECK(!ni.from_srat);
     CHECK_EQ(ni.nnodes, 1);
     CHECK_EQ(ni.node[0].present, memmap_total(&mm, MEMMAP_RAM));
@@ -177,7 +177,7 @@ static void test_many(void)
     for (int i = 0; i < 128; i++)
         off = tb_srat_mem(t, off, (uint32_t)(i % MAX_NODES), (uint64_t)i << 26, 1ull << 26, (i & 1) ? 3 : 1);
     parse(off);
-    int rc = numa_build(&ni, &srat, &mm);
+    int rc = acpi_numa_build(&ni, &srat, &mm);
     CHECK_EQ(numa_check(&ni), 0);
     CHECK(rc == ACPI_OK || rc == ACPI_ERR_FULL);
     CHECK(ni.n <= NUMA_MAX_RANGES);
@@ -190,7 +190,7 @@ static void test_many(void)
     for (int i = 0; i < 250; i++)
         memmap_add(&mm, (uint64_t)i << 24, 1 << 23, i % 2 ? MEMMAP_RAM : MEMMAP_RESERVED, E820);
     memmap_add(&mm, 0xfd00000000ull, 0x10000000, MEMMAP_RAM, E820);
-    rc = numa_build(&ni, &srat, &mm);
+    rc = acpi_numa_build(&ni, &srat, &mm);
     CHECK_EQ(numa_check(&ni), 0);
     CHECK_EQ(rc, ACPI_ERR_FULL);
     CHECK_EQ(ni.n, NUMA_MAX_RANGES);
@@ -283,7 +283,7 @@ static void test_boot_sequence(void)
     CHECK_EQ(acpi_srat_init(), ACPI_OK);
     CHECK_EQ(acpi_hpet_init(), ACPI_ERR_NOT_FOUND);
     CHECK_EQ(acpi_mcfg_init(), ACPI_ERR_NOT_FOUND);
-    CHECK_EQ(numa_init(), ACPI_OK);
+    CHECK_EQ(acpi_numa_init(), ACPI_OK);
     CHECK_EQ(acpi_table_count(), 5); /* XSDT FACP APIC SRAT DSDT */
     CHECK(acpi_find_table("DSDT", 0, NULL) != NULL);
     CHECK_EQ(acpi_fadt_info.gpe0.address, 0x620);

@@ -1,5 +1,5 @@
-/* numa.c - NUMA nodes and hotpluggable ranges from the SRAT and the memory map (see numa.h). */
-#include "drivers/acpi/numa.h"
+/* numa.c - NUMA nodes and hotpluggable ranges from firmware affinity and the memory map (see numa.h). */
+#include "mm/numa.h"
 
 #include <string.h>
 
@@ -41,10 +41,9 @@ static int emit(struct numa_info *ni, uint64_t base, uint64_t end, uint32_t node
 /* Emit the part [lo, hi) of SRAT range s that the memory map does not list at all. */
 static void emit_gap(struct numa_info *ni, const struct srange *s, uint64_t lo, uint64_t hi, bool *full)
 {
-    if (hi <= lo || !(s->flags & ACPI_SRAT_MEM_HOTPLUGGABLE))
+    if (hi <= lo || !(s->flags & NUMA_AFF_HOTPLUG))
         return; /* a hole in a non-hotpluggable range: nothing there */
-    emit(ni, lo, hi, s->node, NUMA_HOTPLUG | (s->flags & ACPI_SRAT_MEM_NONVOLATILE ? NUMA_NONVOLATILE : 0),
-         full);
+    emit(ni, lo, hi, s->node, NUMA_HOTPLUG | (s->flags & NUMA_AFF_NONVOLATILE ? NUMA_NONVOLATILE : 0), full);
 }
 
 /* Sort ni->r by base (insertion sort: ranges come out almost sorted), then merge neighbours
@@ -71,20 +70,20 @@ static void sort_ranges(struct numa_info *ni)
     ni->n = n;
 }
 
-/* Build *ni from srat and the memory map m (see numa.h). */
-int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct memmap *m)
+/* Build *ni from the affinity ranges aff and the memory map m (see numa.h). */
+int numa_build(struct numa_info *ni, const struct numa_affinity *aff, const struct memmap *m)
 {
-    static struct srange acc[ACPI_SRAT_MAX_MEM];
+    static struct srange acc[NUMA_MAX_AFFINITY];
     unsigned nacc = 0;
     bool full = false;
-    int rc = ACPI_OK;
+    int rc = NUMA_OK;
     memset(ni, 0, sizeof *ni);
-    ni->from_srat = srat && srat->valid;
+    ni->from_srat = aff && aff->valid;
 
     /* 1. Accept enabled SRAT memory ranges, sorted, refusing overlaps and unknown nodes. */
-    for (unsigned i = 0; ni->from_srat && i < srat->nmem && i < ACPI_SRAT_MAX_MEM; i++) {
-        const struct acpi_srat_mem *e = &srat->mem[i];
-        if (!(e->flags & ACPI_SRAT_MEM_ENABLED) || !e->len)
+    for (unsigned i = 0; ni->from_srat && i < aff->nmem && i < NUMA_MAX_AFFINITY; i++) {
+        const struct numa_mem_affinity *e = &aff->mem[i];
+        if (!(e->flags & NUMA_AFF_ENABLED) || !e->len)
             continue;
         uint64_t end = e->base + e->len;
         if (end < e->base)
@@ -93,7 +92,7 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
             plat_log(LOG_ERR, TAG, "SRAT [0x%llx-0x%llx): proximity domain %u >= %d: skipped",
                      (unsigned long long)e->base, (unsigned long long)end, e->node, MAX_NODES);
             ni->nbad++;
-            rc = ACPI_ERR_ENTRY;
+            rc = NUMA_ERR_ENTRY;
             continue;
         }
         unsigned pos = 0;
@@ -112,7 +111,7 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
         }
         if (overlap) {
             ni->nbad++;
-            rc = ACPI_ERR_ENTRY;
+            rc = NUMA_ERR_ENTRY;
             continue;
         }
         memmove(&acc[pos + 1], &acc[pos], (nacc - pos) * sizeof acc[0]);
@@ -123,8 +122,8 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
     /* 2. Intersect each SRAT range with the map. */
     for (unsigned i = 0; i < nacc; i++) {
         const struct srange *s = &acc[i];
-        uint32_t fl = (s->flags & ACPI_SRAT_MEM_HOTPLUGGABLE ? NUMA_HOTPLUG : 0) |
-                      (s->flags & ACPI_SRAT_MEM_NONVOLATILE ? NUMA_NONVOLATILE : 0);
+        uint32_t fl = (s->flags & NUMA_AFF_HOTPLUG ? NUMA_HOTPLUG : 0) |
+                      (s->flags & NUMA_AFF_NONVOLATILE ? NUMA_NONVOLATILE : 0);
         uint64_t pos = s->base;
         for (unsigned j = 0; j < m->n; j++) {
             const struct memmap_range *r = &m->r[j];
@@ -135,7 +134,7 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
             emit_gap(ni, s, pos, lo, &full);
             if (r->type == MEMMAP_RAM)
                 emit(ni, lo, hi, s->node, NUMA_PRESENT | fl, &full);
-            else if (s->flags & ACPI_SRAT_MEM_HOTPLUGGABLE)
+            else if (s->flags & NUMA_AFF_HOTPLUG)
                 plat_log(LOG_WARN, TAG,
                          "hotpluggable SRAT range [0x%llx-0x%llx) overlaps %s [0x%llx-0x%llx): excluded",
                          (unsigned long long)s->base, (unsigned long long)s->end, memmap_type_name(r->type),
@@ -180,15 +179,13 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
             nd->hotplug_absent += r->len;
         }
     }
-    for (unsigned i = 0; ni->from_srat && i < srat->ncpu && i < ACPI_SRAT_MAX_CPU; i++) {
-        const struct acpi_srat_cpu *c = &srat->cpu[i];
-        if (!(c->flags & 1))
-            continue;
+    for (unsigned i = 0; ni->from_srat && i < aff->ncpu; i++) {
+        const struct numa_cpu_affinity *c = &aff->cpu[i];
         if (c->node >= MAX_NODES) {
             plat_log(LOG_ERR, TAG, "SRAT processor 0x%x: proximity domain %u >= %d: skipped", c->apic_id,
                      c->node, MAX_NODES);
             ni->nbad++;
-            rc = ACPI_ERR_ENTRY;
+            rc = NUMA_ERR_ENTRY;
             continue;
         }
         ni->node[c->node].ncpus++;
@@ -197,28 +194,18 @@ int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct 
     for (unsigned i = 0; i < MAX_NODES; i++)
         if (ni->node[i].online)
             ni->nnodes = i + 1;
-    return full ? ACPI_ERR_FULL : rc;
+    return full ? NUMA_ERR_FULL : rc;
 }
 
-/* numa_build(&numa_boot, &acpi_srat_info, &memmap_boot); CPUs from the MADT if no SRAT. */
-int numa_init(void)
+/* Log one line per online node of ni. */
+void numa_log(const struct numa_info *ni)
 {
-    int rc = numa_build(&numa_boot, &acpi_srat_info, &memmap_boot);
-    if (!numa_boot.from_srat) {
-        for (unsigned i = 0; i < acpi_madt_info.ncpus && i < ACPI_MAX_CPUS; i++)
-            if (acpi_madt_info.cpu[i].flags & 1)
-                numa_boot.node[0].ncpus++;
-        numa_boot.node[0].online = true;
-        numa_boot.nnodes = numa_boot.nnodes ? numa_boot.nnodes : 1;
-    }
-    for (unsigned i = 0; i < numa_boot.nnodes; i++)
-        if (numa_boot.node[i].online)
+    for (unsigned i = 0; i < ni->nnodes; i++)
+        if (ni->node[i].online)
             plat_log(LOG_INFO, TAG,
                      "node %u: %u cpus, present 0x%llx (hotpluggable 0x%llx), reserved for hotplug 0x%llx", i,
-                     numa_boot.node[i].ncpus, (unsigned long long)numa_boot.node[i].present,
-                     (unsigned long long)numa_boot.node[i].hotplug,
-                     (unsigned long long)numa_boot.node[i].hotplug_absent);
-    return rc;
+                     ni->node[i].ncpus, (unsigned long long)ni->node[i].present,
+                     (unsigned long long)ni->node[i].hotplug, (unsigned long long)ni->node[i].hotplug_absent);
 }
 
 /* The range of ni containing pa, or NULL. */

@@ -1,6 +1,8 @@
-/* numa.h - NUMA nodes and hotpluggable memory, from the SRAT and the sanitized memory map.
+/* numa.h - NUMA nodes and hotpluggable memory, from the firmware's affinity ranges (the ACPI SRAT,
+ * handed over by drivers/acpi/srat_numa.c) and the sanitized memory map it refines.
  *
- * numa_build() intersects every enabled SRAT memory affinity range with the memory map:
+ * mm/ knows nothing of ACPI: the driver converts the SRAT into struct numa_affinity and calls
+ * numa_build(). numa_build() intersects every enabled affinity range with the memory map:
  *   - RAM in the map inside an SRAT range is "present" on that range's node (and "hotplug" too
  *     if the SRAT marks the range hotpluggable: it goes to the movable zone);
  *   - parts of a hotpluggable SRAT range that the map does not list at all are "hotplug, absent":
@@ -21,12 +23,48 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "drivers/acpi/tables/tables.h"
 #include "hotmem/params.h"
 #include "mm/memmap.h"
 
 /* Ranges in the NUMA map: SRAT ranges (<= 128) times the RAM pieces inside them. */
 #define NUMA_MAX_RANGES 256
+/* Affinity ranges numa_build() accepts (ACPI_SRAT_MAX_MEM entries fit). */
+#define NUMA_MAX_AFFINITY 128
+
+/* numa_build() results (the same values as ACPI_OK / ACPI_ERR_ENTRY / ACPI_ERR_FULL). */
+enum {
+    NUMA_OK = 0,
+    NUMA_ERR_ENTRY = -6, /* some affinity entries were skipped */
+    NUMA_ERR_FULL = -7,  /* more ranges than NUMA_MAX_RANGES: the rest dropped */
+};
+
+/* Flags of one firmware memory affinity range. */
+enum {
+    NUMA_AFF_ENABLED = 1u << 0,
+    NUMA_AFF_HOTPLUG = 1u << 1,
+    NUMA_AFF_NONVOLATILE = 1u << 2,
+};
+
+/* One firmware memory affinity range: [base, base+len) on proximity domain `node`. */
+struct numa_mem_affinity {
+    uint64_t base, len;
+    uint32_t node;
+    uint32_t flags; /* NUMA_AFF_* */
+};
+
+/* One enabled processor's proximity domain. */
+struct numa_cpu_affinity {
+    uint32_t node;
+    uint32_t apic_id;
+};
+
+/* What the firmware says about locality (valid = false: it said nothing, everything is node 0). */
+struct numa_affinity {
+    bool valid;
+    unsigned nmem, ncpu;
+    const struct numa_mem_affinity *mem;
+    const struct numa_cpu_affinity *cpu;
+};
 
 enum {
     NUMA_PRESENT = 1u << 0,     /* RAM in the memory map now */
@@ -61,11 +99,12 @@ struct numa_info {
 /* What the kernel computed at boot (shell `numa` prints it). */
 extern struct numa_info numa_boot;
 
-/* Build *ni from srat (NULL or !valid: no SRAT) and the memory map m. ACPI_OK, or ACPI_ERR_ENTRY
- * (some SRAT entries skipped) or ACPI_ERR_FULL (ranges dropped); *ni is usable in every case. */
-int numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct memmap *m);
-/* numa_build(&numa_boot, &acpi_srat_info, &memmap_boot); CPUs from the MADT if no SRAT. */
-int numa_init(void);
+/* Build *ni from the firmware's affinity aff (NULL or !valid: none) and the memory map m. NUMA_OK,
+ * or NUMA_ERR_ENTRY (some entries skipped) or NUMA_ERR_FULL (ranges dropped); *ni is usable in
+ * every case. */
+int numa_build(struct numa_info *ni, const struct numa_affinity *aff, const struct memmap *m);
+/* Log one line per online node of ni. */
+void numa_log(const struct numa_info *ni);
 /* The range of ni containing pa, or NULL. */
 const struct numa_range *numa_find(const struct numa_info *ni, uint64_t pa);
 /* The node of pa (from the range containing it), or -1 if no range has it. */
