@@ -573,12 +573,11 @@ void memhp_dump_counters(void)
     plat_printf("memhp_devices=%llu memhp_boot_present=%llu memhp_adds=%llu memhp_add_fails=%llu\n",
                 (unsigned long long)c->devices, (unsigned long long)c->boot_present,
                 (unsigned long long)c->adds, (unsigned long long)c->add_fails);
-    plat_printf(
-        "memhp_ejects=%llu memhp_eject_fails=%llu memhp_eject_absent=%llu memhp_dup_requests=%llu "
-        "memhp_queue_full=%llu\n",
-        (unsigned long long)c->ejects, (unsigned long long)c->eject_fails,
-        (unsigned long long)c->eject_absent, (unsigned long long)c->dup_requests,
-        (unsigned long long)c->queue_full);
+    plat_printf("memhp_ejects=%llu memhp_eject_fails=%llu memhp_eject_absent=%llu memhp_dup_requests=%llu "
+                "memhp_queue_full=%llu\n",
+                (unsigned long long)c->ejects, (unsigned long long)c->eject_fails,
+                (unsigned long long)c->eject_absent, (unsigned long long)c->dup_requests,
+                (unsigned long long)c->queue_full);
     plat_printf("memhp_notifies=%llu memhp_notify_unknown=%llu memhp_surprise=%llu memhp_crs_errors=%llu "
                 "memhp_aml_errors=%llu\n",
                 (unsigned long long)c->notifies, (unsigned long long)c->notify_unknown,
