@@ -1,7 +1,10 @@
 """AML interpreter benchmark (figures, not a test): ours (amlrun built -O2, no sanitizers) vs ACPICA's
 acpiexec, side by side.
 
-1. Time to load QEMU's q35 DSDT (fetched from a running QEMU, cached in build/qemu-acpi).
+1. Time to load QEMU's q35 and pc DSDTs (fetched from a running QEMU, cached in build/qemu-acpi): one
+   load in a process (vs acpiexec), and per load averaged over LOADS loads in one process (amlrun -L,
+   a reset between loads), the figure that shows a change in the interpreter's own speed; with
+   valgrind installed also instructions per load (callgrind: exact, immune to a busy machine).
 2. Operations per second of a loop-heavy ASL method (per iteration: LLess, Add, Xor, Increment).
 Each figure is a difference of two process runs (with and without the work), best of N runs, so the
 process start-up cost cancels out.
@@ -20,6 +23,7 @@ import qemu_tables  # noqa: E402
 OUT = os.path.join(ROOT, "build", "bench")
 AMLRUN = os.path.join(OUT, "amlrun-opt")
 ITER = 200000
+LOADS = 200
 OPS_PER_ITER = 5  # LLess + Add + Xor + Increment + the While test
 
 LOOP_ASL = """DefinitionBlock ("", "DSDT", 2, "HOTMEM", "BENCH", 1)
@@ -42,6 +46,13 @@ def best(cmd, runs=5):
     return min(t)
 
 
+def instructions(cmd):
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + cmd,
+                       capture_output=True, text=True)
+    m = [l for l in r.stderr.splitlines() if "I   refs:" in l or "I refs:" in l]
+    return int(m[0].split(":")[1].replace(",", "")) if m else 0
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     subprocess.run([os.path.join(ROOT, "tests", "aml", "build.sh"), "opt"], check=True)
@@ -61,6 +72,14 @@ def main():
         ref_load = best(["acpiexec", "-b", "quit", dsdt]) - best(["acpiexec", "-b", "quit", tiny])
         print("   acpiexec %8.3f ms   ratio acpiexec/ours %.2f" % (ref_load * 1e3, ref_load / max(ours_load, 1e-6)))
     else:
+        print()
+    for machine in ("q35", "pc"):
+        d = qemu_tables.fetch(machine, os.path.join(ROOT, "build", "qemu-acpi"))["dsdt"]
+        per = (best([AMLRUN, "-q", "-L", str(LOADS), d]) - best([AMLRUN, "-q", d])) / (LOADS - 1)
+        print("%-4s DSDT load x%d:  ours %8.1f us per load" % (machine, LOADS, per * 1e6), end="")
+        if shutil.which("valgrind"):
+            ins = (instructions([AMLRUN, "-q", "-L", "21", d]) - instructions([AMLRUN, "-q", d])) / 20
+            print("   %10.0f instructions per load" % ins, end="")
         print()
     ops = ITER * OPS_PER_ITER
     print("loop ops/s:          ours %8.0f k" % (ops / max(ours_loop, 1e-6) / 1e3), end="")

@@ -218,3 +218,16 @@ def test_truncated_tables_do_not_crash(amlrun, qemu_acpi, tmp_path):
         r = subprocess.run([amlrun, "-e", "_GPE._E03", str(f)], capture_output=True, text=True, timeout=60)
         assert r.returncode in (0, 1)
         assert "AddressSanitizer" not in r.stderr and "runtime error" not in r.stderr, r.stderr[-3000:]
+
+
+def test_aml_private_headers_stay_private():
+    """aml_int.h and aml_vm.h are the library's insides: only drivers/acpi/aml/ may include them."""
+    bad = []
+    for p in ROOT.rglob("*.[ch]"):
+        rel = p.relative_to(ROOT)
+        if rel.parts[0] in ("build", ".git") or rel.parts[:3] == ("drivers", "acpi", "aml"):
+            continue
+        text = p.read_text(errors="replace")
+        if re.search(r'#\s*include\s*"[^"]*aml/(aml_int|aml_vm)\.h"', text):
+            bad.append(str(rel))
+    assert not bad, bad

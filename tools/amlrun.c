@@ -8,6 +8,7 @@
  *   -s I:ADDR:SIZE:FLAGS[:NODE]  slot I's DIMM (FLAGS: bit0 enabled, bit1 insert, bit2 remove)
  *   -t                   trace port I/O to stdout
  *   -q                   quiet: no "Evaluating" lines
+ *   -L N                 load the tables N times (a reset between loads; for the load benchmark)
  * Results print as "[Integer] = ...", "[String] ...", "[Buffer] ...", "[Package] ..." lines, "NONE"
  * when nothing is returned or "ERROR <message>". Delivered notifies print "NOTIFY <path> 0x<value>".
  * Ports outside the controller read back what was last written (64 KiB of zeroed "port RAM"), like
@@ -141,7 +142,7 @@ static int eval_line(const char *line, int quiet)
 int main(int argc, char **argv)
 {
     const char *evals[64];
-    int nevals = 0, dump = 0, paths = 0, quiet = 0;
+    int nevals = 0, dump = 0, paths = 0, quiet = 0, loads = 1;
     const char *dump_path = NULL;
     const char *files[32];
     int nfiles = 0;
@@ -159,6 +160,8 @@ int main(int argc, char **argv)
             trace = 1;
         } else if (!strcmp(a, "-q")) {
             quiet = 1;
+        } else if (!strcmp(a, "-L") && i + 1 < argc) {
+            loads = atoi(argv[++i]);
         } else if (!strcmp(a, "-H") && i + 1 < argc) {
             hpc.nslots = (unsigned)strtoul(argv[++i], NULL, 0);
             if (hpc.nslots > MAX_SLOTS)
@@ -193,9 +196,9 @@ int main(int argc, char **argv)
     }
     plat_host_add_ram(0, 1ull << 32);
     plat_host_set_io(io_read, io_write);
-    aml_register_notify(NULL, on_notify, NULL);
     int status = 0;
     static uint8_t *tables[32];
+    static size_t sizes[32];
     for (int i = 0; i < nfiles; i++) {
         FILE *f = fopen(files[i], "rb");
         if (!f) {
@@ -210,8 +213,17 @@ int main(int argc, char **argv)
             fprintf(stderr, "amlrun: cannot read %s\n", files[i]);
             return 2;
         }
+        sizes[i] = (size_t)n;
         fclose(f);
-        if (aml_load_table(tables[i], (size_t)n)) {
+    }
+    for (int r = 1; r < loads; r++) { /* -L: extra loads, each undone */
+        for (int i = 0; i < nfiles; i++)
+            aml_load_table(tables[i], sizes[i]);
+        aml_reset();
+    }
+    aml_register_notify(NULL, on_notify, NULL);
+    for (int i = 0; i < nfiles; i++) {
+        if (aml_load_table(tables[i], sizes[i])) {
             printf("LOAD ERROR %s: %s\n", files[i], aml_last_error());
             status = 1;
         }

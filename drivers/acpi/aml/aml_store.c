@@ -1,0 +1,300 @@
+/* aml_store.c - values and stores: the value of a named object, dereferencing, implicit conversion to
+ * integer, and Store/CopyObject into names, locals, arguments, index references and fields. */
+#include "drivers/acpi/aml/aml_vm.h"
+
+#include <stdio.h>
+
+/* A reference object to node n (holds a node reference). */
+struct aml_obj *aml_node_ref(struct aml_node *n)
+{
+    struct aml_obj *r = aml_reference(REF_NODE);
+    if (r) {
+        r->u.node = n;
+        aml_node_get(n);
+    }
+    return r;
+}
+
+/* The value of a named object: data objects shared, fields read, others as a reference. */
+int aml_node_value(struct aml_node *n, struct aml_obj **out)
+{
+    struct aml_obj *o = n->obj;
+    switch (o->type) {
+    case AML_INTEGER:
+    case AML_STRING:
+    case AML_BUFFER:
+    case AML_PACKAGE:
+        *out = aml_obj_ref(o);
+        return 0;
+    case AML_FIELD_UNIT:
+        return aml_field_read(o, out);
+    case AML_BUFFER_FIELD:
+        return aml_bfield_read(o, out);
+    case AML_UNINIT:
+        return aml_error(AML_ETYPE, "%s is uninitialized or was deleted", n->sname);
+    default:
+        *out = aml_node_ref(n);
+        return *out ? 0 : AML_ENOMEM;
+    }
+}
+
+/* Dereference a reference object: the referenced value (new reference in *out). */
+int aml_deref(struct aml_obj *ref, struct aml_obj **out)
+{
+    if (ref->type != AML_REFERENCE) {
+        *out = aml_obj_ref(ref);
+        return 0;
+    }
+    struct aml_ref *r = ref->priv;
+    switch (r->kind) {
+    case REF_NODE:
+        return aml_node_value(ref->u.node, out);
+    case REF_SLOT:
+        if (!*r->slot)
+            return aml_error(AML_ETYPE, "uninitialized local or argument");
+        *out = aml_obj_ref(*r->slot);
+        return 0;
+    case REF_OBJ:
+        if (r->target->type == AML_FIELD_UNIT)
+            return aml_field_read(r->target, out);
+        if (r->target->type == AML_BUFFER_FIELD)
+            return aml_bfield_read(r->target, out);
+        *out = aml_obj_ref(r->target);
+        return 0;
+    case REF_INDEX: {
+        struct aml_obj *t = r->target;
+        if (t->type == AML_PACKAGE) {
+            if (r->index >= t->u.pkg.count)
+                return aml_error(AML_ERANGE, "index %u past the package end", r->index);
+            struct aml_obj *e = t->u.pkg.elems[r->index];
+            if (!e)
+                return aml_error(AML_ETYPE, "package element %u is uninitialized", r->index);
+            if (e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind == REF_NODE)
+                return aml_node_value(e->u.node, out);
+            *out = aml_obj_ref(e);
+            return 0;
+        }
+        if (t->type == AML_BUFFER) {
+            if (r->index >= t->u.buf.len)
+                return aml_error(AML_ERANGE, "index %u past the buffer end", r->index);
+            *out = aml_obj_integer(t->u.buf.ptr[r->index]);
+        } else if (t->type == AML_STRING) {
+            if (r->index >= t->u.str.len)
+                return aml_error(AML_ERANGE, "index %u past the string end", r->index);
+            *out = aml_obj_integer((uint8_t)t->u.str.ptr[r->index]);
+        } else {
+            return aml_error(AML_ETYPE, "bad index reference");
+        }
+        return *out ? 0 : AML_ENOMEM;
+    }
+    default:
+        return aml_error(AML_ETYPE, "cannot dereference this reference");
+    }
+}
+
+/* Operand as an integer (implicit conversion). */
+int aml_int_of(struct aml_obj *o, uint64_t *v)
+{
+    if (o->type == AML_INTEGER) {
+        *v = o->u.ival;
+        return 0;
+    }
+    if (o->type == AML_REFERENCE)
+        return aml_error(AML_ETYPE, "a reference used as an integer");
+    return aml_to_int(o, v, true);
+}
+
+/* Convert val to the type of a named object being stored to (Integer/String/Buffer targets). */
+static int convert_for(uint8_t type, struct aml_obj *val, struct aml_obj *old, struct aml_obj **out)
+{
+    uint64_t v;
+    int err;
+    switch (type) {
+    case AML_INTEGER:
+        if ((err = aml_int_of(val, &v)))
+            return err;
+        *out = aml_obj_integer(v);
+        return *out ? 0 : AML_ENOMEM;
+    case AML_STRING:
+        if (val->type == AML_BUFFER) {
+            uint32_t n = 0;
+            while (n < val->u.buf.len && val->u.buf.ptr[n])
+                n++;
+            *out = aml_str_new((const char *)val->u.buf.ptr, n);
+            return *out ? 0 : AML_ENOMEM;
+        }
+        if ((err = aml_to_str(val, out, 0)))
+            return err;
+        if (*out == val) {
+            aml_obj_unref(val);
+            *out = aml_str_new(val->u.str.ptr, val->u.str.len);
+        }
+        return *out ? 0 : AML_ENOMEM;
+    case AML_BUFFER: {
+        /* ACPICA: the buffer keeps its length; the source is copied, truncated or zero-padded. */
+        struct aml_obj *b;
+        if (val->type == AML_STRING) {
+            b = aml_buf_new((const uint8_t *)val->u.str.ptr, val->u.str.len);
+        } else if ((err = aml_to_buf(val, &b))) {
+            return err;
+        }
+        if (!b)
+            return AML_ENOMEM;
+        uint32_t len = old->u.buf.len;
+        struct aml_obj *n = aml_buf_new(NULL, len);
+        if (n)
+            memcpy(n->u.buf.ptr, b->u.buf.ptr, b->u.buf.len < len ? b->u.buf.len : len);
+        aml_obj_unref(b);
+        *out = n;
+        return n ? 0 : AML_ENOMEM;
+    }
+    }
+    return aml_obj_copy(val, out);
+}
+
+static void debug_line(const char *s)
+{
+    plat_log(LOG_INFO, "aml-debug", "%.*s",
+             (int)(strlen(s) && s[strlen(s) - 1] == '\n' ? strlen(s) - 1 : strlen(s)), s);
+}
+
+/* Store val into the location ref names (ACPI Store semantics; copy, implicit conversion for
+ * named Integer/String/Buffer objects, field writes). copy_object: CopyObject (no conversion). */
+int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy_object)
+{
+    (void)vm;
+    if (ref->type != AML_REFERENCE)
+        return aml_error(AML_ETYPE, "store target is not a name, local, argument or index");
+    struct aml_ref *r = ref->priv;
+    struct aml_obj *nv = NULL;
+    int err;
+    if (val->type == AML_REFERENCE && ((struct aml_ref *)val->priv)->kind == REF_SLOT)
+        return aml_error(AML_ETYPE, "store of a transient reference");
+    switch (r->kind) {
+    case REF_NULL:
+        return 0;
+    case REF_DEBUG:
+        aml_obj_print_to(val, 0, debug_line);
+        return 0;
+    case REF_SLOT: {
+        struct aml_obj *cur = *r->slot;
+        if (cur && cur->type == AML_REFERENCE && r->index == 1 && !copy_object) {
+            /* ArgX holding a reference (RefOf passed in): store through it */
+            struct aml_ref *cr = cur->priv;
+            if (cr->kind != REF_SLOT)
+                return aml_store(vm, val, cur, false); /* one level: cur is never REF_SLOT */
+        }
+        if ((err = aml_obj_copy(val, &nv)))
+            return err;
+        aml_obj_unref(*r->slot);
+        *r->slot = nv;
+        return 0;
+    }
+    case REF_NODE: {
+        struct aml_node *n = ref->u.node;
+        struct aml_obj *o = n->obj;
+        if (!copy_object) {
+            if (o->type == AML_FIELD_UNIT)
+                return aml_field_write(o, val);
+            if (o->type == AML_BUFFER_FIELD)
+                return aml_bfield_write(o, val);
+            if (o->type == AML_INTEGER || o->type == AML_STRING || o->type == AML_BUFFER)
+                err = convert_for(o->type, val, o, &nv);
+            else if (o->type == AML_PACKAGE || o->type == AML_UNINIT)
+                err = aml_obj_copy(val, &nv);
+            else
+                return aml_error(AML_ETYPE, "cannot store to %s (type %d)", n->sname, o->type);
+        } else {
+            if (o->type == AML_METHOD || o->type == AML_DEVICE || o->type == AML_REGION ||
+                o->type == AML_MUTEX)
+                return aml_error(AML_ETYPE, "cannot CopyObject over %s", n->sname);
+            err = aml_obj_copy(val, &nv);
+        }
+        if (err)
+            return err;
+        n->obj = nv;
+        aml_obj_unref(o);
+        return 0;
+    }
+    case REF_OBJ: {
+        struct aml_obj *t = r->target;
+        if (t->type == AML_FIELD_UNIT)
+            return aml_field_write(t, val);
+        if (t->type == AML_BUFFER_FIELD)
+            return aml_bfield_write(t, val);
+        if (t->type == AML_INTEGER) {
+            uint64_t v;
+            if ((err = aml_int_of(val, &v)))
+                return err;
+            t->u.ival = v;
+            return 0;
+        }
+        return aml_error(AML_ETYPE, "cannot store through a reference to type %d", t->type);
+    }
+    case REF_INDEX: {
+        struct aml_obj *t = r->target;
+        if (t->type == AML_PACKAGE) {
+            if (r->index >= t->u.pkg.count)
+                return aml_error(AML_ERANGE, "index %u past the package end", r->index);
+            /* a package holding an Index/RefOf reference could hold itself: a cycle that reference
+             * counting never frees. Only references to names may go into packages. */
+            if (val->type == AML_REFERENCE && ((struct aml_ref *)val->priv)->kind != REF_NODE)
+                return aml_error(AML_ETYPE, "cannot store an Index/RefOf reference into a package");
+            if ((err = aml_obj_copy(val, &nv)))
+                return err;
+            aml_obj_unref(t->u.pkg.elems[r->index]);
+            t->u.pkg.elems[r->index] = nv;
+            return 0;
+        }
+        uint64_t v;
+        if ((err = aml_int_of(val, &v)))
+            return err;
+        if (t->type == AML_BUFFER) {
+            if (r->index >= t->u.buf.len)
+                return aml_error(AML_ERANGE, "index %u past the buffer end", r->index);
+            t->u.buf.ptr[r->index] = (uint8_t)v;
+            return 0;
+        }
+        if (t->type == AML_STRING) {
+            if (r->index >= t->u.str.len)
+                return aml_error(AML_ERANGE, "index %u past the string end", r->index);
+            t->u.str.ptr[r->index] = (char)v;
+            return 0;
+        }
+        return aml_error(AML_ETYPE, "bad index reference");
+    }
+    }
+    return aml_error(AML_ETYPE, "bad store target");
+}
+
+struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg)
+{
+    struct aml_obj *r = aml_reference(REF_SLOT);
+    if (r) {
+        ((struct aml_ref *)r->priv)->slot = slot;
+        ((struct aml_ref *)r->priv)->index = is_arg;
+    }
+    return r;
+}
+
+/* The object a reference operand names (a plain value operand is its own target). */
+struct aml_obj *aml_ref_target(struct aml_obj *ref)
+{
+    struct aml_ref *r = ref->priv;
+    if (ref->type != AML_REFERENCE || !r)
+        return ref;
+    if (r->kind == REF_NODE)
+        return ref->u.node->obj;
+    if (r->kind == REF_SLOT)
+        return *r->slot;
+    if (r->kind == REF_OBJ)
+        return r->target;
+    return NULL;
+}
+
+int aml_store_result(struct vm *vm, struct aml_obj *res, struct aml_obj *target)
+{
+    if (!res)
+        return aml_error(AML_ENOMEM, "out of memory");
+    return aml_store(vm, res, target, false);
+}
