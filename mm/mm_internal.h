@@ -9,15 +9,43 @@
 /* One frame descriptor per 4 KiB page of a present subsection (16 bytes).
  *
  * Blocks: every frame of a present subsection belongs to exactly one block of 2^order frames,
- * aligned to its size. The first frame of a block (its head) has FR_HEAD, the order, the owner;
- * the other frames of the block (tails) are all zero. A block is one of:
- *   - free, on a free list:           FR_HEAD|FR_FREE, owner FREE, lru links valid;
- *   - free, held by a cage or offline: FR_HEAD|FR_FREE|FR_HELD, on no list;
- *   - allocated:                      FR_HEAD [|FR_MOVABLE], owner/cookie/aux set by the owner;
- *   - fixed (order 0, never freed):   FR_HEAD|FR_FIXED, owner HOLE (not RAM: FR_HOLE too) or
- *                                     MEMMAP of a hot-added range (its memmap lives on itself).
- * Fixed frames never block an offline and never enter the allocator.
+ * aligned to its size. The first frame of a block (its head) holds the block's state and order;
+ * the other frames of the block (tails) are all zero (state FS_TAIL). Walks go head to head
+ * (p += 1 << order), so they cost the number of blocks, not pages.
+ *
+ * State machine of a block head (enum frame_state; one field, no flag combinations). Boot and
+ * hot-add create heads directly (frame_init): OFFLINE (free RAM, then onlined), USED (boot
+ * reservations), FIXED, HOLE. From then on (frame_set):
+ *
+ *     FREE ----alloc----> USED | MOVABLE ---free---> FREE   (online, uncaged subsection)
+ *                                        ---free---> HELD   (caged subsection)
+ *     FREE ----cage-----> HELD ---undo---> FREE
+ *                         HELD ---offline done---> OFFLINE ---online---> FREE
+ *     FREE ----merge----> TAIL (the absorbed buddy's head)    TAIL ---split---> FREE
+ *     OFFLINE --remove--> (the memmap is forgotten)           FIXED, HOLE: never change
+ *
+ *   FREE:    on the free list of (node, zone, order); lru links valid; owner MM_OWN_FREE.
+ *   HELD:    free, taken by a cage (its subsection is caged); on no list; counted held.
+ *   OFFLINE: free, in an offline subsection; on no list; not counted.
+ *   USED / MOVABLE: allocated; owner, cookie, use.aux set by the owner; MOVABLE came from an
+ *            MM_MOVABLE request (a migration callback of the owner may move it).
+ *   FIXED:   never allocated or freed (memmap of a hot-added range); never blocks an offline.
+ *   HOLE:    not RAM (the uncovered part of a partly present subsection); order 0.
+ * Transitions are made with frame_set (checked against fs_legal in MM_DEBUG builds); heads are
+ * created with frame_init.
  */
+enum frame_state {
+    FS_TAIL = 0, /* not a block head */
+    FS_FREE,
+    FS_HELD,
+    FS_OFFLINE,
+    FS_USED,
+    FS_MOVABLE,
+    FS_FIXED,
+    FS_HOLE,
+    FS_NR
+};
+
 struct frame {
     union {
         struct {
@@ -30,17 +58,53 @@ struct frame {
     uint32_t cookie; /* owner cookie (allocated head) */
     uint8_t owner;   /* enum mm_owner (head) */
     uint8_t order;   /* block order (head) */
-    uint8_t flags;   /* FR_* */
+    uint8_t state;   /* enum frame_state */
     uint8_t vflag;   /* scratch for mm_verify */
 };
 _Static_assert(sizeof(struct frame) <= 16, "frame descriptor must stay <= 16 bytes");
 
-#define FR_HEAD 0x01
-#define FR_FREE 0x02
-#define FR_HELD 0x04
-#define FR_MOVABLE 0x08
-#define FR_FIXED 0x10
-#define FR_HOLE 0x20
+/* Free states: a free block (FREE, HELD or OFFLINE) holds no data. */
+static inline bool fs_is_free(unsigned st)
+{
+    return st == FS_FREE || st == FS_HELD || st == FS_OFFLINE;
+}
+/* Allocated states (USED or MOVABLE): block an offline unless migrated. */
+static inline bool fs_is_used(unsigned st)
+{
+    return st == FS_USED || st == FS_MOVABLE;
+}
+/* Name of a frame state ("free", "held", ...); "?" if out of range. */
+const char *frame_state_name(unsigned st);
+
+/* Always-on assertion about frame pfn (f may be NULL): panics naming the frame, its state, order
+ * and owner. Cheap checks only; the full walk is mm_verify. */
+#define MM_ASSERT(cond, pfn, f)                                                                              \
+    do {                                                                                                     \
+        if (__builtin_expect(!(cond), 0))                                                                    \
+            mm_assert_fail(#cond, __func__, (pfn), (f));                                                     \
+    } while (0)
+__attribute__((noreturn)) void mm_assert_fail(const char *cond, const char *fn, uint64_t pfn,
+                                              const struct frame *f);
+
+/* Legal frame_set transitions: bit t of fs_legal[s] set iff s -> t is allowed. */
+extern const uint16_t fs_legal[FS_NR];
+
+/* Make f (frame pfn) a fresh block head of state st and order (boot, hot-add, split). */
+static inline void frame_init(struct frame *f, unsigned st, unsigned order)
+{
+    f->state = (uint8_t)st;
+    f->order = (uint8_t)order;
+    f->owner = MM_OWN_FREE;
+}
+/* Move head f (frame pfn) to state st; the transition is checked in MM_DEBUG builds. */
+static inline void frame_set(uint64_t pfn, struct frame *f, unsigned st)
+{
+#ifdef MM_DEBUG
+    MM_ASSERT(st < FS_NR && (fs_legal[f->state] >> st & 1), pfn, f);
+#endif
+    (void)pfn;
+    f->state = (uint8_t)st;
+}
 
 /* A 128 MiB section: 64 subsections of 2 MiB, each present or not.
  *
@@ -52,11 +116,12 @@ _Static_assert(sizeof(struct frame) <= 16, "frame descriptor must stay <= 16 byt
  *   OFFLINE --remove--> ABSENT
  *
  *   ABSENT:  bit clear in present, mem[sub] == NULL.
- *   OFFLINE: present; every non-fixed frame is in a HELD free block; nothing allocates there;
+ *   OFFLINE: present; every block is OFFLINE, FIXED or HOLE; nothing allocates there;
  *            its RAM is not counted online; its direct map may be gone (except keepmap).
  *   ONLINE:  present and online; free blocks are on the free lists of (node, zone).
  *   CAGED:   present, online and caged: being offlined. Its free blocks are HELD (on no list);
  *            frees of its pages become HELD blocks instead of going to the free lists.
+ * Changes of these masks assert (always on) that the subsection is in the state they leave.
  * Section state: ABSENT if no subsection present; CAGED if any caged; ONLINE if any online;
  * else OFFLINE.
  */
@@ -122,7 +187,7 @@ static inline struct mm_zone_lists *sect_zone_ptr(const struct mm_section *s, un
 /* buddy.c */
 extern bool mm_zones_ready;
 /* Make every free list empty (first use, and after mm_reset). */
-void zones_init_once(void);
+void buddy_zones_init(void);
 /* Put free block [pfn, pfn+2^order) (online, not caged subsection) on the free lists, merging
  * with free buddies; counts the pages as free. */
 void buddy_free_block_locked(uint64_t pfn, unsigned order);
@@ -162,14 +227,15 @@ static inline struct frame *cage_next(struct cage_iter *it)
             continue;
         }
         struct frame *f = pfn_frame(p);
+        MM_ASSERT(f->state != FS_TAIL && f->order <= MM_MAX_ORDER, p, f);
         it->pfn = p;
         it->next = p + (1u << f->order);
         return f;
     }
     return NULL;
 }
-/* 0 if every non-fixed frame of the caged range is HELD; else MM_EBUSY and *blocker = the
- * first allocated block head's pfn. */
+/* 0 if no block of the caged range is allocated (USED or MOVABLE); else MM_EBUSY and *blocker =
+ * the first allocated block head's pfn. */
 int cage_test_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker);
 /* Return every HELD block of the caged subsections to the free lists and uncage them. */
 void cage_undo_locked(uint64_t spfn, uint64_t epfn);

@@ -79,7 +79,7 @@ int mm_boot_reserve(uint64_t base, uint64_t size, unsigned owner)
 
 /* Highest page-aligned [start, start+bytes) inside a boot range chosen by pass that overlaps no
  * reservation; 0 if none (page 0 is always reserved, so 0 is never a valid answer). */
-static uint64_t find_hole(unsigned node, uint64_t bytes, int pass)
+static uint64_t boot_find_hole(unsigned node, uint64_t bytes, int pass)
 {
     for (int i = (int)nbr - 1; i >= 0; i--) {
         bool node_ok = pass >= 2 || br[i].node == node;
@@ -102,7 +102,7 @@ static uint64_t find_hole(unsigned node, uint64_t bytes, int pass)
 }
 
 /* Owner of the first reservation containing pfn, or MM_OWN_FREE. */
-static unsigned res_owner(uint64_t pfn)
+static unsigned boot_res_owner(uint64_t pfn)
 {
     uint64_t pa = pfn << PAGE_SHIFT;
     for (unsigned j = 0; j < nbres; j++)
@@ -112,7 +112,7 @@ static unsigned res_owner(uint64_t pfn)
 }
 
 /* Is pfn inside a boot range? */
-static bool in_ram(uint64_t pfn)
+static bool boot_in_ram(uint64_t pfn)
 {
     uint64_t pa = pfn << PAGE_SHIFT;
     for (unsigned i = 0; i < nbr; i++)
@@ -121,8 +121,8 @@ static bool in_ram(uint64_t pfn)
     return false;
 }
 
-/* Free [p, e) (online subsection) as the largest aligned blocks. */
-static void free_run(uint64_t p, uint64_t e)
+/* Free [p, e) (online subsection) as the largest aligned blocks (created OFFLINE, then freed). */
+static void boot_free_run(uint64_t p, uint64_t e)
 {
     while (p < e) {
         unsigned o = p ? (unsigned)__builtin_ctzll(p) : MM_MAX_ORDER;
@@ -130,13 +130,14 @@ static void free_run(uint64_t p, uint64_t e)
             o = MM_MAX_ORDER;
         while ((1ull << o) > e - p)
             o--;
+        frame_init(pfn_frame(p), FS_OFFLINE, o);
         buddy_free_block_locked(p, o);
         p += 1ull << o;
     }
 }
 
 /* Initialise the frames of boot subsection (s, sub) starting at pfn sp and put it online. */
-static void init_boot_sub(struct mm_section *s, unsigned sub, uint64_t sp)
+static void boot_init_sub(struct mm_section *s, unsigned sub, uint64_t sp)
 {
     uint64_t sa = sp << PAGE_SHIFT, ea = sa + SUBSECTION_SIZE;
     struct frame *mem = s->mem[sub];
@@ -153,7 +154,7 @@ static void init_boot_sub(struct mm_section *s, unsigned sub, uint64_t sp)
         s->sub_pages[sub] = MM_PAGES_PER_SUB;
         z->present += MM_PAGES_PER_SUB;
         z->online += MM_PAGES_PER_SUB;
-        buddy_free_block_locked(sp, MM_MAX_ORDER);
+        boot_free_run(sp, sp + MM_PAGES_PER_SUB);
         return;
     }
     unsigned pages = 0;
@@ -162,10 +163,10 @@ static void init_boot_sub(struct mm_section *s, unsigned sub, uint64_t sp)
     for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB; p++) {
         struct frame *f = mem + (p - sp);
         unsigned owner = MM_OWN_FREE;
-        bool ram = in_ram(p);
+        bool ram = boot_in_ram(p);
         if (ram) {
             pages++;
-            owner = res_owner(p);
+            owner = boot_res_owner(p);
         }
         if (ram && owner == MM_OWN_FREE) {
             if (!in_run) {
@@ -175,15 +176,14 @@ static void init_boot_sub(struct mm_section *s, unsigned sub, uint64_t sp)
             continue;
         }
         if (in_run) {
-            free_run(run, p);
+            boot_free_run(run, p);
             in_run = false;
         }
-        f->flags = FR_HEAD | (ram ? 0 : FR_FIXED | FR_HOLE);
-        f->order = 0;
+        frame_init(f, ram ? FS_USED : FS_HOLE, 0);
         f->owner = (uint8_t)(ram ? owner : MM_OWN_HOLE);
     }
     if (in_run)
-        free_run(run, sp + MM_PAGES_PER_SUB);
+        boot_free_run(run, sp + MM_PAGES_PER_SUB);
     s->sub_pages[sub] = (uint16_t)pages;
     z->present += pages;
     z->online += pages;
@@ -194,7 +194,7 @@ int mm_boot_finish(void)
 {
     if (booted)
         return MM_EINVAL;
-    zones_init_once();
+    buddy_zones_init();
     if (nbr && br[0].base == 0)
         mm_boot_reserve(0, PAGE_SIZE, MM_OWN_FIRMWARE);
 
@@ -222,7 +222,7 @@ int mm_boot_finish(void)
         bytes = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
         uint64_t pa = 0;
         for (int pass = 0; pass < 4 && !pa; pass++)
-            pa = find_hole(n, bytes, pass);
+            pa = boot_find_hole(n, bytes, pass);
         uint8_t *v = pa ? plat_phys_to_virt(pa) : NULL;
         if (!v) {
             MM_LOG(LOG_ERR, "boot: no room for the frame database of node %u (%llu bytes)", n,
@@ -274,7 +274,7 @@ int mm_boot_finish(void)
             continue;
         for (unsigned sub = 0; sub < SUBSECTIONS_PER_SECTION; sub++)
             if (s->present >> sub & 1)
-                init_boot_sub(s, sub,
+                boot_init_sub(s, sub,
                               ((uint64_t)idx << PFN_SECTION_SHIFT) + ((uint64_t)sub << PFN_SUB_SHIFT));
     }
     booted = true;
@@ -328,7 +328,7 @@ void mm_reset(void)
         mm_sect[i] = NULL;
     }
     mm_zones_ready = false;
-    zones_init_once();
+    buddy_zones_init();
     memset(&mm_counters, 0, sizeof mm_counters);
     memset(mm_migrate_fns, 0, sizeof mm_migrate_fns);
     mm_node_mask = 0;
@@ -382,7 +382,7 @@ void mm_log_frame(int level, const char *what, uint64_t pfn)
         MM_LOG(level, "%s: frame 0x%llx not present", what, (unsigned long long)pfn);
         return;
     }
-    MM_LOG(level, "%s: frame 0x%llx (pa 0x%llx) flags 0x%x order %u owner %s cookie 0x%x", what,
-           (unsigned long long)pfn, (unsigned long long)(pfn << PAGE_SHIFT), f->flags, f->order,
-           mm_owner_name(f->owner), f->cookie);
+    MM_LOG(level, "%s: frame 0x%llx (pa 0x%llx) state %s order %u owner %s cookie 0x%x", what,
+           (unsigned long long)pfn, (unsigned long long)(pfn << PAGE_SHIFT), frame_state_name(f->state),
+           f->order, mm_owner_name(f->owner), f->cookie);
 }

@@ -13,7 +13,7 @@ static unsigned nbad;
     } while (0)
 
 /* Walk the free lists; marks every listed head with vflag = 1. */
-static void check_lists(void)
+static void verify_lists(void)
 {
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
@@ -34,8 +34,9 @@ static void check_lists(void)
                         break;
                     }
                     f->vflag = 1;
-                    if (f->flags != (FR_HEAD | FR_FREE) || f->order != o)
-                        BAD("pfn 0x%x on list order %u: flags 0x%x order %u", p, o, f->flags, f->order);
+                    if (f->state != FS_FREE || f->order != o)
+                        BAD("pfn 0x%x on list order %u: state %s order %u", p, o, frame_state_name(f->state),
+                            f->order);
                     if (p & ((1u << o) - 1))
                         BAD("pfn 0x%x on list order %u: misaligned", p, o);
                     if (s->node != n || sect_zone(s, sub) != zi)
@@ -67,7 +68,7 @@ struct acc {
 };
 
 /* Walk every present subsection block by block. */
-static void check_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
+static void verify_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
 {
     for (unsigned idx = 0; idx < NR_SECTIONS; idx++) {
         struct mm_section *s = mm_sect[idx];
@@ -92,45 +93,46 @@ static void check_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
             for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
                 struct frame *f = mem + (p - sp);
                 unsigned o = f->order;
-                if (!(f->flags & FR_HEAD) || o > MM_MAX_ORDER || (p & ((1ull << o) - 1))) {
-                    BAD("pfn 0x%llx: expected a block head (flags 0x%x order %u)", (unsigned long long)p,
-                        f->flags, o);
+                unsigned st = f->state;
+                if (st == FS_TAIL || st >= FS_NR || o > MM_MAX_ORDER || (p & ((1ull << o) - 1))) {
+                    BAD("pfn 0x%llx: expected a block head (state %s order %u)", (unsigned long long)p,
+                        frame_state_name(st), o);
                     break;
                 }
                 uint64_t n = 1ull << o;
-                if (!(f->flags & FR_HOLE))
+                if (st != FS_HOLE)
                     ram += (unsigned)n;
-                if ((f->flags & (FR_FREE | FR_HELD)) == FR_FREE) {
+                if (st == FS_FREE) {
                     if (!f->vflag)
                         BAD("pfn 0x%llx: free block (order %u) on no free list", (unsigned long long)p, o);
                     sfree += n;
                     if (o < MM_MAX_ORDER) {
                         struct frame *b = mem + ((p ^ n) - sp);
-                        if ((b->flags & (FR_HEAD | FR_FREE | FR_HELD)) == (FR_HEAD | FR_FREE) &&
-                            b->order == o)
+                        if (b->state == FS_FREE && b->order == o)
                             BAD("pfn 0x%llx and 0x%llx: free buddies of order %u not merged",
                                 (unsigned long long)p, (unsigned long long)(p ^ n), o);
                     }
-                } else if (f->flags & FR_HELD) {
-                    if (!(f->flags & FR_FREE))
-                        BAD("pfn 0x%llx: held but not free", (unsigned long long)p);
-                    if (online && !caged)
-                        BAD("pfn 0x%llx: held block in an online, uncaged subsection", (unsigned long long)p);
-                    if (online) {
-                        sheld += n;
-                        a->held += n;
-                    }
-                } else if (f->flags & FR_FIXED) {
+                } else if (st == FS_HELD) {
+                    if (!caged)
+                        BAD("pfn 0x%llx: held block in a subsection that is not caged",
+                            (unsigned long long)p);
+                    sheld += n;
+                    a->held += n;
+                } else if (st == FS_OFFLINE) {
+                    if (online)
+                        BAD("pfn 0x%llx: offline block in an online subsection", (unsigned long long)p);
+                } else if (st == FS_FIXED || st == FS_HOLE) {
                     if (o != 0)
-                        BAD("pfn 0x%llx: fixed frame of order %u", (unsigned long long)p, o);
+                        BAD("pfn 0x%llx: %s frame of order %u", (unsigned long long)p, frame_state_name(st),
+                            o);
                 } else {
                     if (!online)
                         BAD("pfn 0x%llx: allocated block (owner %s) in an offline subsection",
                             (unsigned long long)p, mm_owner_name(f->owner));
-                    if (f->flags & FR_MOVABLE)
+                    if (st == FS_MOVABLE)
                         a->movable += n;
                 }
-                if (f->vflag && (f->flags & (FR_FREE | FR_HELD)) != FR_FREE)
+                if (f->vflag && st != FS_FREE)
                     BAD("pfn 0x%llx: listed but not a free block", (unsigned long long)p);
                 f->vflag = 0;
                 p += n;
@@ -153,8 +155,8 @@ int mm_verify(void)
     nbad = 0;
     memset(acc, 0, sizeof acc);
     if (mm_zones_ready)
-        check_lists();
-    check_sections(acc);
+        verify_lists();
+    verify_sections(acc);
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
             struct mm_zone_lists *z = &mm_zones[n][zi];
