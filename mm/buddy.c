@@ -51,12 +51,12 @@ const char *mm_owner_name(unsigned owner)
 static inline void buddy_list_add(struct mm_zone_lists *z, unsigned order, uint64_t pfn, struct frame *f)
 {
     MM_ASSERT(f->state == FS_FREE && f->order == order, pfn, f);
-    uint32_t h = z->head[order];
-    f->lru.next = h;
-    f->lru.prev = PFN_NIL;
+    uint64_t h = z->head[order];
+    lru_set_next(f, h);
+    lru_set_prev(f, PFN_NIL);
     if (h != PFN_NIL)
-        pfn_frame(h)->lru.prev = (uint32_t)pfn;
-    z->head[order] = (uint32_t)pfn;
+        lru_set_prev(pfn_frame(h), pfn);
+    z->head[order] = pfn;
     z->nr[order]++;
     z->mask |= 1u << order;
 }
@@ -65,13 +65,13 @@ static inline void buddy_list_add(struct mm_zone_lists *z, unsigned order, uint6
 static inline void buddy_list_del(struct mm_zone_lists *z, unsigned order, uint64_t pfn, struct frame *f)
 {
     MM_ASSERT(f->state == FS_FREE && f->order == order && z->nr[order], pfn, f);
-    uint32_t n = f->lru.next, p = f->lru.prev;
+    uint64_t n = lru_next(f), p = lru_prev(f);
     if (p != PFN_NIL)
-        pfn_frame(p)->lru.next = n;
+        lru_set_next(pfn_frame(p), n);
     else
         z->head[order] = n;
     if (n != PFN_NIL)
-        pfn_frame(n)->lru.prev = p;
+        lru_set_prev(pfn_frame(n), p);
     if (--z->nr[order] == 0)
         z->mask &= ~(1u << order);
 }
@@ -91,24 +91,24 @@ void buddy_free_block_locked(uint64_t pfn, unsigned order)
     struct mm_section *s = pfn_sect(pfn);
     unsigned sub = pfn_sub(pfn);
     struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-    struct frame *f = s->mem[sub] + (pfn & (MM_PAGES_PER_SUB - 1));
+    struct frame *f = sub_frame(s, sub, pfn & (MM_PAGES_PER_SUB - 1));
     uint32_t n = 1u << order;
 
     MM_ASSERT(f->order == order && (s->online & ~s->caged) >> sub & 1, pfn, f);
     frame_set(pfn, f, FS_FREE);
     while (order < MM_MAX_ORDER) {
         uint64_t bpfn = pfn ^ (1ull << order);
-        struct frame *bf = f + ((int64_t)bpfn - (int64_t)pfn);
+        struct frame *bf = sub_frame(s, sub, bpfn & (MM_PAGES_PER_SUB - 1));
         if (bf->state != FS_FREE || bf->order != order)
             break;
         buddy_list_del(z, order, bpfn, bf);
-        if (bpfn < pfn) { /* f is absorbed by its buddy: back to a tail */
-            frame_set(pfn, f, FS_TAIL);
+        if (bpfn < pfn) { /* f is absorbed by its buddy: an undefined tail again */
+            frame_set(pfn, f, FS_UNINIT);
             memset(f, 0, sizeof *f);
             f = bf;
             pfn = bpfn;
         } else {
-            frame_set(bpfn, bf, FS_TAIL);
+            frame_set(bpfn, bf, FS_UNINIT);
             memset(bf, 0, sizeof *bf);
         }
         order++;
@@ -125,11 +125,12 @@ static uint64_t buddy_take_locked(struct mm_zone_lists *z, unsigned o, unsigned 
 {
     uint64_t pfn = z->head[o];
     struct mm_section *s = pfn_sect(pfn);
-    struct frame *f = s->mem[pfn_sub(pfn)] + (pfn & (MM_PAGES_PER_SUB - 1));
+    unsigned sub = pfn_sub(pfn);
+    struct frame *f = sub_frame(s, sub, pfn & (MM_PAGES_PER_SUB - 1));
     buddy_list_del(z, o, pfn, f);
     while (o > order) {
         o--;
-        struct frame *h = f + (1u << o);
+        struct frame *h = sub_frame(s, sub, (pfn & (MM_PAGES_PER_SUB - 1)) + (1u << o));
         frame_init(h, FS_FREE, o);
         buddy_list_add(z, o, pfn + (1u << o), h);
     }
@@ -146,7 +147,7 @@ static void buddy_mark_allocated(uint64_t pfn, struct frame *f, unsigned order, 
     MM_ASSERT(f->order == order, pfn, f);
     frame_set(pfn, f, (flags & MM_MOVABLE) ? FS_MOVABLE : FS_USED);
     f->owner = (uint8_t)owner;
-    f->cookie = cookie;
+    f->use.cookie = cookie;
     f->use.aux = 0;
     f->use.spare = 0;
     if (flags & MM_MOVABLE)
@@ -175,6 +176,8 @@ static inline uint64_t buddy_try_zone(unsigned n, unsigned zi, unsigned order, u
         return 0;
     uint64_t pfn = buddy_take_locked(z, order + (unsigned)__builtin_ctz(m), order);
     buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie, z);
+    if (order)
+        frame_write_tails(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1), order);
     return pfn;
 }
 
@@ -235,10 +238,9 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
         unsigned sub = pfn_sub(sp);
         if (!s || !((s->online & ~s->caged) >> sub & 1))
             continue;
-        struct frame *mem = s->mem[sub];
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
-            MM_ASSERT(f->state != FS_TAIL, p, f);
+            struct frame *f = sub_frame(s, sub, p - sp);
+            MM_ASSERT(f->state > FS_TAIL, p, f);
             uint64_t bn = 1ull << f->order;
             if (f->state == FS_FREE && f->order >= order) {
                 uint64_t t = p > lpfn ? p : lpfn;
@@ -251,17 +253,19 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
                     while (o > order) {
                         o--;
                         uint64_t half = bp + (1ull << o), other = half;
-                        frame_init(mem + (half - sp), FS_FREE, o);
-                        mem[bp - sp].order = (uint8_t)o;
+                        frame_init(sub_frame(s, sub, half - sp), FS_FREE, o);
+                        sub_frame(s, sub, bp - sp)->order = (uint8_t)o;
                         if (t >= half) {
                             other = bp;
                             bp = half;
                         }
-                        buddy_list_add(z, o, other, mem + (other - sp));
+                        buddy_list_add(z, o, other, sub_frame(s, sub, other - sp));
                         s->nr_free += 1u << o;
                         z->free += 1u << o;
                     }
-                    buddy_mark_allocated(t, mem + (t - sp), order, flags, owner, cookie, z);
+                    buddy_mark_allocated(t, sub_frame(s, sub, t - sp), order, flags, owner, cookie, z);
+                    if (order)
+                        frame_write_tails(s, sub, t - sp, order);
                     found = t;
                     break;
                 }
@@ -280,7 +284,7 @@ void buddy_release_locked(uint64_t pfn, unsigned order)
     struct mm_section *s = pfn_sect(pfn);
     unsigned sub = pfn_sub(pfn);
     struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-    struct frame *f = s->mem[sub] + (pfn & (MM_PAGES_PER_SUB - 1));
+    struct frame *f = sub_frame(s, sub, pfn & (MM_PAGES_PER_SUB - 1));
     uint32_t n = 1u << order;
     MM_ASSERT(fs_is_used(f->state) && f->order == order, pfn, f);
     if (f->state == FS_MOVABLE)
@@ -317,7 +321,7 @@ void mm_free_pages(uint64_t pa, unsigned order)
     unsigned long irq = plat_irq_save();
     unsigned st = f->state;
     if (__builtin_expect(!fs_is_used(st) || f->order != order, 0)) {
-        const char *why = st == FS_TAIL     ? "not the start of an allocated block (tail of a block)"
+        const char *why = st <= FS_TAIL     ? "not the start of an allocated block (tail of a block)"
                           : fs_is_free(st)  ? "double free (block is already free)"
                           : !fs_is_used(st) ? "fixed frame (hole or memmap)"
                                             : "wrong order";
@@ -325,6 +329,11 @@ void mm_free_pages(uint64_t pa, unsigned order)
                    (unsigned long long)pfn, (unsigned long long)pa, order, mm_owner_name(f->owner),
                    (unsigned)f->order, why);
     }
+#ifdef MM_DEBUG
+    uint64_t head;
+    frame_block_of(pfn, &head);
+    MM_ASSERT(head == pfn, pfn, f); /* a stale head inside a free block (never in a clean run) */
+#endif
     buddy_release_locked(pfn, order);
     plat_irq_restore(irq);
 }
@@ -337,16 +346,22 @@ void mm_set_aux(uint64_t pa, uint32_t aux)
     f->use.aux = aux;
 }
 
-/* Owner and cookie of the block head at pa; 0, or MM_EINVAL if pa is not a block head. */
+/* Owner and cookie of the block containing pa; 0, or MM_EINVAL if pa is not present. */
 int mm_frame_owner(uint64_t pa, unsigned *owner, uint32_t *cookie)
 {
-    struct frame *f = pfn_frame_safe(pa >> PAGE_SHIFT);
-    if (!f || f->state == FS_TAIL)
+    uint64_t pfn = pa >> PAGE_SHIFT, head;
+    if (!pfn_frame_safe(pfn))
         return MM_EINVAL;
+    unsigned long irq = plat_irq_save();
+    struct frame *f = frame_block_of(pfn, &head);
+    (void)head;
+    unsigned o = f->owner;
+    uint32_t c = fs_is_used(f->state) ? f->use.cookie : 0;
+    plat_irq_restore(irq);
     if (owner)
-        *owner = f->owner;
+        *owner = o;
     if (cookie)
-        *cookie = f->cookie;
+        *cookie = c;
     return 0;
 }
 

@@ -18,11 +18,10 @@ uint64_t cage_start_locked(uint64_t spfn, uint64_t epfn)
         if (!s || !((s->online & ~s->caged) >> sub & 1))
             continue;
         struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-        struct frame *mem = s->mem[sub];
         s->caged |= 1ull << sub;
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
-            MM_ASSERT(f->state != FS_TAIL && f->state != FS_HELD && f->state != FS_OFFLINE, p, f);
+            struct frame *f = sub_frame(s, sub, p - sp);
+            MM_ASSERT(f->state > FS_TAIL && f->state != FS_HELD && f->state != FS_OFFLINE, p, f);
             uint32_t n = 1u << f->order;
             if (f->state == FS_FREE) {
                 buddy_unlink_locked(p, f);
@@ -60,11 +59,10 @@ void cage_undo_locked(uint64_t spfn, uint64_t epfn)
         if (!s || !(s->caged >> sub & 1))
             continue;
         struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-        struct frame *mem = s->mem[sub];
         s->caged &= ~(1ull << sub);
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
-            MM_ASSERT(f->state != FS_TAIL && f->state != FS_FREE && f->state != FS_OFFLINE, p, f);
+            struct frame *f = sub_frame(s, sub, p - sp);
+            MM_ASSERT(f->state > FS_TAIL && f->state != FS_FREE && f->state != FS_OFFLINE, p, f);
             unsigned o = f->order;
             if (f->state == FS_HELD) {
                 s->nr_held -= 1u << o;

@@ -5,8 +5,9 @@
 #define B(s) (1u << (s))
 /* Bit t of fs_legal[s]: s -> t allowed by frame_set (see the state machine on struct frame). */
 const uint16_t fs_legal[FS_NR] = {
-    [FS_TAIL] = B(FS_FREE),
-    [FS_FREE] = B(FS_USED) | B(FS_MOVABLE) | B(FS_HELD) | B(FS_TAIL),
+    [FS_UNINIT] = 0, /* becomes a head only by frame_init (split, boot, hot-add) */
+    [FS_TAIL] = 0,
+    [FS_FREE] = B(FS_USED) | B(FS_MOVABLE) | B(FS_HELD) | B(FS_UNINIT),
     [FS_HELD] = B(FS_FREE) | B(FS_OFFLINE),
     [FS_OFFLINE] = B(FS_FREE),
     [FS_USED] = B(FS_FREE) | B(FS_HELD),
@@ -16,8 +17,9 @@ const uint16_t fs_legal[FS_NR] = {
 };
 
 static const char *const fs_names[FS_NR] = {
-    [FS_TAIL] = "tail", [FS_FREE] = "free",       [FS_HELD] = "held",   [FS_OFFLINE] = "offline",
-    [FS_USED] = "used", [FS_MOVABLE] = "movable", [FS_FIXED] = "fixed", [FS_HOLE] = "hole",
+    [FS_UNINIT] = "uninit",   [FS_TAIL] = "tail",       [FS_FREE] = "free",
+    [FS_HELD] = "held",       [FS_OFFLINE] = "offline", [FS_USED] = "used",
+    [FS_MOVABLE] = "movable", [FS_FIXED] = "fixed",     [FS_HOLE] = "hole",
 };
 
 /* Name of a frame state. */

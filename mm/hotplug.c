@@ -95,7 +95,7 @@ static void hp_scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
 static int hp_migrate_block_locked(uint64_t pfn, struct frame *f)
 {
     unsigned order = f->order, owner = f->owner;
-    uint32_t cookie = f->cookie, aux = f->use.aux;
+    uint32_t cookie = f->use.cookie, aux = f->use.aux;
     unsigned node = pfn_sect(pfn)->node;
     uint64_t old = pfn << PAGE_SHIFT;
     uint64_t nw = mm_alloc_pages_owner(order, MM_MOVABLE | MM_NODE(node), owner, cookie);
@@ -287,7 +287,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         rep->block_pfn = blocker;
         rep->block_owner = f->owner;
         rep->owner_name = mm_owner_name(f->owner);
-        rep->block_cookie = f->cookie;
+        rep->block_cookie = f->use.cookie;
         cage_undo_locked(spfn, epfn);
         mm_counters.offline_fail++;
         if (r == MM_ETIMEDOUT)
@@ -334,18 +334,18 @@ int mm_online_range(uint64_t base, uint64_t size)
         mm_counters.online_fail++;
         return MM_ENOMEM;
     }
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+    /* top down: the free lists are LIFO, so the lowest blocks end up first in them */
+    for (uint64_t sp = epfn - MM_PAGES_PER_SUB; sp + MM_PAGES_PER_SUB > spfn; sp -= MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
         if (!s || !((s->present & ~s->online) >> sub & 1))
             continue;
         struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-        struct frame *mem = s->mem[sub];
         MM_ASSERT(!(s->caged >> sub & 1), sp, NULL);
         s->online |= 1ull << sub;
         z->online += s->sub_pages[sub];
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
+            struct frame *f = sub_frame(s, sub, p - sp);
             unsigned o = f->order;
             MM_ASSERT(f->state == FS_OFFLINE || f->state == FS_FIXED || f->state == FS_HOLE, p, f);
             if (f->state == FS_OFFLINE)
@@ -400,9 +400,9 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     }
     /* section structs first (plat_alloc may use the buddy allocator) */
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        if (!sect_get_or_alloc((unsigned)(sp >> PFN_SECTION_SHIFT), node)) {
+        if (!sect_get_or_alloc(sp >> PFN_SECTION_SHIFT, node)) {
             for (uint64_t q = spfn; q < epfn; q += MM_PAGES_PER_SUB)
-                sect_put_if_empty((unsigned)(q >> PFN_SECTION_SHIFT));
+                sect_put_if_empty(q >> PFN_SECTION_SHIFT);
             plat_unmap_range(base, size);
             mm_counters.add_fail++;
             return MM_ENOMEM;
@@ -418,9 +418,8 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
         if (s->node != node && (i == 0 || sub == 0))
             MM_LOG(LOG_WARN, "add: section %llu is on node %u, not %u: counted there",
                    (unsigned long long)(sp >> PFN_SECTION_SHIFT), s->node, node);
-        struct frame *mem = (struct frame *)(v + i * MM_PAGES_PER_SUB * sizeof(struct frame));
-        memset(mem, 0, MM_PAGES_PER_SUB * sizeof(struct frame));
-        s->mem[sub] = mem;
+        /* the memmap is not written (lazy descriptors): only the blocks' heads */
+        s->mem[sub] = (struct frame *)(v + i * MM_PAGES_PER_SUB * sizeof(struct frame));
         s->present |= 1ull << sub;
         s->movable |= 1ull << sub;
         s->sub_pages[sub] = MM_PAGES_PER_SUB;
@@ -428,21 +427,11 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
         uint64_t p = sp, e = sp + MM_PAGES_PER_SUB;
         if (mm_end > sp) {
             s->keepmap |= 1ull << sub;
-            for (; p < mm_end && p < e; p++) {
-                struct frame *f = mem + (p - sp);
-                frame_init(f, FS_FIXED, 0);
-                f->owner = MM_OWN_MEMMAP;
-            }
+            p = mm_end < e ? mm_end : e;
+            sect_make_blocks(sp, p, FS_FIXED, MM_OWN_MEMMAP);
         }
-        while (p < e) { /* offline state: HELD blocks */
-            unsigned o = (unsigned)__builtin_ctzll(p);
-            if (o > MM_MAX_ORDER)
-                o = MM_MAX_ORDER;
-            while ((1ull << o) > e - p)
-                o--;
-            frame_init(mem + (p - sp), FS_OFFLINE, o);
-            p += 1ull << o;
-        }
+        if (p < e)
+            sect_make_blocks(p, e, FS_OFFLINE, MM_OWN_FREE);
     }
     added[slot].base = base;
     added[slot].size = size;
@@ -497,7 +486,7 @@ int mm_remove_memory(uint64_t base, uint64_t size)
         s->mem[sub] = NULL;
     }
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
-        sect_put_if_empty((unsigned)(sp >> PFN_SECTION_SHIFT));
+        sect_put_if_empty(sp >> PFN_SECTION_SHIFT);
     added[slot].base = added[slot].size = 0;
     plat_irq_restore(irq);
     mm_counters.remove_ok++;
