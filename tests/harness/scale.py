@@ -14,9 +14,11 @@ from .qemu import GiB, QemuConfig, parse_size
 
 OST_INSERT = 1  # _OST source: device check (the kernel's answer to a hot-add)
 OST_SUCCESS = 0
-# x86 CPUs that place a DIMM past 1 TiB: the physical address width must cover maxmem (QEMU refuses
-# to start otherwise). qemu64 has 40 bits; TCG accepts phys-bits up to 52 on `max`.
-CPU_46BIT = "max,phys-bits=46"
+# CPUs for a DIMM past 1 TiB: the physical address width must cover maxmem (QEMU refuses to start
+# otherwise); qemu64 has 40 bits, TCG accepts phys-bits up to 52 on `max`. The vendor decides the
+# layout: on AMD (TCG's default vendor) QEMU starts device memory at 1 TiB, above the HyperTransport
+# hole; on Intel it follows the RAM at 4 GiB, so a terabyte DIMM straddles the 1 TiB line.
+CPU_46BIT = "max,phys-bits=46,vendor=GenuineIntel"
 CPU_46BIT_AMD = "max,phys-bits=46,vendor=AuthenticAMD"
 
 
