@@ -58,9 +58,9 @@ int main(void)
     printf("init_ms_per_gib cold=%.3f warm=%.3f\n", cold / 1e6 / 4, warm / 1e6 / 4);
     uint64_t pages = RAM / PAGE_SIZE;
     double meta = (double)(sizeof(struct frame) * pages + sizeof(struct mm_section) * (RAM / SECTION_SIZE) +
-                           sizeof(mm_sect)) /
+                           sizeof(mm_sect_root) + SECT_LEAF_SIZE * sizeof(void *)) /
                   (double)pages;
-    printf("metadata_bytes_per_page frame=%zu total=%.3f (frame + section structs + 64 KiB section table)\n",
+    printf("metadata_bytes_per_page frame=%zu total=%.3f (frame + section structs + table root + one leaf)\n",
            sizeof(struct frame), meta);
 
     /* order-0 alloc+free pair */

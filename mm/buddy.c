@@ -28,7 +28,7 @@ static const char *const owner_names[MM_NR_OWNERS] = {
 };
 
 /* Make every free list empty (once; again after mm_reset). */
-void zones_init_once(void)
+void buddy_zones_init(void)
 {
     if (mm_zones_ready)
         return;
@@ -48,31 +48,32 @@ const char *mm_owner_name(unsigned owner)
 }
 
 /* Push free block head f (pfn) on list (z, order). */
-static inline void list_add(struct mm_zone_lists *z, unsigned order, uint64_t pfn, struct frame *f)
+static inline void buddy_list_add(struct mm_zone_lists *z, unsigned order, uint64_t pfn, struct frame *f)
 {
-    uint32_t h = z->head[order];
-    f->lru.next = h;
-    f->lru.prev = PFN_NIL;
+    MM_ASSERT(f->state == FS_FREE && f->order == order, pfn, f);
+    uint64_t h = z->head[order];
+    lru_set_next(f, h);
+    lru_set_prev(f, PFN_NIL);
     if (h != PFN_NIL)
-        pfn_frame(h)->lru.prev = (uint32_t)pfn;
-    z->head[order] = (uint32_t)pfn;
+        lru_set_prev(pfn_frame(h), pfn);
+    z->head[order] = pfn;
     z->nr[order]++;
     z->mask |= 1u << order;
 }
 
 /* Unlink free block head f (pfn) from list (z, order). */
-static inline void list_del(struct mm_zone_lists *z, unsigned order, uint64_t pfn, struct frame *f)
+static inline void buddy_list_del(struct mm_zone_lists *z, unsigned order, uint64_t pfn, struct frame *f)
 {
-    uint32_t n = f->lru.next, p = f->lru.prev;
+    MM_ASSERT(f->state == FS_FREE && f->order == order && z->nr[order], pfn, f);
+    uint64_t n = lru_next(f), p = lru_prev(f);
     if (p != PFN_NIL)
-        pfn_frame(p)->lru.next = n;
+        lru_set_next(pfn_frame(p), n);
     else
         z->head[order] = n;
     if (n != PFN_NIL)
-        pfn_frame(n)->lru.prev = p;
+        lru_set_prev(pfn_frame(n), p);
     if (--z->nr[order] == 0)
         z->mask &= ~(1u << order);
-    (void)pfn;
 }
 
 void buddy_unlink_locked(uint64_t pfn, struct frame *f)
@@ -80,7 +81,7 @@ void buddy_unlink_locked(uint64_t pfn, struct frame *f)
     struct mm_section *s = pfn_sect(pfn);
     unsigned sub = pfn_sub(pfn);
     struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-    list_del(z, f->order, pfn, f);
+    buddy_list_del(z, f->order, pfn, f);
     s->nr_free -= 1u << f->order;
     z->free -= 1u << f->order;
 }
@@ -90,60 +91,63 @@ void buddy_free_block_locked(uint64_t pfn, unsigned order)
     struct mm_section *s = pfn_sect(pfn);
     unsigned sub = pfn_sub(pfn);
     struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-    struct frame *f = s->mem[sub] + (pfn & (MM_PAGES_PER_SUB - 1));
+    struct frame *f = sub_frame(s, sub, pfn & (MM_PAGES_PER_SUB - 1));
     uint32_t n = 1u << order;
 
+    MM_ASSERT(f->order == order && (s->online & ~s->caged) >> sub & 1, pfn, f);
+    frame_set(pfn, f, FS_FREE);
     while (order < MM_MAX_ORDER) {
         uint64_t bpfn = pfn ^ (1ull << order);
-        struct frame *bf = f + ((int64_t)bpfn - (int64_t)pfn);
-        if ((bf->flags & (FR_HEAD | FR_FREE | FR_HELD)) != (FR_HEAD | FR_FREE) || bf->order != order)
+        struct frame *bf = sub_frame(s, sub, bpfn & (MM_PAGES_PER_SUB - 1));
+        if (bf->state != FS_FREE || bf->order != order)
             break;
-        list_del(z, order, bpfn, bf);
-        if (bpfn < pfn) {
+        buddy_list_del(z, order, bpfn, bf);
+        if (bpfn < pfn) { /* f is absorbed by its buddy: an undefined tail again */
+            frame_set(pfn, f, FS_UNINIT);
             memset(f, 0, sizeof *f);
             f = bf;
             pfn = bpfn;
         } else {
+            frame_set(bpfn, bf, FS_UNINIT);
             memset(bf, 0, sizeof *bf);
         }
         order++;
     }
-    f->flags = FR_HEAD | FR_FREE;
     f->order = (uint8_t)order;
     f->owner = MM_OWN_FREE;
-    list_add(z, order, pfn, f);
+    buddy_list_add(z, order, pfn, f);
     s->nr_free += n;
     z->free += n;
 }
 
 /* Take the block at the head of list (z, o) and split it down to order; returns its pfn. */
-static uint64_t take_locked(struct mm_zone_lists *z, unsigned o, unsigned order)
+static uint64_t buddy_take_locked(struct mm_zone_lists *z, unsigned o, unsigned order)
 {
     uint64_t pfn = z->head[o];
     struct mm_section *s = pfn_sect(pfn);
-    struct frame *f = s->mem[pfn_sub(pfn)] + (pfn & (MM_PAGES_PER_SUB - 1));
-    list_del(z, o, pfn, f);
+    unsigned sub = pfn_sub(pfn);
+    struct frame *f = sub_frame(s, sub, pfn & (MM_PAGES_PER_SUB - 1));
+    buddy_list_del(z, o, pfn, f);
     while (o > order) {
         o--;
-        struct frame *h = f + (1u << o);
-        h->flags = FR_HEAD | FR_FREE;
-        h->order = (uint8_t)o;
-        h->owner = MM_OWN_FREE;
-        list_add(z, o, pfn + (1u << o), h);
+        struct frame *h = sub_frame(s, sub, (pfn & (MM_PAGES_PER_SUB - 1)) + (1u << o));
+        frame_init(h, FS_FREE, o);
+        buddy_list_add(z, o, pfn + (1u << o), h);
     }
+    f->order = (uint8_t)order;
     s->nr_free -= 1u << order;
     z->free -= 1u << order;
     return pfn;
 }
 
-/* Turn free block head f into an allocated block. */
-static void mark_allocated(struct frame *f, unsigned order, unsigned flags, unsigned owner, uint32_t cookie,
-                           struct mm_zone_lists *z)
+/* Turn free block head f (pfn, already of this order, off the lists) into an allocated block. */
+static void buddy_mark_allocated(uint64_t pfn, struct frame *f, unsigned order, unsigned flags,
+                                 unsigned owner, uint32_t cookie, struct mm_zone_lists *z)
 {
-    f->flags = FR_HEAD | ((flags & MM_MOVABLE) ? FR_MOVABLE : 0);
-    f->order = (uint8_t)order;
+    MM_ASSERT(f->order == order, pfn, f);
+    frame_set(pfn, f, (flags & MM_MOVABLE) ? FS_MOVABLE : FS_USED);
     f->owner = (uint8_t)owner;
-    f->cookie = cookie;
+    f->use.cookie = cookie;
     f->use.aux = 0;
     f->use.spare = 0;
     if (flags & MM_MOVABLE)
@@ -151,7 +155,7 @@ static void mark_allocated(struct frame *f, unsigned order, unsigned flags, unsi
 }
 
 /* Finish an allocation: zero if asked, return pa. */
-static uint64_t finish_alloc(uint64_t pfn, unsigned order, unsigned flags)
+static uint64_t buddy_finish_alloc(uint64_t pfn, unsigned order, unsigned flags)
 {
     uint64_t pa = pfn << PAGE_SHIFT;
     if (flags & MM_ZERO) {
@@ -163,25 +167,28 @@ static uint64_t finish_alloc(uint64_t pfn, unsigned order, unsigned flags)
 }
 
 /* Try node n, zone zi for order; pfn or 0. */
-static inline uint64_t try_zone(unsigned n, unsigned zi, unsigned order, unsigned flags, unsigned owner,
-                                uint32_t cookie)
+static inline uint64_t buddy_try_zone(unsigned n, unsigned zi, unsigned order, unsigned flags, unsigned owner,
+                                      uint32_t cookie)
 {
     struct mm_zone_lists *z = &mm_zones[n][zi];
     uint32_t m = z->mask >> order;
     if (!m)
         return 0;
-    uint64_t pfn = take_locked(z, order + (unsigned)__builtin_ctz(m), order);
-    mark_allocated(pfn_frame(pfn), order, flags, owner, cookie, z);
+    uint64_t pfn = buddy_take_locked(z, order + (unsigned)__builtin_ctz(m), order);
+    buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie, z);
+    if (order)
+        frame_write_tails(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1), order);
     return pfn;
 }
 
 /* Try every zone of node n allowed by flags. */
-static inline uint64_t try_node(unsigned n, unsigned order, unsigned flags, unsigned owner, uint32_t cookie)
+static inline uint64_t buddy_try_node(unsigned n, unsigned order, unsigned flags, unsigned owner,
+                                      uint32_t cookie)
 {
     uint64_t pfn;
-    if ((flags & MM_MOVABLE) && (pfn = try_zone(n, MM_ZONE_MOVABLE, order, flags, owner, cookie)))
+    if ((flags & MM_MOVABLE) && (pfn = buddy_try_zone(n, MM_ZONE_MOVABLE, order, flags, owner, cookie)))
         return pfn;
-    return try_zone(n, MM_ZONE_NORMAL, order, flags, owner, cookie);
+    return buddy_try_zone(n, MM_ZONE_NORMAL, order, flags, owner, cookie);
 }
 
 /* Allocate 2^order pages; pa or 0. */
@@ -195,16 +202,16 @@ uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, ui
     if (pref >= MAX_NODES)
         pref = 0;
     unsigned long irq = plat_irq_save();
-    uint64_t pfn = try_node(pref, order, flags, owner, cookie);
+    uint64_t pfn = buddy_try_node(pref, order, flags, owner, cookie);
     if (!pfn && !(flags & MM_THISNODE)) {
         for (unsigned n = 0; n < MAX_NODES && !pfn; n++)
             if (n != pref && (mm_node_mask >> n & 1))
-                pfn = try_node(n, order, flags, owner, cookie);
+                pfn = buddy_try_node(n, order, flags, owner, cookie);
     }
     if (!pfn)
         mm_counters.alloc_fail[order]++;
     plat_irq_restore(irq);
-    return pfn ? finish_alloc(pfn, order, flags) : 0;
+    return pfn ? buddy_finish_alloc(pfn, order, flags) : 0;
 }
 
 /* Generic kernel pages. */
@@ -231,38 +238,34 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
         unsigned sub = pfn_sub(sp);
         if (!s || !((s->online & ~s->caged) >> sub & 1))
             continue;
-        struct frame *mem = s->mem[sub];
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
-            PLAT_ASSERT(f->flags & FR_HEAD);
+            struct frame *f = sub_frame(s, sub, p - sp);
+            MM_ASSERT(f->state > FS_TAIL, p, f);
             uint64_t bn = 1ull << f->order;
-            if ((f->flags & (FR_FREE | FR_HELD)) == FR_FREE && f->order >= order) {
+            if (f->state == FS_FREE && f->order >= order) {
                 uint64_t t = p > lpfn ? p : lpfn;
                 if (t + n <= p + bn && t + n <= hpfn) {
                     unsigned o = f->order;
                     buddy_unlink_locked(p, f);
-                    /* carve t out: zero the old head, split towards t */
+                    /* carve t out: split towards t, the other halves go back to the lists */
                     struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-                    memset(f, 0, sizeof *f);
                     uint64_t bp = p;
                     while (o > order) {
                         o--;
-                        uint64_t half = bp + (1ull << o), other;
+                        uint64_t half = bp + (1ull << o), other = half;
+                        frame_init(sub_frame(s, sub, half - sp), FS_FREE, o);
+                        sub_frame(s, sub, bp - sp)->order = (uint8_t)o;
                         if (t >= half) {
                             other = bp;
                             bp = half;
-                        } else {
-                            other = half;
                         }
-                        struct frame *of = mem + (other - sp);
-                        of->flags = FR_HEAD | FR_FREE;
-                        of->order = (uint8_t)o;
-                        of->owner = MM_OWN_FREE;
-                        list_add(z, o, other, of);
+                        buddy_list_add(z, o, other, sub_frame(s, sub, other - sp));
                         s->nr_free += 1u << o;
                         z->free += 1u << o;
                     }
-                    mark_allocated(mem + (t - sp), order, flags, owner, cookie, z);
+                    buddy_mark_allocated(t, sub_frame(s, sub, t - sp), order, flags, owner, cookie, z);
+                    if (order)
+                        frame_write_tails(s, sub, t - sp, order);
                     found = t;
                     break;
                 }
@@ -273,7 +276,7 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
     if (!found)
         mm_counters.alloc_in_fail++;
     plat_irq_restore(irq);
-    return found ? finish_alloc(found, order, flags) : 0;
+    return found ? buddy_finish_alloc(found, order, flags) : 0;
 }
 
 void buddy_release_locked(uint64_t pfn, unsigned order)
@@ -281,15 +284,16 @@ void buddy_release_locked(uint64_t pfn, unsigned order)
     struct mm_section *s = pfn_sect(pfn);
     unsigned sub = pfn_sub(pfn);
     struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-    struct frame *f = s->mem[sub] + (pfn & (MM_PAGES_PER_SUB - 1));
+    struct frame *f = sub_frame(s, sub, pfn & (MM_PAGES_PER_SUB - 1));
     uint32_t n = 1u << order;
-    if (f->flags & FR_MOVABLE)
+    MM_ASSERT(fs_is_used(f->state) && f->order == order, pfn, f);
+    if (f->state == FS_MOVABLE)
         z->movable -= n;
 #ifdef MM_DEBUG
     memset(plat_phys_to_virt(pfn << PAGE_SHIFT), 0x6b, PAGE_SIZE << order);
 #endif
     if (__builtin_expect(s->caged >> sub & 1, 0)) {
-        f->flags = FR_HEAD | FR_FREE | FR_HELD;
+        frame_set(pfn, f, FS_HELD);
         f->owner = MM_OWN_FREE;
         s->nr_held += n;
         z->held += n;
@@ -315,16 +319,21 @@ void mm_free_pages(uint64_t pa, unsigned order)
         plat_panic("mm_free_pages: pa 0x%llx (pfn 0x%llx) is in an offline subsection",
                    (unsigned long long)pa, (unsigned long long)pfn);
     unsigned long irq = plat_irq_save();
-    uint8_t fl = f->flags;
-    if (__builtin_expect((fl & (FR_HEAD | FR_FREE | FR_FIXED)) != FR_HEAD || f->order != order, 0)) {
-        const char *why = !(fl & FR_HEAD)   ? "not the start of an allocated block (tail of a block)"
-                          : (fl & FR_FREE)  ? "double free (block is already free)"
-                          : (fl & FR_FIXED) ? "fixed frame (hole or memmap)"
+    unsigned st = f->state;
+    if (__builtin_expect(!fs_is_used(st) || f->order != order, 0)) {
+        const char *why = st <= FS_TAIL     ? "not the start of an allocated block (tail of a block)"
+                          : fs_is_free(st)  ? "double free (block is already free)"
+                          : !fs_is_used(st) ? "fixed frame (hole or memmap)"
                                             : "wrong order";
         plat_panic("mm_free_pages: frame 0x%llx (pa 0x%llx, order %u, owner %s, allocated order %u): %s",
                    (unsigned long long)pfn, (unsigned long long)pa, order, mm_owner_name(f->owner),
                    (unsigned)f->order, why);
     }
+#ifdef MM_DEBUG
+    uint64_t head;
+    frame_block_of(pfn, &head);
+    MM_ASSERT(head == pfn, pfn, f); /* a stale head inside a free block (never in a clean run) */
+#endif
     buddy_release_locked(pfn, order);
     plat_irq_restore(irq);
 }
@@ -333,20 +342,26 @@ void mm_free_pages(uint64_t pa, unsigned order)
 void mm_set_aux(uint64_t pa, uint32_t aux)
 {
     struct frame *f = pfn_frame_safe(pa >> PAGE_SHIFT);
-    PLAT_ASSERT(f && (f->flags & (FR_HEAD | FR_FREE)) == FR_HEAD);
+    MM_ASSERT(f && fs_is_used(f->state), pa >> PAGE_SHIFT, f);
     f->use.aux = aux;
 }
 
-/* Owner and cookie of the block head at pa; 0, or MM_EINVAL if pa is not a block head. */
+/* Owner and cookie of the block containing pa; 0, or MM_EINVAL if pa is not present. */
 int mm_frame_owner(uint64_t pa, unsigned *owner, uint32_t *cookie)
 {
-    struct frame *f = pfn_frame_safe(pa >> PAGE_SHIFT);
-    if (!f || !(f->flags & FR_HEAD))
+    uint64_t pfn = pa >> PAGE_SHIFT, head;
+    if (!pfn_frame_safe(pfn))
         return MM_EINVAL;
+    unsigned long irq = plat_irq_save();
+    struct frame *f = frame_block_of(pfn, &head);
+    (void)head;
+    unsigned o = f->owner;
+    uint32_t c = fs_is_used(f->state) ? f->use.cookie : 0;
+    plat_irq_restore(irq);
     if (owner)
-        *owner = f->owner;
+        *owner = o;
     if (cookie)
-        *cookie = f->cookie;
+        *cookie = c;
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* cage.c - caging (page isolation) of whole subsections: start / test / undo.
  *
- * A caged subsection's free blocks are HELD: off the free lists, owned by the running offline.
+ * A caged subsection's free blocks are HELD: off the free lists, owned by the running offline
+ * (FREE -> HELD at cage start, HELD -> FREE at undo; the offline itself makes them OFFLINE).
  * The free path (buddy_release_locked) turns every block freed inside a caged subsection into a
  * HELD block too. Walks go block by block, so their cost is the number of blocks in the range,
  * not its pages: a fully free section is 64 blocks of order 9.
@@ -17,14 +18,14 @@ uint64_t cage_start_locked(uint64_t spfn, uint64_t epfn)
         if (!s || !((s->online & ~s->caged) >> sub & 1))
             continue;
         struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-        struct frame *mem = s->mem[sub];
         s->caged |= 1ull << sub;
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
+            struct frame *f = sub_frame(s, sub, p - sp);
+            MM_ASSERT(f->state > FS_TAIL && f->state != FS_HELD && f->state != FS_OFFLINE, p, f);
             uint32_t n = 1u << f->order;
-            if ((f->flags & (FR_FREE | FR_HELD)) == FR_FREE) {
+            if (f->state == FS_FREE) {
                 buddy_unlink_locked(p, f);
-                f->flags |= FR_HELD;
+                frame_set(p, f, FS_HELD);
                 s->nr_held += n;
                 z->held += n;
                 taken += n;
@@ -35,12 +36,12 @@ uint64_t cage_start_locked(uint64_t spfn, uint64_t epfn)
     return taken;
 }
 
-/* 0 if every non-fixed frame of the caged subsections of the range is held; else MM_EBUSY. */
+/* 0 if no block of the caged subsections of the range is allocated; else MM_EBUSY. */
 int cage_test_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
 {
     struct cage_iter it = cage_iter(spfn, epfn);
     for (struct frame *f; (f = cage_next(&it));) {
-        if (!(f->flags & (FR_HELD | FR_FIXED))) {
+        if (fs_is_used(f->state)) {
             if (blocker)
                 *blocker = it.pfn;
             return MM_EBUSY;
@@ -58,15 +59,14 @@ void cage_undo_locked(uint64_t spfn, uint64_t epfn)
         if (!s || !(s->caged >> sub & 1))
             continue;
         struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-        struct frame *mem = s->mem[sub];
         s->caged &= ~(1ull << sub);
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
+            struct frame *f = sub_frame(s, sub, p - sp);
+            MM_ASSERT(f->state > FS_TAIL && f->state != FS_FREE && f->state != FS_OFFLINE, p, f);
             unsigned o = f->order;
-            if (f->flags & FR_HELD) {
+            if (f->state == FS_HELD) {
                 s->nr_held -= 1u << o;
                 z->held -= 1u << o;
-                f->flags &= (uint8_t)~FR_HELD;
                 buddy_free_block_locked(p, o);
             }
             p += 1u << o;

@@ -56,9 +56,10 @@ void mm_dump_buddyinfo(void)
 /* sections: one line per present section. */
 void mm_dump_sections(void)
 {
-    for (unsigned idx = 0; idx < NR_SECTIONS; idx++) {
-        const struct mm_section *s = mm_sect[idx];
-        if (!s || !s->present)
+    for (uint64_t i = sect_next(0); i < NR_SECTIONS; i = sect_next(i + 1)) {
+        const struct mm_section *s = sect_at(i);
+        unsigned idx = (unsigned)i;
+        if (!s->present)
             continue;
         uint64_t online = 0;
         for (unsigned sub = 0; sub < SUBSECTIONS_PER_SECTION; sub++)

@@ -4,7 +4,8 @@
  * block; while unmovable blocks remain, call the poll hook (nothing is migrated yet, so a
  * failure leaves the free lists exactly as they were); once only movable blocks remain, migrate
  * them (copy, switch the owner's references, free the old block into the cage). Success: the
- * subsections are offline (every frame HELD or fixed), uncounted, unmapped. Failure: cage undo.
+ * subsections are offline (every HELD block becomes OFFLINE), uncounted, unmapped. Failure: cage
+ * undo.
  */
 #include <string.h>
 
@@ -48,7 +49,7 @@ void mm_set_poll_hook(void (*fn)(void *arg), void *arg)
 }
 
 /* Check a 2 MiB aligned range; fills pfn bounds. */
-static int check_range(uint64_t base, uint64_t size, uint64_t *spfn, uint64_t *epfn)
+static int hp_check_range(uint64_t base, uint64_t size, uint64_t *spfn, uint64_t *epfn)
 {
     if (!size || (base | size) & (SUBSECTION_SIZE - 1) || base + size < base || base + size > MAX_PHYS_ADDR) {
         MM_LOG(LOG_ERR, "range 0x%llx+0x%llx: must be 2 MiB aligned, non-empty, below 0x%llx",
@@ -70,14 +71,14 @@ struct scan {
 };
 
 /* Scan the caged range block by block into *sc. */
-static void scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
+static void hp_scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
 {
     memset(sc, 0, sizeof *sc);
     struct cage_iter it = cage_iter(spfn, epfn);
     for (struct frame *f; (f = cage_next(&it));) {
-        if (f->flags & (FR_HELD | FR_FIXED))
+        if (!fs_is_used(f->state))
             continue;
-        if ((f->flags & FR_MOVABLE) && mm_migrate_fns[f->owner]) {
+        if (f->state == FS_MOVABLE && mm_migrate_fns[f->owner]) {
             if (!sc->nmov)
                 sc->first_mov = it.pfn;
             sc->nmov++;
@@ -91,10 +92,10 @@ static void scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
 }
 
 /* Move allocated movable block (pfn, f) out of the cage; 0 or MM_ENOMEM / the owner's error. */
-static int migrate_block_locked(uint64_t pfn, struct frame *f)
+static int hp_migrate_block_locked(uint64_t pfn, struct frame *f)
 {
     unsigned order = f->order, owner = f->owner;
-    uint32_t cookie = f->cookie, aux = f->use.aux;
+    uint32_t cookie = f->use.cookie, aux = f->use.aux;
     unsigned node = pfn_sect(pfn)->node;
     uint64_t old = pfn << PAGE_SHIFT;
     uint64_t nw = mm_alloc_pages_owner(order, MM_MOVABLE | MM_NODE(node), owner, cookie);
@@ -118,15 +119,15 @@ static int migrate_block_locked(uint64_t pfn, struct frame *f)
 }
 
 /* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker). */
-static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
+static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
 {
     int64_t moved = 0;
     struct cage_iter it = cage_iter(spfn, epfn);
     for (struct frame *f; (f = cage_next(&it));) {
-        if ((f->flags & (FR_HELD | FR_FIXED)) || !(f->flags & FR_MOVABLE) || !mm_migrate_fns[f->owner])
+        if (f->state != FS_MOVABLE || !mm_migrate_fns[f->owner])
             continue;
         unsigned o = f->order;
-        int r = migrate_block_locked(it.pfn, f);
+        int r = hp_migrate_block_locked(it.pfn, f);
         if (r < 0) {
             *blocker = it.pfn;
             if (moved)
@@ -141,7 +142,7 @@ static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *bloc
 }
 
 /* Pages in every free list (the caged range's free blocks are not among them). */
-static uint64_t free_pages_locked(void)
+static uint64_t hp_free_pages_locked(void)
 {
     uint64_t n = 0;
     for (unsigned node = 0; node < MAX_NODES; node++)
@@ -150,19 +151,22 @@ static uint64_t free_pages_locked(void)
     return n;
 }
 
-/* Held pages of the caged range. */
-static uint64_t held_pages(uint64_t spfn, uint64_t epfn)
+/* Held pages of the caged range; to_offline: their blocks become OFFLINE (offline done). */
+static uint64_t hp_held_pages(uint64_t spfn, uint64_t epfn, bool to_offline)
 {
     uint64_t h = 0;
     struct cage_iter it = cage_iter(spfn, epfn);
     for (struct frame *f; (f = cage_next(&it));)
-        if (f->flags & FR_HELD)
+        if (f->state == FS_HELD) {
             h += 1u << f->order;
+            if (to_offline)
+                frame_set(it.pfn, f, FS_OFFLINE);
+        }
     return h;
 }
 
 /* Unmap (or map) runs of the given subsections of the range that are in mask-of-interest. */
-static int map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const struct mm_section *), bool map)
+static int hp_map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const struct mm_section *), bool map)
 {
     uint64_t run = 0;
     bool in_run = false;
@@ -188,15 +192,15 @@ static int map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const struct 
     }
     return 0;
 }
-static uint64_t want_caged_unmap(const struct mm_section *s)
+static uint64_t hp_want_caged_unmap(const struct mm_section *s)
 {
     return s->caged & ~s->keepmap;
 }
-static uint64_t want_offline_map(const struct mm_section *s)
+static uint64_t hp_want_offline_map(const struct mm_section *s)
 {
     return s->present & ~s->online & ~s->keepmap;
 }
-static uint64_t want_keepmap_offline(const struct mm_section *s)
+static uint64_t hp_want_keepmap_offline(const struct mm_section *s)
 {
     return s->present & ~s->online & s->keepmap;
 }
@@ -210,7 +214,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     memset(rep, 0, sizeof *rep);
     rep->owner_name = "";
     uint64_t spfn, epfn, t0 = plat_now_ns();
-    int r = check_range(base, size, &spfn, &epfn);
+    int r = hp_check_range(base, size, &spfn, &epfn);
     if (r)
         return rep->err = r;
     unsigned long irq = plat_irq_save();
@@ -228,19 +232,19 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     uint64_t blocker = 0;
     for (;;) {
         struct scan sc;
-        scan_locked(spfn, epfn, &sc);
+        hp_scan_locked(spfn, epfn, &sc);
         if (!sc.nunmov && !sc.nmov) {
             r = 0;
             break;
         }
-        if (!sc.nunmov && sc.mov_pages > free_pages_locked()) {
+        if (!sc.nunmov && sc.mov_pages > hp_free_pages_locked()) {
             /* Nowhere to put the data: fail now rather than drain memory and roll back. */
             blocker = sc.first_mov;
             r = MM_ENOMEM;
             break;
         }
         if (!sc.nunmov) {
-            int64_t m = migrate_range_locked(spfn, epfn, &blocker);
+            int64_t m = hp_migrate_range_locked(spfn, epfn, &blocker);
             if (m >= 0) {
                 rep->pages_migrated += (uint64_t)m;
                 continue;
@@ -260,16 +264,17 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     if (r == 0)
         r = cage_test_locked(spfn, epfn, &blocker);
     if (r == 0) {
-        uint64_t held = held_pages(spfn, epfn);
+        uint64_t held = hp_held_pages(spfn, epfn, false);
         rep->pages_waited = held - rep->pages_free - rep->pages_migrated;
-        map_subs(spfn, epfn, want_caged_unmap, false);
+        hp_map_subs(spfn, epfn, hp_want_caged_unmap, false);
         for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
             struct mm_section *s = pfn_sect(sp);
             unsigned sub = pfn_sub(sp);
             if (!s || !(s->caged >> sub & 1))
                 continue;
             struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-            uint64_t h = held_pages(sp, sp + MM_PAGES_PER_SUB);
+            MM_ASSERT(s->online >> sub & 1, sp, NULL);
+            uint64_t h = hp_held_pages(sp, sp + MM_PAGES_PER_SUB, true);
             s->nr_held -= (uint32_t)h;
             z->held -= h;
             z->online -= s->sub_pages[sub];
@@ -282,7 +287,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         rep->block_pfn = blocker;
         rep->block_owner = f->owner;
         rep->owner_name = mm_owner_name(f->owner);
-        rep->block_cookie = f->cookie;
+        rep->block_cookie = f->use.cookie;
         cage_undo_locked(spfn, epfn);
         mm_counters.offline_fail++;
         if (r == MM_ETIMEDOUT)
@@ -307,7 +312,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
 int mm_online_range(uint64_t base, uint64_t size)
 {
     uint64_t spfn, epfn;
-    int r = check_range(base, size, &spfn, &epfn);
+    int r = hp_check_range(base, size, &spfn, &epfn);
     if (r)
         return r;
     unsigned long irq = plat_irq_save();
@@ -322,30 +327,29 @@ int mm_online_range(uint64_t base, uint64_t size)
             }
         }
     }
-    if (map_subs(spfn, epfn, want_offline_map, true)) {
+    if (hp_map_subs(spfn, epfn, hp_want_offline_map, true)) {
         plat_irq_restore(irq);
         MM_LOG(LOG_ERR, "online 0x%llx+0x%llx: cannot map", (unsigned long long)base,
                (unsigned long long)size);
         mm_counters.online_fail++;
         return MM_ENOMEM;
     }
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+    /* top down: the free lists are LIFO, so the lowest blocks end up first in them */
+    for (uint64_t sp = epfn - MM_PAGES_PER_SUB; sp + MM_PAGES_PER_SUB > spfn; sp -= MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
         if (!s || !((s->present & ~s->online) >> sub & 1))
             continue;
         struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-        struct frame *mem = s->mem[sub];
+        MM_ASSERT(!(s->caged >> sub & 1), sp, NULL);
         s->online |= 1ull << sub;
         z->online += s->sub_pages[sub];
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-            struct frame *f = mem + (p - sp);
+            struct frame *f = sub_frame(s, sub, p - sp);
             unsigned o = f->order;
-            PLAT_ASSERT(f->flags & (FR_HELD | FR_FIXED));
-            if (f->flags & FR_HELD) {
-                f->flags &= (uint8_t)~FR_HELD;
+            MM_ASSERT(f->state == FS_OFFLINE || f->state == FS_FIXED || f->state == FS_HOLE, p, f);
+            if (f->state == FS_OFFLINE)
                 buddy_free_block_locked(p, o);
-            }
             p += 1u << o;
         }
     }
@@ -359,12 +363,12 @@ int mm_online_range(uint64_t base, uint64_t size)
 int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
 {
     uint64_t spfn, epfn;
-    int r = check_range(base, size, &spfn, &epfn);
+    int r = hp_check_range(base, size, &spfn, &epfn);
     if (r || node >= MAX_NODES) {
         mm_counters.add_fail++;
         return MM_EINVAL;
     }
-    zones_init_once();
+    buddy_zones_init();
     int slot = -1;
     for (int i = 0; i < MAX_ADDED; i++)
         if (!added[i].size && slot < 0)
@@ -396,9 +400,9 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     }
     /* section structs first (plat_alloc may use the buddy allocator) */
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        if (!sect_get_or_alloc((unsigned)(sp >> PFN_SECTION_SHIFT), node)) {
+        if (!sect_get_or_alloc(sp >> PFN_SECTION_SHIFT, node)) {
             for (uint64_t q = spfn; q < epfn; q += MM_PAGES_PER_SUB)
-                sect_put_if_empty((unsigned)(q >> PFN_SECTION_SHIFT));
+                sect_put_if_empty(q >> PFN_SECTION_SHIFT);
             plat_unmap_range(base, size);
             mm_counters.add_fail++;
             return MM_ENOMEM;
@@ -414,9 +418,8 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
         if (s->node != node && (i == 0 || sub == 0))
             MM_LOG(LOG_WARN, "add: section %llu is on node %u, not %u: counted there",
                    (unsigned long long)(sp >> PFN_SECTION_SHIFT), s->node, node);
-        struct frame *mem = (struct frame *)(v + i * MM_PAGES_PER_SUB * sizeof(struct frame));
-        memset(mem, 0, MM_PAGES_PER_SUB * sizeof(struct frame));
-        s->mem[sub] = mem;
+        /* the memmap is not written (lazy descriptors): only the blocks' heads */
+        s->mem[sub] = (struct frame *)(v + i * MM_PAGES_PER_SUB * sizeof(struct frame));
         s->present |= 1ull << sub;
         s->movable |= 1ull << sub;
         s->sub_pages[sub] = MM_PAGES_PER_SUB;
@@ -424,23 +427,11 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
         uint64_t p = sp, e = sp + MM_PAGES_PER_SUB;
         if (mm_end > sp) {
             s->keepmap |= 1ull << sub;
-            for (; p < mm_end && p < e; p++) {
-                struct frame *f = mem + (p - sp);
-                f->flags = FR_HEAD | FR_FIXED;
-                f->owner = MM_OWN_MEMMAP;
-            }
+            p = mm_end < e ? mm_end : e;
+            sect_make_blocks(sp, p, FS_FIXED, MM_OWN_MEMMAP);
         }
-        while (p < e) { /* offline state: HELD blocks */
-            unsigned o = (unsigned)__builtin_ctzll(p);
-            if (o > MM_MAX_ORDER)
-                o = MM_MAX_ORDER;
-            while ((1ull << o) > e - p)
-                o--;
-            struct frame *f = mem + (p - sp);
-            f->flags = FR_HEAD | FR_FREE | FR_HELD;
-            f->order = (uint8_t)o;
-            p += 1ull << o;
-        }
+        if (p < e)
+            sect_make_blocks(p, e, FS_OFFLINE, MM_OWN_FREE);
     }
     added[slot].base = base;
     added[slot].size = size;
@@ -455,7 +446,7 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
 int mm_remove_memory(uint64_t base, uint64_t size)
 {
     uint64_t spfn, epfn;
-    int r = check_range(base, size, &spfn, &epfn);
+    int r = hp_check_range(base, size, &spfn, &epfn);
     if (r) {
         mm_counters.remove_fail++;
         return r;
@@ -481,11 +472,12 @@ int mm_remove_memory(uint64_t base, uint64_t size)
             return MM_EBUSY;
         }
     }
-    map_subs(spfn, epfn, want_keepmap_offline, false);
+    hp_map_subs(spfn, epfn, hp_want_keepmap_offline, false);
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
         uint64_t bit = 1ull << sub;
+        MM_ASSERT((s->present & ~s->online & ~s->caged) >> sub & 1, sp, NULL);
         sect_zone_ptr(s, sub)->present -= s->sub_pages[sub];
         s->present &= ~bit;
         s->keepmap &= ~bit;
@@ -494,7 +486,7 @@ int mm_remove_memory(uint64_t base, uint64_t size)
         s->mem[sub] = NULL;
     }
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
-        sect_put_if_empty((unsigned)(sp >> PFN_SECTION_SHIFT));
+        sect_put_if_empty(sp >> PFN_SECTION_SHIFT);
     added[slot].base = added[slot].size = 0;
     plat_irq_restore(irq);
     mm_counters.remove_ok++;

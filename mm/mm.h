@@ -95,6 +95,8 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
 void mm_free_pages(uint64_t pa, unsigned order);
 /* Owner data of an allocated block head: owner, cookie and an extra 32-bit word (aux). */
 void mm_set_aux(uint64_t pa, uint32_t aux);
+/* Owner and cookie (0 unless allocated) of the block that contains pa; 0, or MM_EINVAL if pa is
+ * not in present memory. */
 int mm_frame_owner(uint64_t pa, unsigned *owner, uint32_t *cookie);
 
 /* ---- kernel heap ---------------------------------------------------------------------------- */

@@ -3,44 +3,155 @@
 #include "mm/mm.h"
 
 #define PFN_SUB_SHIFT (SUBSECTION_SHIFT - PAGE_SHIFT) /* 9: pages per subsection = 512 */
-#define PFN_NIL 0xffffffffu                           /* end of a free list */
-#define MAX_PFN (MAX_PHYS_ADDR >> PAGE_SHIFT)         /* 2^28: pfns fit in 32 bits */
+#define PFN_NIL 0xffffffffffffull                     /* end of a free list (48 bits of ones) */
+#define MAX_PFN (MAX_PHYS_ADDR >> PAGE_SHIFT)         /* 2^34: links keep 48 bits */
+
+struct mm_section;
 
 /* One frame descriptor per 4 KiB page of a present subsection (16 bytes).
  *
  * Blocks: every frame of a present subsection belongs to exactly one block of 2^order frames,
- * aligned to its size. The first frame of a block (its head) has FR_HEAD, the order, the owner;
- * the other frames of the block (tails) are all zero. A block is one of:
- *   - free, on a free list:           FR_HEAD|FR_FREE, owner FREE, lru links valid;
- *   - free, held by a cage or offline: FR_HEAD|FR_FREE|FR_HELD, on no list;
- *   - allocated:                      FR_HEAD [|FR_MOVABLE], owner/cookie/aux set by the owner;
- *   - fixed (order 0, never freed):   FR_HEAD|FR_FIXED, owner HOLE (not RAM: FR_HOLE too) or
- *                                     MEMMAP of a hot-added range (its memmap lives on itself).
- * Fixed frames never block an offline and never enter the allocator.
+ * aligned to its size. The first frame of a block (its head) holds the block's state and order;
+ * the other frames of the block are its tails. Walks go head to head (p += 1 << order), so they
+ * cost the number of blocks, not pages.
+ *
+ * Lazy descriptors (the rule that makes free memory cost per block, not per page):
+ *   - Only heads are ever read as state. The tails of a free block (FREE, HELD, OFFLINE) are
+ *     undefined: never written when memory arrives (boot, hot-add), so their bytes are whatever
+ *     the memory held (zero when fresh: FS_UNINIT). A merge resets the absorbed head to
+ *     FS_UNINIT (zero).
+ *   - A split writes only the new heads. An allocation writes FS_TAIL into the tails of the
+ *     allocated block (cost proportional to the memory handed out), so a free of a tail of an
+ *     allocated block is caught. Blocks made at boot or hot-add (reservations, holes, the memmap
+ *     of a hot-added range) are heads only: their tails stay undefined like a free block's.
+ *   - mm_free_pages trusts the descriptor at the pa it is given in release builds (a stale head
+ *     inside a free or boot-made block could fool it); MM_DEBUG builds also walk to the block
+ *     and panic unless pa is its head.
+ *   - Questions about an arbitrary pfn (mm_frame_owner, mm_log_frame, hm-frame) find its block by
+ *     walking heads from the subsection start (frame_block_of): at most 512 steps.
+ *   - The head of the first frame of each subsection lives in its section struct (head[sub]), not
+ *     in the memmap, so a subsection that is one free block touches no memmap page at all: boot,
+ *     hot-add, online and offline of free memory write section structs only.
+ *   Checked: a head read as FS_UNINIT (zero) fails an always-on MM_ASSERT (walks, lists, frees);
+ *   mm_verify walks heads only.
+ *
+ * State machine of a block head (enum frame_state; one field, no flag combinations). Boot and
+ * hot-add create heads directly (frame_init): OFFLINE (free RAM, then onlined), USED (boot
+ * reservations), FIXED, HOLE. From then on (frame_set):
+ *
+ *     FREE ----alloc----> USED | MOVABLE ---free---> FREE   (online, uncaged subsection)
+ *                                        ---free---> HELD   (caged subsection)
+ *     FREE ----cage-----> HELD ---undo---> FREE
+ *                         HELD ---offline done---> OFFLINE ---online---> FREE
+ *     FREE ----merge----> UNINIT (the absorbed buddy's head)  UNINIT/TAIL --split--> FREE
+ *     OFFLINE --remove--> (the memmap is forgotten)           FIXED, HOLE: never change
+ *
+ *   FREE:    on the free list of (node, zone, order); lru links valid; owner MM_OWN_FREE.
+ *   HELD:    free, taken by a cage (its subsection is caged); on no list; counted held.
+ *   OFFLINE: free, in an offline subsection; on no list; not counted.
+ *   USED / MOVABLE: allocated; owner, cookie, use.aux set by the owner; MOVABLE came from an
+ *            MM_MOVABLE request (a migration callback of the owner may move it).
+ *   FIXED:   never allocated or freed (memmap of a hot-added range); never blocks an offline.
+ *   HOLE:    not RAM (the uncovered part of a partly present subsection); order 0.
+ * Transitions are made with frame_set (checked against fs_legal in MM_DEBUG builds); heads are
+ * created with frame_init.
  */
+enum frame_state {
+    FS_UNINIT = 0, /* never written (or absorbed by a merge): a tail of a free block */
+    FS_TAIL,       /* a tail of an allocated or fixed block */
+    FS_FREE,
+    FS_HELD,
+    FS_OFFLINE,
+    FS_USED,
+    FS_MOVABLE,
+    FS_FIXED,
+    FS_HOLE,
+    FS_NR
+};
+
 struct frame {
     union {
         struct {
-            uint32_t next, prev; /* free list links (pfns, PFN_NIL at the ends) */
+            uint32_t next, prev;       /* free list links: low 32 bits of the pfns (PFN_NIL at ends) */
+            uint16_t next_hi, prev_hi; /* their high 16 bits */
         } lru;
         struct {
             uint32_t aux, spare; /* owner data of an allocated block */
+            uint32_t cookie;     /* owner cookie */
         } use;
     };
-    uint32_t cookie; /* owner cookie (allocated head) */
-    uint8_t owner;   /* enum mm_owner (head) */
-    uint8_t order;   /* block order (head) */
-    uint8_t flags;   /* FR_* */
-    uint8_t vflag;   /* scratch for mm_verify */
+    uint8_t owner; /* enum mm_owner (head) */
+    uint8_t order; /* block order (head) */
+    uint8_t state; /* enum frame_state */
+    uint8_t vflag; /* scratch for mm_verify */
 };
 _Static_assert(sizeof(struct frame) <= 16, "frame descriptor must stay <= 16 bytes");
 
-#define FR_HEAD 0x01
-#define FR_FREE 0x02
-#define FR_HELD 0x04
-#define FR_MOVABLE 0x08
-#define FR_FIXED 0x10
-#define FR_HOLE 0x20
+static inline uint64_t lru_next(const struct frame *f)
+{
+    return (uint64_t)f->lru.next_hi << 32 | f->lru.next;
+}
+static inline uint64_t lru_prev(const struct frame *f)
+{
+    return (uint64_t)f->lru.prev_hi << 32 | f->lru.prev;
+}
+static inline void lru_set_next(struct frame *f, uint64_t pfn)
+{
+    f->lru.next = (uint32_t)pfn;
+    f->lru.next_hi = (uint16_t)(pfn >> 32);
+}
+static inline void lru_set_prev(struct frame *f, uint64_t pfn)
+{
+    f->lru.prev = (uint32_t)pfn;
+    f->lru.prev_hi = (uint16_t)(pfn >> 32);
+}
+
+/* Free states: a free block (FREE, HELD or OFFLINE) holds no data. */
+static inline bool fs_is_free(unsigned st)
+{
+    return st == FS_FREE || st == FS_HELD || st == FS_OFFLINE;
+}
+/* Allocated states (USED or MOVABLE): block an offline unless migrated. */
+static inline bool fs_is_used(unsigned st)
+{
+    return st == FS_USED || st == FS_MOVABLE;
+}
+/* Name of a frame state ("free", "held", ...); "?" if out of range. */
+const char *frame_state_name(unsigned st);
+
+/* Always-on assertion about frame pfn (f may be NULL): panics naming the frame, its state, order
+ * and owner. Cheap checks only; the full walk is mm_verify. */
+#define MM_ASSERT(cond, pfn, f)                                                                              \
+    do {                                                                                                     \
+        if (__builtin_expect(!(cond), 0))                                                                    \
+            mm_assert_fail(#cond, __func__, (pfn), (f));                                                     \
+    } while (0)
+__attribute__((noreturn)) void mm_assert_fail(const char *cond, const char *fn, uint64_t pfn,
+                                              const struct frame *f);
+
+/* Legal frame_set transitions: bit t of fs_legal[s] set iff s -> t is allowed. */
+extern const uint16_t fs_legal[FS_NR];
+
+/* Make f (frame pfn) a fresh block head of state st and order (boot, hot-add, split). */
+static inline void frame_init(struct frame *f, unsigned st, unsigned order)
+{
+    f->state = (uint8_t)st;
+    f->order = (uint8_t)order;
+    f->owner = MM_OWN_FREE;
+    f->vflag = 0;
+}
+/* Write FS_TAIL into the tails of the block of order at frame i0 of (s, sub): allocated and fixed
+ * blocks (a tail is never frame 0 of a subsection, so never a head[] entry). */
+static inline void frame_write_tails(struct mm_section *s, unsigned sub, uint64_t i0, unsigned order);
+/* Move head f (frame pfn) to state st; the transition is checked in MM_DEBUG builds. */
+static inline void frame_set(uint64_t pfn, struct frame *f, unsigned st)
+{
+#ifdef MM_DEBUG
+    MM_ASSERT(st < FS_NR && (fs_legal[f->state] >> st & 1), pfn, f);
+#endif
+    (void)pfn;
+    f->state = (uint8_t)st;
+}
 
 /* A 128 MiB section: 64 subsections of 2 MiB, each present or not.
  *
@@ -52,11 +163,14 @@ _Static_assert(sizeof(struct frame) <= 16, "frame descriptor must stay <= 16 byt
  *   OFFLINE --remove--> ABSENT
  *
  *   ABSENT:  bit clear in present, mem[sub] == NULL.
- *   OFFLINE: present; every non-fixed frame is in a HELD free block; nothing allocates there;
+ *   (present) mem[sub] is the subsection's memmap (512 descriptors; entry 0 unused: the first
+ *            frame's descriptor is head[sub], see struct frame).
+ *   OFFLINE: present; every block is OFFLINE, FIXED or HOLE; nothing allocates there;
  *            its RAM is not counted online; its direct map may be gone (except keepmap).
  *   ONLINE:  present and online; free blocks are on the free lists of (node, zone).
  *   CAGED:   present, online and caged: being offlined. Its free blocks are HELD (on no list);
  *            frees of its pages become HELD blocks instead of going to the free lists.
+ * Changes of these masks assert (always on) that the subsection is in the state they leave.
  * Section state: ABSENT if no subsection present; CAGED if any caged; ONLINE if any online;
  * else OFFLINE.
  */
@@ -71,34 +185,57 @@ struct mm_section {
     uint16_t sub_pages[SUBSECTIONS_PER_SECTION]; /* RAM frames of each present subsection */
     uint32_t nr_free;                            /* frames in the free lists */
     uint32_t nr_held;                            /* frames in HELD blocks of online (caged) subsections */
+    struct frame head[SUBSECTIONS_PER_SECTION];  /* descriptor of each subsection's first frame */
     struct frame *mem[SUBSECTIONS_PER_SECTION];  /* memmap of each present subsection */
 };
 
 /* Free lists and counters of one (node, zone). */
 struct mm_zone_lists {
-    uint32_t head[MM_MAX_ORDER + 1];
+    uint64_t head[MM_MAX_ORDER + 1];
     uint32_t nr[MM_MAX_ORDER + 1];
     uint32_t mask; /* bit o set iff head[o] != PFN_NIL */
     uint64_t present, online, free, held, movable;
 };
 
-extern struct mm_section *mm_sect[NR_SECTIONS];
+/* The section table: root -> leaf -> section (see SECT_LEAF_SHIFT in params.h). */
+extern struct mm_section **mm_sect_root[SECT_ROOT_SIZE];
 extern struct mm_zone_lists mm_zones[MAX_NODES][MM_NR_ZONES];
 extern uint32_t mm_node_mask; /* nodes that have (had) memory */
 extern mm_migrate_fn mm_migrate_fns[MM_NR_OWNERS];
 
+/* Section struct of section idx (< NR_SECTIONS), or NULL. */
+static inline struct mm_section *sect_at(uint64_t idx)
+{
+    struct mm_section **leaf = mm_sect_root[idx >> SECT_LEAF_SHIFT];
+    return leaf ? leaf[idx & (SECT_LEAF_SIZE - 1)] : NULL;
+}
 static inline struct mm_section *pfn_sect(uint64_t pfn)
 {
-    return mm_sect[pfn >> PFN_SECTION_SHIFT];
+    return sect_at(pfn >> PFN_SECTION_SHIFT);
 }
 static inline unsigned pfn_sub(uint64_t pfn)
 {
     return (unsigned)(pfn >> PFN_SUB_SHIFT) & (SUBSECTIONS_PER_SECTION - 1);
 }
+/* Order of the largest block aligned to its size that starts at pfn p and ends at or before e. */
+static inline unsigned block_order_at(uint64_t p, uint64_t e)
+{
+    unsigned o = p ? (unsigned)__builtin_ctzll(p) : MM_MAX_ORDER;
+    if (o > MM_MAX_ORDER)
+        o = MM_MAX_ORDER;
+    while ((1ull << o) > e - p)
+        o--;
+    return o;
+}
+/* Frame i (0..511) of present subsection sub of s. */
+static inline struct frame *sub_frame(struct mm_section *s, unsigned sub, uint64_t i)
+{
+    return i ? s->mem[sub] + i : &s->head[sub];
+}
 /* Frame of pfn; pfn must be in a present subsection. */
 static inline struct frame *pfn_frame(uint64_t pfn)
 {
-    return pfn_sect(pfn)->mem[pfn_sub(pfn)] + (pfn & (MM_PAGES_PER_SUB - 1));
+    return sub_frame(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1));
 }
 /* Frame of pfn or NULL if its subsection is not present. */
 static inline struct frame *pfn_frame_safe(uint64_t pfn)
@@ -109,6 +246,16 @@ static inline struct frame *pfn_frame_safe(uint64_t pfn)
     if (!s || !(s->present >> pfn_sub(pfn) & 1))
         return NULL;
     return pfn_frame(pfn);
+}
+static inline void frame_write_tails(struct mm_section *s, unsigned sub, uint64_t i0, unsigned order)
+{
+    for (uint64_t i = i0 + 1; i < i0 + (1ull << order); i++) {
+        struct frame *t = s->mem[sub] + i;
+        t->state = FS_TAIL;
+        t->order = 0;
+        t->owner = MM_OWN_FREE;
+        t->vflag = 0;
+    }
 }
 static inline unsigned sect_zone(const struct mm_section *s, unsigned sub)
 {
@@ -122,7 +269,7 @@ static inline struct mm_zone_lists *sect_zone_ptr(const struct mm_section *s, un
 /* buddy.c */
 extern bool mm_zones_ready;
 /* Make every free list empty (first use, and after mm_reset). */
-void zones_init_once(void);
+void buddy_zones_init(void);
 /* Put free block [pfn, pfn+2^order) (online, not caged subsection) on the free lists, merging
  * with free buddies; counts the pages as free. */
 void buddy_free_block_locked(uint64_t pfn, unsigned order);
@@ -161,23 +308,33 @@ static inline struct frame *cage_next(struct cage_iter *it)
             it->next = (p | (MM_PAGES_PER_SUB - 1)) + 1; /* the next subsection */
             continue;
         }
-        struct frame *f = pfn_frame(p);
+        struct frame *f = sub_frame(s, pfn_sub(p), p & (MM_PAGES_PER_SUB - 1));
+        MM_ASSERT(f->state > FS_TAIL && f->order <= MM_MAX_ORDER, p, f);
         it->pfn = p;
         it->next = p + (1u << f->order);
         return f;
     }
     return NULL;
 }
-/* 0 if every non-fixed frame of the caged range is HELD; else MM_EBUSY and *blocker = the
- * first allocated block head's pfn. */
+/* 0 if no block of the caged range is allocated (USED or MOVABLE); else MM_EBUSY and *blocker =
+ * the first allocated block head's pfn. */
 int cage_test_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker);
 /* Return every HELD block of the caged subsections to the free lists and uncage them. */
 void cage_undo_locked(uint64_t spfn, uint64_t epfn);
 
 /* section.c */
-/* A new section struct for idx (plat_alloc'd). NULL on failure. */
-struct mm_section *sect_get_or_alloc(unsigned idx, unsigned node);
-void sect_put_if_empty(unsigned idx);
+/* The first index >= idx that has a section struct, or NR_SECTIONS. */
+uint64_t sect_next(uint64_t idx);
+/* The section struct for idx, plat_alloc'd (with its table leaf) if absent. NULL on failure. */
+struct mm_section *sect_get_or_alloc(uint64_t idx, unsigned node);
+/* Free the struct of section idx if nothing in it is present and it came from plat_alloc. */
+void sect_put_if_empty(uint64_t idx);
+/* Head of the block that contains pfn (present subsection), found by walking heads from the
+ * subsection's start; its pfn in *head. Never reads a tail. */
+struct frame *frame_block_of(uint64_t pfn, uint64_t *head);
+/* Create the blocks of [p, e) (inside one present subsection) as the largest aligned blocks of
+ * state st (OFFLINE, USED, FIXED, HOLE) owned by owner: heads only. */
+void sect_make_blocks(uint64_t p, uint64_t e, unsigned st, unsigned owner);
 /* Frames of a present subsection that are not fixed (go online / offline). */
 void mm_log_frame(int level, const char *what, uint64_t pfn);
 

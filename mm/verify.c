@@ -13,42 +13,48 @@ static unsigned nbad;
     } while (0)
 
 /* Walk the free lists; marks every listed head with vflag = 1. */
-static void check_lists(void)
+static void verify_lists(void)
 {
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
             struct mm_zone_lists *z = &mm_zones[n][zi];
             uint64_t pages = 0;
             for (unsigned o = 0; o <= MM_MAX_ORDER; o++) {
-                uint32_t cnt = 0, prev = PFN_NIL;
-                for (uint32_t p = z->head[o]; p != PFN_NIL;) {
+                uint32_t cnt = 0;
+                uint64_t prev = PFN_NIL;
+                for (uint64_t p = z->head[o]; p != PFN_NIL;) {
                     struct frame *f = pfn_frame_safe(p);
                     if (!f) {
-                        BAD("node %u zone %u order %u: pfn 0x%x on list is not present", n, zi, o, p);
+                        BAD("node %u zone %u order %u: pfn 0x%llx on list is not present", n, zi, o,
+                            (unsigned long long)p);
                         break;
                     }
                     struct mm_section *s = pfn_sect(p);
                     unsigned sub = pfn_sub(p);
                     if (f->vflag) {
-                        BAD("node %u zone %u order %u: pfn 0x%x listed twice (or a cycle)", n, zi, o, p);
+                        BAD("node %u zone %u order %u: pfn 0x%llx listed twice (or a cycle)", n, zi, o,
+                            (unsigned long long)p);
                         break;
                     }
                     f->vflag = 1;
-                    if (f->flags != (FR_HEAD | FR_FREE) || f->order != o)
-                        BAD("pfn 0x%x on list order %u: flags 0x%x order %u", p, o, f->flags, f->order);
+                    if (f->state != FS_FREE || f->order != o)
+                        BAD("pfn 0x%llx on list order %u: state %s order %u", (unsigned long long)p, o,
+                            frame_state_name(f->state), f->order);
                     if (p & ((1u << o) - 1))
-                        BAD("pfn 0x%x on list order %u: misaligned", p, o);
+                        BAD("pfn 0x%llx on list order %u: misaligned", (unsigned long long)p, o);
                     if (s->node != n || sect_zone(s, sub) != zi)
-                        BAD("pfn 0x%x on list of node %u zone %u but section says node %u zone %u", p, n, zi,
-                            s->node, sect_zone(s, sub));
+                        BAD("pfn 0x%llx on list of node %u zone %u but section says node %u zone %u",
+                            (unsigned long long)p, n, zi, s->node, sect_zone(s, sub));
                     if (!((s->online & ~s->caged) >> sub & 1))
-                        BAD("pfn 0x%x: free block in a subsection that is not online (or caged)", p);
-                    if (f->lru.prev != prev)
-                        BAD("pfn 0x%x: prev link 0x%x, expected 0x%x", p, f->lru.prev, prev);
+                        BAD("pfn 0x%llx: free block in a subsection that is not online (or caged)",
+                            (unsigned long long)p);
+                    if (lru_prev(f) != prev)
+                        BAD("pfn 0x%llx: prev link 0x%llx, expected 0x%llx", (unsigned long long)p,
+                            (unsigned long long)lru_prev(f), (unsigned long long)prev);
                     prev = p;
                     cnt++;
                     pages += 1u << o;
-                    p = f->lru.next;
+                    p = lru_next(f);
                 }
                 if (cnt != z->nr[o])
                     BAD("node %u zone %u order %u: %u blocks listed, counter says %u", n, zi, o, cnt,
@@ -67,12 +73,11 @@ struct acc {
 };
 
 /* Walk every present subsection block by block. */
-static void check_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
+static void verify_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
 {
-    for (unsigned idx = 0; idx < NR_SECTIONS; idx++) {
-        struct mm_section *s = mm_sect[idx];
-        if (!s)
-            continue;
+    for (uint64_t i = sect_next(0); i < NR_SECTIONS; i = sect_next(i + 1)) {
+        struct mm_section *s = sect_at(i);
+        unsigned idx = (unsigned)i;
         if ((s->online | s->caged | s->movable | s->keepmap) & ~s->present)
             BAD("section %u: masks outside present 0x%llx", idx, (unsigned long long)s->present);
         if (s->caged & ~s->online)
@@ -87,50 +92,46 @@ static void check_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
             if (online)
                 a->online += s->sub_pages[sub];
             uint64_t sp = ((uint64_t)idx << PFN_SECTION_SHIFT) + ((uint64_t)sub << PFN_SUB_SHIFT);
-            struct frame *mem = s->mem[sub];
             unsigned ram = 0;
             for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
-                struct frame *f = mem + (p - sp);
+                struct frame *f = sub_frame(s, sub, p - sp);
                 unsigned o = f->order;
-                if (!(f->flags & FR_HEAD) || o > MM_MAX_ORDER || (p & ((1ull << o) - 1))) {
-                    BAD("pfn 0x%llx: expected a block head (flags 0x%x order %u)", (unsigned long long)p,
-                        f->flags, o);
+                unsigned st = f->state;
+                if (st <= FS_TAIL || st >= FS_NR || o > MM_MAX_ORDER || (p & ((1ull << o) - 1))) {
+                    BAD("pfn 0x%llx: expected a block head (state %s order %u)", (unsigned long long)p,
+                        frame_state_name(st), o);
                     break;
                 }
                 uint64_t n = 1ull << o;
-                if (!(f->flags & FR_HOLE))
+                if (st != FS_HOLE)
                     ram += (unsigned)n;
-                if ((f->flags & (FR_FREE | FR_HELD)) == FR_FREE) {
+                if (st == FS_FREE) {
                     if (!f->vflag)
                         BAD("pfn 0x%llx: free block (order %u) on no free list", (unsigned long long)p, o);
                     sfree += n;
                     if (o < MM_MAX_ORDER) {
-                        struct frame *b = mem + ((p ^ n) - sp);
-                        if ((b->flags & (FR_HEAD | FR_FREE | FR_HELD)) == (FR_HEAD | FR_FREE) &&
-                            b->order == o)
+                        struct frame *b = sub_frame(s, sub, (p ^ n) - sp);
+                        if (b->state == FS_FREE && b->order == o)
                             BAD("pfn 0x%llx and 0x%llx: free buddies of order %u not merged",
                                 (unsigned long long)p, (unsigned long long)(p ^ n), o);
                     }
-                } else if (f->flags & FR_HELD) {
-                    if (!(f->flags & FR_FREE))
-                        BAD("pfn 0x%llx: held but not free", (unsigned long long)p);
-                    if (online && !caged)
-                        BAD("pfn 0x%llx: held block in an online, uncaged subsection", (unsigned long long)p);
-                    if (online) {
-                        sheld += n;
-                        a->held += n;
-                    }
-                } else if (f->flags & FR_FIXED) {
-                    if (o != 0)
-                        BAD("pfn 0x%llx: fixed frame of order %u", (unsigned long long)p, o);
-                } else {
+                } else if (st == FS_HELD) {
+                    if (!caged)
+                        BAD("pfn 0x%llx: held block in a subsection that is not caged",
+                            (unsigned long long)p);
+                    sheld += n;
+                    a->held += n;
+                } else if (st == FS_OFFLINE) {
+                    if (online)
+                        BAD("pfn 0x%llx: offline block in an online subsection", (unsigned long long)p);
+                } else if (st == FS_USED || st == FS_MOVABLE) {
                     if (!online)
                         BAD("pfn 0x%llx: allocated block (owner %s) in an offline subsection",
                             (unsigned long long)p, mm_owner_name(f->owner));
-                    if (f->flags & FR_MOVABLE)
+                    if (st == FS_MOVABLE)
                         a->movable += n;
-                }
-                if (f->vflag && (f->flags & (FR_FREE | FR_HELD)) != FR_FREE)
+                } /* FIXED and HOLE never change: being a head is all there is to check */
+                if (f->vflag && st != FS_FREE)
                     BAD("pfn 0x%llx: listed but not a free block", (unsigned long long)p);
                 f->vflag = 0;
                 p += n;
@@ -153,8 +154,8 @@ int mm_verify(void)
     nbad = 0;
     memset(acc, 0, sizeof acc);
     if (mm_zones_ready)
-        check_lists();
-    check_sections(acc);
+        verify_lists();
+    verify_sections(acc);
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
             struct mm_zone_lists *z = &mm_zones[n][zi];
@@ -185,8 +186,8 @@ uint64_t mm_free_fingerprint(void)
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++)
             for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
-                for (uint32_t p = mm_zones_ready ? mm_zones[n][zi].head[o] : PFN_NIL, k = 0;
-                     p != PFN_NIL && k < MAX_PFN; p = pfn_frame(p)->lru.next, k++) {
+                for (uint64_t p = mm_zones_ready ? mm_zones[n][zi].head[o] : PFN_NIL, k = 0;
+                     p != PFN_NIL && k < MAX_PFN; p = lru_next(pfn_frame(p)), k++) {
                     uint64_t x = ((uint64_t)p << 12) ^ (o << 4) ^ (n << 1) ^ zi;
                     x = (x ^ (x >> 31)) * 0x7fb5d329728ea185ull;
                     x = (x ^ (x >> 27)) * 0x81dadef4bc2dd44dull;

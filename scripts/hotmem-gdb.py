@@ -20,8 +20,9 @@ hm-sections, hm-buddyinfo, hm-mem, hm-dimms and hm-trace print exactly what the 
 prints at the same moment (same data, same format strings), so their output can be compared
 character for character (tests/integration/test_gdb_helpers.py does).
 
-Constants that are only macros (SECTION_SHIFT, FR_* flags, ...) are read from the headers
-(include/hotmem/params.h, mm/mm_internal.h) when the script loads; array sizes come from DWARF.
+Constants that are only macros (SECTION_SHIFT, ...) are read from the headers
+(include/hotmem/params.h, mm/mm_internal.h) when the script loads; array sizes and the names of
+the frame states (enum frame_state) come from DWARF.
 """
 
 import os
@@ -75,11 +76,9 @@ SUBSECTION_SHIFT = P.get("SUBSECTION_SHIFT", 21)
 PFN_SECTION_SHIFT = SECTION_SHIFT - PAGE_SHIFT
 PFN_SUB_SHIFT = SUBSECTION_SHIFT - PAGE_SHIFT
 DIRECT_MAP_BASE = P.get("DIRECT_MAP_BASE", 0xFFFF800000000000)
-PFN_NIL = P.get("PFN_NIL", 0xFFFFFFFF)
-FR_FLAGS = sorted(((v, k[3:].lower()) for k, v in P.items() if k.startswith("FR_")), key=lambda t: t[0])
-if not FR_FLAGS:
-    FR_FLAGS = [(1, "head"), (2, "free"), (4, "held"), (8, "movable"), (0x10, "fixed"), (0x20, "hole")]
-FR = {name: bit for bit, name in FR_FLAGS}
+PFN_NIL = P.get("PFN_NIL", 0xFFFFFFFFFFFF)
+# enum frame_state (mm/mm_internal.h) when DWARF does not have it
+FS_DEFAULT = ["uninit", "tail", "free", "held", "offline", "used", "movable", "fixed", "hole"]
 
 
 # ---- reading kernel memory -----------------------------------------------------------------------
@@ -218,12 +217,32 @@ def sect_state_name(s):
 
 
 def section_ptrs():
-    """[(idx, struct mm_section * Value)] of every non-NULL entry of mm_sect."""
-    tab = sym("mm_sect")
-    n = array_len(tab)
-    ptrs = read_u64s(tab.address, n)
-    ptype = tab.type.strip_typedefs().target()
-    return [(i, gdb.Value(p).cast(ptype)) for i, p in enumerate(ptrs) if p]
+    """[(idx, struct mm_section * Value)] of every section of the two-level table (mm_sect_root ->
+    leaves of section pointers, mm/section.c)."""
+    root = sym("mm_sect_root")
+    leaf_ptype = root.type.strip_typedefs().target()  # struct mm_section **
+    ptype = leaf_ptype.target()
+    leaf_size = P.get("SECT_LEAF_SIZE", 1 << P.get("SECT_LEAF_SHIFT", 10))
+    out = []
+    for r, lp in enumerate(read_u64s(root.address, array_len(root))):
+        if lp:
+            out += [((r * leaf_size) + i, gdb.Value(p).cast(ptype))
+                    for i, p in enumerate(read_u64s(lp, leaf_size)) if p]
+    return out
+
+
+def section_ptr(idx):
+    """struct mm_section * Value of section idx, or None."""
+    root = sym("mm_sect_root")
+    leaf_size = P.get("SECT_LEAF_SIZE", 1 << P.get("SECT_LEAF_SHIFT", 10))
+    r = idx // leaf_size
+    if r >= array_len(root):
+        return None
+    lp = read_u64s(root.address + 8 * r, 1)[0]
+    if not lp:
+        return None
+    p = read_u64s(lp + 8 * (idx % leaf_size), 1)[0]
+    return gdb.Value(p).cast(root.type.strip_typedefs().target().target()) if p else None
 
 
 def mm_sections_text():
@@ -303,34 +322,48 @@ def owner_name(o):
     return enum_names("enum mm_owner", "MM_OWN_").get(o, "?")
 
 
-def flag_names(flags):
-    names = [name for bit, name in FR_FLAGS if flags & bit]
-    rest = flags & ~sum(bit for bit, _ in FR_FLAGS)
-    if rest:
-        names.append(f"{rest:#x}")
-    return "|".join(names) or "0"
+def state_name(st):
+    """frame_state_name: the name of a frame state (enum frame_state)."""
+    names = enum_names("enum frame_state", "FS_") or dict(enumerate(FS_DEFAULT))
+    return names.get(st, f"?{st}")
 
 
 def frame_ptr(pfn):
-    """(struct frame * Value, fetched section, sub) of pfn, or (None, section or None, sub)."""
-    tab = sym("mm_sect")
+    """(struct frame * Value, fetched section, sub) of pfn, or (None, section or None, sub). The
+    first frame of a subsection is described in its section struct (head[sub]), the others in
+    the subsection's memmap (mem[sub])."""
     idx, sub = pfn >> PFN_SECTION_SHIFT, (pfn >> PFN_SUB_SHIFT) & 63
-    if idx >= array_len(tab):
-        return None, None, sub
-    p = tab[idx]
-    if int(p) == 0:
+    p = section_ptr(idx)
+    if p is None:
         return None, None, sub
     s = deref(p)
     if not (int(s["present"]) >> sub & 1):
         return None, s, sub
-    mem = s["mem"][sub]
-    per_sub = 1 << PFN_SUB_SHIFT
-    return mem + (pfn & (per_sub - 1)), s, sub
+    i = pfn & ((1 << PFN_SUB_SHIFT) - 1)
+    if i == 0:
+        return p.dereference()["head"][sub].address, s, sub
+    return s["mem"][sub] + i, s, sub
 
 
 def read_frame(pfn):
     fp, _, _ = frame_ptr(pfn)
     return None if fp is None else deref(fp)
+
+
+def block_of(pfn):
+    """(head pfn, fetched head frame) of the block containing pfn, found as the kernel does
+    (frame_block_of): walking heads from the subsection start, never reading a tail as state."""
+    sp = pfn & ~((1 << PFN_SUB_SHIFT) - 1)
+    p = sp
+    while p < sp + (1 << PFN_SUB_SHIFT):
+        f = read_frame(p)
+        st = state_name(int(f["state"]))
+        if st in ("uninit", "tail") or int(f["order"]) > PFN_SUB_SHIFT:
+            return None, None
+        if pfn < p + (1 << int(f["order"])):
+            return p, f
+        p += 1 << int(f["order"])
+    return None, None
 
 
 def sub_state(s, sub):
@@ -352,49 +385,36 @@ def mm_frame_text(pfn):
     if fp is None:
         return head + " absent (no section)\n" if s is None else head + " absent (subsection not present)\n"
     f = deref(fp)
-    flags = int(f["flags"])
+    st = state_name(int(f["state"]))
     zone = zone_names()[int(s["movable"]) >> sub & 1]
     lines = [head + f" node={int(s['node'])} zone={zone} sub_state={sub_state(s, sub)}",
              f"  descriptor at 0x{int(fp):x} ({fp.type.target().strip_typedefs().sizeof} bytes): "
-             f"flags=0x{flags:02x} ({flag_names(flags)}) order={int(f['order'])} owner={int(f['owner'])}"
-             f" ({owner_name(int(f['owner']))}) cookie=0x{int(f['cookie']):x} vflag={int(f['vflag'])}"]
-    # the block this frame belongs to
-    hpfn, hf = None, None
-    if flags & FR["head"]:
-        hpfn, hf = pfn, f
-    else:
-        for o in range(1, 64):
-            cand = pfn & ~((1 << o) - 1)
-            if (cand >> PFN_SUB_SHIFT) != (pfn >> PFN_SUB_SHIFT):
-                break
-            cf = read_frame(cand)
-            if cf is not None and int(cf["flags"]) & FR["head"]:
-                if cand + (1 << int(cf["order"])) > pfn:
-                    hpfn, hf = cand, cf
-                break
+             f"state={st} order={int(f['order'])} owner={int(f['owner'])}"
+             f" ({owner_name(int(f['owner']))}) cookie=0x{int(f['use']['cookie']):x} vflag={int(f['vflag'])}"]
+    hpfn, hf = block_of(pfn)
     if hf is None:
-        lines.append("  tail frame, but no head found for it (inconsistent descriptor?)")
+        lines.append("  no block found walking the subsection's heads (inconsistent descriptors?)")
         return "\n".join(lines) + "\n"
-    hfl, order = int(hf["flags"]), int(hf["order"])
     if hpfn != pfn:
-        lines.append(f"  tail of block head=0x{hpfn:x} order={order} flags=0x{hfl:02x} ({flag_names(hfl)})")
-    if hfl & FR["fixed"]:
-        kind = "fixed (never allocated or freed)" + (", hole (not RAM)" if hfl & FR["hole"] else "")
-    elif hfl & FR["free"] and hfl & FR["held"]:
-        kind = "free, held by a cage / offline (on no list)"
-    elif hfl & FR["free"]:
-        kind = "free, on the free list of order %u" % order
-    else:
-        kind = "allocated" + (" movable" if hfl & FR["movable"] else "")
+        lines[-1] += " (a tail: not read as state, see struct frame)"
+    hst, order = state_name(int(hf["state"])), int(hf["order"])
+    if hpfn != pfn:
+        lines.append(f"  tail of block head=0x{hpfn:x} order={order} state={hst}")
+    kind = {"free": "free, on the free list of order %u" % order,
+            "held": "free, held by a cage (on no list)",
+            "offline": "free, in an offline subsection (on no list)",
+            "used": "allocated", "movable": "allocated movable",
+            "fixed": "fixed (never allocated or freed)", "hole": "hole (not RAM)"}.get(hst, hst)
     lines.append(f"  block pfn=0x{hpfn:x}-0x{hpfn + (1 << order) - 1:x} pa=0x{hpfn << PAGE_SHIFT:x} "
-                 f"size={(1 << order) * 4}KiB: {kind}")
-    if hfl & FR["fixed"] or not hfl & FR["free"]:
+                 f"size={(1 << order) * 4}KiB state={hst}: {kind}")
+    if hst in ("used", "movable", "fixed", "hole"):
         use = hf["use"]
-        lines.append(f"  owner={owner_name(int(hf['owner']))} cookie=0x{int(hf['cookie']):x} "
+        lines.append(f"  owner={owner_name(int(hf['owner']))} cookie=0x{int(hf['use']['cookie']):x} "
                      f"aux=0x{int(use['aux']):x}")
-    elif not hfl & FR["held"]:
+    elif hst == "free":
         lru = hf["lru"]
-        nx, pv = int(lru["next"]), int(lru["prev"])
+        nx = int(lru["next"]) | int(lru["next_hi"]) << 32
+        pv = int(lru["prev"]) | int(lru["prev_hi"]) << 32
         fmt = lambda v: "nil" if v == PFN_NIL else f"0x{v:x}"
         lines.append(f"  free list links: next={fmt(nx)} prev={fmt(pv)}")
     return "\n".join(lines) + "\n"
@@ -629,9 +649,9 @@ class HmMem(HmCommand):
 class HmFrame(HmCommand):
     """hm-frame <pfn> | hm-frame -pa <address>: a frame descriptor decoded, and its block.
 
-    Shows the descriptor's flags, order, owner and cookie, the block the frame belongs to (its
-    head, when the frame is a tail) and what the block is: free on a list (with the list links),
-    held by a cage or offline, allocated (owner, cookie, aux) or fixed. Arguments are gdb
+    Shows the descriptor's state, order, owner and cookie, the block the frame belongs to (its
+    head, when the frame is a tail) and the block's state: free on a list (with the list links),
+    held by a cage, offline, used / movable (owner, cookie, aux), fixed or hole. Arguments are gdb
     expressions ($rdi, 0x100000 >> 12, ...)."""
 
     name = "hm-frame"

@@ -18,11 +18,19 @@
 #define SUBSECTION_SIZE (1ull << SUBSECTION_SHIFT)
 #define SUBSECTIONS_PER_SECTION (1u << (SECTION_SHIFT - SUBSECTION_SHIFT))
 
-/* Physical address space covered by the section table: 1 TiB (QEMU's qemu64 CPU reports 40
- * physical address bits; the device-memory region with maxmem up to ~1 TiB fits). */
-#define MAX_PHYS_BITS 40
+/* Physical address space the memory manager covers: 64 TiB (46 bits, what `-cpu max,phys-bits=46`
+ * gives; qemu64 reports 40). Terabyte DIMMs sit above 1 TiB (QEMU puts device memory after the
+ * above-4G RAM, and above 1 TiB altogether on AMD CPUs to skip the HyperTransport hole). The
+ * direct map of 64 TiB takes PML4 slots 256..383, below the vmap area (slot 400). */
+#define MAX_PHYS_BITS 46
 #define MAX_PHYS_ADDR (1ull << MAX_PHYS_BITS)
-#define NR_SECTIONS (MAX_PHYS_ADDR >> SECTION_SHIFT)
+#define NR_SECTIONS (MAX_PHYS_ADDR >> SECTION_SHIFT) /* 2^19 */
+/* The section table is two-level so that it costs what is present, not 64 TiB: a root of
+ * SECT_ROOT_SIZE pointers (4 KiB, static) to leaves of SECT_LEAF_SIZE section pointers (8 KiB,
+ * 128 GiB of address space each, allocated when the first section in them appears). */
+#define SECT_LEAF_SHIFT 10
+#define SECT_LEAF_SIZE (1u << SECT_LEAF_SHIFT)
+#define SECT_ROOT_SIZE (NR_SECTIONS >> SECT_LEAF_SHIFT)
 
 /* NUMA nodes the kernel tracks (QEMU's SRAT proximity domains are small integers). */
 #define MAX_NODES 8
@@ -31,7 +39,7 @@
  * half (PML4 slot 256); the kernel image is linked at -2 GiB so -mcmodel=kernel works. */
 #define DIRECT_MAP_BASE 0xffff800000000000ull
 #define KERNEL_VMA 0xffffffff80000000ull
-/* The vmap area for movable memory: PML4 slot 400, far from the direct map's 1 TiB. */
+/* The vmap area for movable memory: PML4 slot 400, above the direct map's 64 TiB. */
 #define VMAP_BASE 0xffffc80000000000ull
 #define VMAP_SIZE (64ull << 30)
 

@@ -72,9 +72,11 @@ class Dimm:
     id: str
     size: object = "512M"  # bytes or a QEMU size string; multiple of 2 MiB
     node: int | None = None
+    reserve: bool = True  # False: reserve=off (no swap reservation: terabyte DIMMs on a small host)
 
     def args(self):
-        a = ["-object", f"memory-backend-ram,id=mem-{self.id},size={fmt_size(parse_size(self.size))}"]
+        a = ["-object", f"memory-backend-ram,id=mem-{self.id},size={fmt_size(parse_size(self.size))}"
+                        + ("" if self.reserve else ",reserve=off")]
         dev = f"pc-dimm,id={self.id},memdev=mem-{self.id}"
         if self.node is not None:
             dev += f",node={self.node}"
@@ -92,6 +94,7 @@ class QemuConfig:
     slots: int = 8  # 0 disables memory hotplug (no slots/maxmem)
     maxmem: object = "32G"
     numa_nodes: int = 2  # boot RAM split evenly over this many nodes (0: no -numa)
+    ram_reserve: bool = True  # False: the nodes' RAM backends get reserve=off (huge boot RAM)
     cold_dimms: list = dataclasses.field(default_factory=lambda: [Dimm("dimm0", "512M", node=1)])
     cpus: int = 1
     kvm: bool = False
@@ -129,7 +132,8 @@ def qemu_args(cfg):
         if per * n != ram or per % (2 * MiB):
             raise ValueError(f"{fmt_size(ram)} does not split into {n} nodes of a multiple of 2 MiB")
         for i in range(n):
-            args += ["-object", f"memory-backend-ram,id=ram-node{i},size={fmt_size(per)}",
+            args += ["-object", f"memory-backend-ram,id=ram-node{i},size={fmt_size(per)}"
+                     + ("" if cfg.ram_reserve else ",reserve=off"),
                      "-numa", f"node,nodeid={i},memdev=ram-node{i}"]
     for d in cfg.cold_dimms:
         args += d.args()
@@ -372,11 +376,20 @@ class Qemu:
         self.wait_prompt(timeout)
         return self
 
+    # QEMU's resident set in bytes (VmRSS in /proc/<pid>/status): what the host really backs.
+    def rss(self):
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError(f"no VmRSS for QEMU pid {self.proc.pid}")
+
     # Hot-adds a pc-dimm (object-add + device_add). Returns the Dimm.
-    def hot_add_dimm(self, id, size="1G", node=None):
-        d = Dimm(id, size, node)
-        self.qmp.execute("object-add", {"qom-type": "memory-backend-ram", "id": f"mem-{id}",
-                                        "size": parse_size(size)})
+    def hot_add_dimm(self, id, size="1G", node=None, reserve=True):
+        d = Dimm(id, size, node, reserve)
+        backend = {"qom-type": "memory-backend-ram", "id": f"mem-{id}", "size": parse_size(size)}
+        if not reserve:
+            backend["reserve"] = False
+        self.qmp.execute("object-add", backend)
         args = {"driver": "pc-dimm", "id": id, "memdev": f"mem-{id}"}
         if node is not None:
             args["node"] = node

@@ -51,6 +51,22 @@ void plat_host_remove_ram(uint64_t pa_base, uint64_t size)
     }
 }
 
+/* Host pages of simulated RAM in [pa, pa+len) that were touched (mincore: resident). */
+uint64_t plat_host_ram_touched(uint64_t pa, uint64_t len)
+{
+    uint64_t n = 0;
+    unsigned char vec[256];
+    for (uint64_t a = pa; a < pa + len; a += sizeof vec * 4096) {
+        uint64_t chunk = pa + len - a < sizeof vec * 4096 ? pa + len - a : sizeof vec * 4096;
+        void *v = plat_phys_to_virt(a);
+        if (!v || mincore(v, chunk, vec) != 0)
+            continue;
+        for (uint64_t i = 0; i < (chunk + 4095) / 4096; i++)
+            n += vec[i] & 1;
+    }
+    return n;
+}
+
 void *plat_phys_to_virt(uint64_t pa)
 {
     for (int i = 0; i < MAX_RAM; i++)

@@ -7,6 +7,10 @@
 void plat_host_add_ram(uint64_t pa_base, uint64_t size);
 void plat_host_remove_ram(uint64_t pa_base, uint64_t size);
 
+/* Host pages (4 KiB) of simulated RAM in [pa, pa+len) touched (read or written) since it was
+ * added (mincore): what a frame database initialisation really wrote. pa 4 KiB aligned. */
+uint64_t plat_host_ram_touched(uint64_t pa, uint64_t len);
+
 /* Port I/O goes to these callbacks (NULL: reads return all ones, writes are dropped). */
 typedef uint32_t (*plat_host_io_read_fn)(uint16_t port, int width);
 typedef void (*plat_host_io_write_fn)(uint16_t port, int width, uint32_t value);

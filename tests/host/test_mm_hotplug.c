@@ -91,7 +91,7 @@ static void test_cage(void)
     mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
     CHECK_EQ(zm.free, 0);
     CHECK_EQ(zm.caged, taken + 2);
-    CHECK_EQ(pfn_frame(pas[5] >> PAGE_SHIFT)->flags, FR_HEAD | FR_FREE | FR_HELD);
+    CHECK_EQ(pfn_frame(pas[5] >> PAGE_SHIFT)->state, FS_HELD);
     uint64_t blocker = 0;
     CHECK_EQ(cage_test_locked(spfn, epfn, &blocker), MM_EBUSY);
     CHECK(blocker >= spfn && blocker < epfn);
