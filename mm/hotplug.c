@@ -501,3 +501,139 @@ int mm_remove_memory(uint64_t base, uint64_t size)
     plat_trace(TRACE_REMOVE, base, size, 0);
     return 0;
 }
+
+/* ---- per-subsection hot-add (virtio-mem: blocks plugged and unplugged one by one) ---------- */
+
+/* Is the present subsection at pfn sp one of mm_add_subsections' (memmap on its own start, not
+ * part of a range recorded by mm_add_memory)? */
+static bool sub_self_hosted(uint64_t sp)
+{
+    struct mm_section *s = pfn_sect(sp);
+    if (!s || !((s->present & s->keepmap) >> pfn_sub(sp) & 1) ||
+        (void *)s->mem[pfn_sub(sp)] != plat_phys_to_virt(sp << PAGE_SHIFT))
+        return false;
+    for (int i = 0; i < MAX_ADDED; i++)
+        if (added[i].size && (sp << PAGE_SHIFT) >= added[i].base &&
+            (sp << PAGE_SHIFT) < added[i].base + added[i].size)
+            return false;
+    return true;
+}
+
+/* Hot-add every subsection of [base, base+size) on node as its own unit and online them. */
+int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
+{
+    uint64_t spfn, epfn;
+    int r = check_range(base, size, &spfn, &epfn);
+    if (r || node >= MAX_NODES) {
+        mm_counters.add_fail++;
+        return MM_EINVAL;
+    }
+    zones_init_once();
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
+        if (pfn_frame_safe(sp)) {
+            mm_counters.add_fail++;
+            return MM_EEXIST;
+        }
+    /* Section structs first (plat_alloc may take pages), then the mapping. */
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
+        r |= !sect_get_or_alloc((unsigned)(sp >> PFN_SECTION_SHIFT), node);
+    if (r || plat_map_range(base, size)) {
+        for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
+            sect_put_if_empty((unsigned)(sp >> PFN_SECTION_SHIFT));
+        mm_counters.add_fail++;
+        return MM_ENOMEM;
+    }
+    const unsigned mm_pages = (MM_PAGES_PER_SUB * sizeof(struct frame) + PAGE_SIZE - 1) / PAGE_SIZE;
+    unsigned long irq = plat_irq_save();
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        struct frame *mem = plat_phys_to_virt(sp << PAGE_SHIFT);
+        memset(mem, 0, MM_PAGES_PER_SUB * sizeof(struct frame));
+        for (unsigned i = 0; i < mm_pages; i++) /* the memmap itself: fixed frames */
+            mem[i] = (struct frame){.flags = FR_HEAD | FR_FIXED, .owner = MM_OWN_MEMMAP};
+        /* The rest as offline (HELD) blocks, each aligned to its size: 2^o at offset 2^o. */
+        for (unsigned o = (unsigned)__builtin_ctz(mm_pages); o < MM_MAX_ORDER; o++)
+            mem[1u << o] = (struct frame){.flags = FR_HEAD | FR_FREE | FR_HELD, .order = (uint8_t)o};
+        s->sub_pages[sub] = MM_PAGES_PER_SUB;
+        s->keepmap |= 1ull << sub;
+        s->movable |= 1ull << sub;
+        s->mem[sub] = mem;
+        s->present |= 1ull << sub;
+        sect_zone_ptr(s, sub)->present += MM_PAGES_PER_SUB;
+    }
+    plat_irq_restore(irq);
+    mm_counters.add_ok++;
+    return mm_online_range(base, size);
+}
+
+/* Remove offline subsections added by mm_add_subsections (any run of them). */
+int mm_remove_subsections(uint64_t base, uint64_t size)
+{
+    uint64_t spfn, epfn;
+    int r = check_range(base, size, &spfn, &epfn);
+    if (r) {
+        mm_counters.remove_fail++;
+        return r;
+    }
+    int slot = -1;
+    for (int i = 0; i < MAX_ADDED; i++)
+        if (!added[i].size && slot < 0)
+            slot = i;
+    for (uint64_t sp = spfn; sp < epfn && slot >= 0; sp += MM_PAGES_PER_SUB)
+        if (!sub_self_hosted(sp))
+            slot = -2;
+    if (slot < 0) {
+        MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: not subsections added by mm_add_subsections%s",
+               (unsigned long long)base, (unsigned long long)size, slot == -1 ? " (table full)" : "");
+        mm_counters.remove_fail++;
+        return MM_EINVAL;
+    }
+    /* Record the run as one added range: mm_remove_memory checks it is offline and undoes it. */
+    added[slot].base = base;
+    added[slot].size = size;
+    r = mm_remove_memory(base, size);
+    added[slot].base = added[slot].size = 0;
+    return r;
+}
+
+/* Pages of [base, base+size) by use: free, migratable, unmovable (first one named), offline. */
+int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
+{
+    uint64_t spfn, epfn;
+    memset(u, 0, sizeof *u);
+    int r = check_range(base, size, &spfn, &epfn);
+    if (r)
+        return r;
+    unsigned long irq = plat_irq_save();
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        if (!s || !(s->present >> pfn_sub(sp) & 1))
+            continue;
+        if (!(s->online >> pfn_sub(sp) & 1)) {
+            u->offline += s->sub_pages[pfn_sub(sp)];
+            continue;
+        }
+        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
+            struct frame *f = pfn_frame(p);
+            uint64_t n = 1ull << f->order;
+            if (f->flags & FR_FIXED)
+                ;
+            else if (f->flags & FR_FREE)
+                u->free += n;
+            else if ((f->flags & FR_MOVABLE) && mm_migrate_fns[f->owner])
+                u->movable += n;
+            else {
+                if (!u->unmovable) {
+                    u->first_unmov_pfn = p;
+                    u->first_unmov_owner = f->owner;
+                    u->first_unmov_cookie = f->cookie;
+                }
+                u->unmovable += n;
+            }
+            p += n;
+        }
+    }
+    plat_irq_restore(irq);
+    return 0;
+}
