@@ -502,21 +502,18 @@ int mm_remove_memory(uint64_t base, uint64_t size)
     return 0;
 }
 
-/* ---- per-subsection hot-add (virtio-mem: blocks plugged and unplugged one by one) ---------- */
+/* ---- per-subsection hot-add (virtio-mem: blocks plugged and unplugged one by one) ----------
+ * Each subsection's frame database (8 KiB) comes from the kernel heap, as Linux places the memmap
+ * of virtio-mem memory: adding touches none of the new memory (a host backs it lazily), every
+ * subsection is one whole free order-9 block (allocations pack into few blocks instead of
+ * nibbling a ladder of small blocks in each), and any subsection can go alone.
+ * ext_memmap[section] has a bit per subsection added this way (allocated on first use). */
+static uint64_t *ext_memmap;
 
-/* Is the present subsection at pfn sp one of mm_add_subsections' (memmap on its own start, not
- * part of a range recorded by mm_add_memory)? */
-static bool sub_self_hosted(uint64_t sp)
+static bool sub_ext(uint64_t sp)
 {
     struct mm_section *s = pfn_sect(sp);
-    if (!s || !((s->present & s->keepmap) >> pfn_sub(sp) & 1) ||
-        (void *)s->mem[pfn_sub(sp)] != plat_phys_to_virt(sp << PAGE_SHIFT))
-        return false;
-    for (int i = 0; i < MAX_ADDED; i++)
-        if (added[i].size && (sp << PAGE_SHIFT) >= added[i].base &&
-            (sp << PAGE_SHIFT) < added[i].base + added[i].size)
-            return false;
-    return true;
+    return ext_memmap && s && (s->present & ext_memmap[sp >> PFN_SECTION_SHIFT]) >> pfn_sub(sp) & 1;
 }
 
 /* Hot-add every subsection of [base, base+size) on node as its own unit and online them. */
@@ -529,42 +526,50 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
         return MM_EINVAL;
     }
     zones_init_once();
+    if (!ext_memmap && !(ext_memmap = plat_alloc(NR_SECTIONS * sizeof(uint64_t)))) {
+        mm_counters.add_fail++;
+        return MM_ENOMEM;
+    }
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
         if (pfn_frame_safe(sp)) {
             mm_counters.add_fail++;
             return MM_EEXIST;
         }
-    /* Section structs first (plat_alloc may take pages), then the mapping. */
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
-        r |= !sect_get_or_alloc((unsigned)(sp >> PFN_SECTION_SHIFT), node);
-    if (r || plat_map_range(base, size)) {
-        for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
-            sect_put_if_empty((unsigned)(sp >> PFN_SECTION_SHIFT));
+    /* Section structs and frame databases first (both may take pages from the allocator). */
+    uint64_t sp = spfn;
+    for (; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = sect_get_or_alloc((unsigned)(sp >> PFN_SECTION_SHIFT), node);
+        struct frame *mem = s ? kmalloc(MM_PAGES_PER_SUB * sizeof(struct frame)) : NULL;
+        if (!mem)
+            break;
+        s->mem[pfn_sub(sp)] = mem; /* not present yet: nothing looks at it */
+    }
+    if (sp < epfn) {
+        for (uint64_t q = spfn; q < sp; q += MM_PAGES_PER_SUB) {
+            kfree(pfn_sect(q)->mem[pfn_sub(q)]);
+            pfn_sect(q)->mem[pfn_sub(q)] = NULL;
+        }
+        for (uint64_t q = spfn; q <= sp && q < epfn; q += MM_PAGES_PER_SUB)
+            sect_put_if_empty((unsigned)(q >> PFN_SECTION_SHIFT));
         mm_counters.add_fail++;
         return MM_ENOMEM;
     }
-    const unsigned mm_pages = (MM_PAGES_PER_SUB * sizeof(struct frame) + PAGE_SIZE - 1) / PAGE_SIZE;
     unsigned long irq = plat_irq_save();
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+    for (sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
-        struct frame *mem = plat_phys_to_virt(sp << PAGE_SHIFT);
-        memset(mem, 0, MM_PAGES_PER_SUB * sizeof(struct frame));
-        for (unsigned i = 0; i < mm_pages; i++) /* the memmap itself: fixed frames */
-            mem[i] = (struct frame){.flags = FR_HEAD | FR_FIXED, .owner = MM_OWN_MEMMAP};
-        /* The rest as offline (HELD) blocks, each aligned to its size: 2^o at offset 2^o. */
-        for (unsigned o = (unsigned)__builtin_ctz(mm_pages); o < MM_MAX_ORDER; o++)
-            mem[1u << o] = (struct frame){.flags = FR_HEAD | FR_FREE | FR_HELD, .order = (uint8_t)o};
+        /* kmalloc memory is zeroed: the tails are right; one HELD order-9 block = offline. */
+        s->mem[sub][0] = (struct frame){.flags = FR_HEAD | FR_FREE | FR_HELD, .order = MM_MAX_ORDER};
         s->sub_pages[sub] = MM_PAGES_PER_SUB;
-        s->keepmap |= 1ull << sub;
         s->movable |= 1ull << sub;
-        s->mem[sub] = mem;
         s->present |= 1ull << sub;
+        ext_memmap[sp >> PFN_SECTION_SHIFT] |= 1ull << sub;
         sect_zone_ptr(s, sub)->present += MM_PAGES_PER_SUB;
     }
     plat_irq_restore(irq);
     mm_counters.add_ok++;
-    return mm_online_range(base, size);
+    plat_trace(TRACE_HOTADD, base, size, node);
+    return mm_online_range(base, size); /* maps it */
 }
 
 /* Remove offline subsections added by mm_add_subsections (any run of them). */
@@ -581,7 +586,7 @@ int mm_remove_subsections(uint64_t base, uint64_t size)
         if (!added[i].size && slot < 0)
             slot = i;
     for (uint64_t sp = spfn; sp < epfn && slot >= 0; sp += MM_PAGES_PER_SUB)
-        if (!sub_self_hosted(sp))
+        if (!sub_ext(sp))
             slot = -2;
     if (slot < 0) {
         MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: not subsections added by mm_add_subsections%s",
@@ -589,11 +594,26 @@ int mm_remove_subsections(uint64_t base, uint64_t size)
         mm_counters.remove_fail++;
         return MM_EINVAL;
     }
-    /* Record the run as one added range: mm_remove_memory checks it is offline and undoes it. */
+    /* Record the run as one added range: mm_remove_memory checks it is offline and undoes it;
+     * the frame databases are freed afterwards (it forgets where they are). */
+    uint64_t nsub = (epfn - spfn) / MM_PAGES_PER_SUB;
+    struct frame **mems = plat_alloc(nsub * sizeof(struct frame *));
+    if (!mems) {
+        mm_counters.remove_fail++;
+        return MM_ENOMEM;
+    }
+    for (uint64_t i = 0; i < nsub; i++)
+        mems[i] = pfn_sect(spfn + i * MM_PAGES_PER_SUB)->mem[pfn_sub(spfn + i * MM_PAGES_PER_SUB)];
     added[slot].base = base;
     added[slot].size = size;
     r = mm_remove_memory(base, size);
     added[slot].base = added[slot].size = 0;
+    for (uint64_t i = 0; i < nsub && r == 0; i++) {
+        uint64_t sp = spfn + i * MM_PAGES_PER_SUB;
+        ext_memmap[sp >> PFN_SECTION_SHIFT] &= ~(1ull << pfn_sub(sp));
+        kfree(mems[i]);
+    }
+    plat_free(mems);
     return r;
 }
 

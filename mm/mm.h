@@ -129,8 +129,9 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node);
 /* Remove a range added by mm_add_memory (exactly that range), which must be offline. */
 int mm_remove_memory(uint64_t base, uint64_t size);
 /* Hot-add [base, base+size) (2 MiB aligned, not present) on node into ZONE_MOVABLE with each
- * 2 MiB subsection standing alone (its frame database on its own first 2 pages), and online it:
- * any run of it can later be offlined and removed by itself (virtio-mem blocks). */
+ * 2 MiB subsection standing alone (its frame database, 8 KiB, from the kernel heap, so that the new
+ * memory is not touched), and online it: any run of it can later be offlined and removed by
+ * itself (virtio-mem blocks). */
 int mm_add_subsections(uint64_t base, uint64_t size, unsigned node);
 /* Remove offline subsections added by mm_add_subsections (any run of them). */
 int mm_remove_subsections(uint64_t base, uint64_t size);
