@@ -503,17 +503,36 @@ int mm_remove_memory(uint64_t base, uint64_t size)
 }
 
 /* ---- per-subsection hot-add (virtio-mem: blocks plugged and unplugged one by one) ----------
- * Each subsection's frame database (8 KiB) comes from the kernel heap, as Linux places the memmap
- * of virtio-mem memory: adding touches none of the new memory (a host backs it lazily), every
- * subsection is one whole free order-9 block (allocations pack into few blocks instead of
+ * Each subsection's frame database (8 KiB) comes from the buddy allocator, as Linux places the
+ * memmap of virtio-mem memory: adding touches none of the new memory (a host backs it lazily),
+ * every subsection is one whole free order-9 block (allocations pack into few blocks instead of
  * nibbling a ladder of small blocks in each), and any subsection can go alone.
- * ext_memmap[section] has a bit per subsection added this way (allocated on first use). */
-static uint64_t *ext_memmap;
+ * ext[section]->pa[sub] is the physical address of the frame database of a subsection added this
+ * way (0: not one of them); ext and its entries are allocated on first use and kept. */
+struct ext_sect {
+    uint64_t pa[SUBSECTIONS_PER_SECTION];
+};
+static struct ext_sect **ext;
+/* Order of one subsection's frame database: 512 frames of 16 bytes = 2 pages. */
+#define MEMMAP_ORDER 1
+_Static_assert((PAGE_SIZE << MEMMAP_ORDER) == MM_PAGES_PER_SUB * sizeof(struct frame), "memmap order");
 
-static bool sub_ext(uint64_t sp)
+/* Where the frame database address of subsection sp is kept, or NULL. */
+static uint64_t *ext_pa(uint64_t sp)
 {
-    struct mm_section *s = pfn_sect(sp);
-    return ext_memmap && s && (s->present & ext_memmap[sp >> PFN_SECTION_SHIFT]) >> pfn_sub(sp) & 1;
+    struct ext_sect *e = ext ? ext[sp >> PFN_SECTION_SHIFT] : NULL;
+    return e ? &e->pa[pfn_sub(sp)] : NULL;
+}
+
+/* Give back the frame databases of [spfn, epfn) (subsections not present). */
+static void ext_free(uint64_t spfn, uint64_t epfn)
+{
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        mm_free_pages(*ext_pa(sp), MEMMAP_ORDER);
+        *ext_pa(sp) = 0;
+        if (pfn_sect(sp))
+            pfn_sect(sp)->mem[pfn_sub(sp)] = NULL;
+    }
 }
 
 /* Hot-add every subsection of [base, base+size) on node as its own unit and online them. */
@@ -526,7 +545,7 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
         return MM_EINVAL;
     }
     zones_init_once();
-    if (!ext_memmap && !(ext_memmap = plat_alloc(NR_SECTIONS * sizeof(uint64_t)))) {
+    if (!ext && !(ext = plat_alloc(NR_SECTIONS * sizeof *ext))) {
         mm_counters.add_fail++;
         return MM_ENOMEM;
     }
@@ -535,20 +554,21 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
             mm_counters.add_fail++;
             return MM_EEXIST;
         }
-    /* Section structs and frame databases first (both may take pages from the allocator). */
+    /* Section structs and frame databases first (both take memory from the allocator). */
     uint64_t sp = spfn;
     for (; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        struct mm_section *s = sect_get_or_alloc((unsigned)(sp >> PFN_SECTION_SHIFT), node);
-        struct frame *mem = s ? kmalloc(MM_PAGES_PER_SUB * sizeof(struct frame)) : NULL;
-        if (!mem)
+        unsigned idx = (unsigned)(sp >> PFN_SECTION_SHIFT);
+        struct mm_section *s = sect_get_or_alloc(idx, node);
+        if (s && !ext[idx])
+            ext[idx] = plat_alloc(sizeof(struct ext_sect));
+        uint64_t pa = s && ext[idx] ? mm_alloc_pages_owner(MEMMAP_ORDER, MM_ZERO, MM_OWN_MEMMAP, 0) : 0;
+        if (!pa)
             break;
-        s->mem[pfn_sub(sp)] = mem; /* not present yet: nothing looks at it */
+        ext[idx]->pa[pfn_sub(sp)] = pa;
+        s->mem[pfn_sub(sp)] = plat_phys_to_virt(pa); /* not present yet: nothing looks at it */
     }
     if (sp < epfn) {
-        for (uint64_t q = spfn; q < sp; q += MM_PAGES_PER_SUB) {
-            kfree(pfn_sect(q)->mem[pfn_sub(q)]);
-            pfn_sect(q)->mem[pfn_sub(q)] = NULL;
-        }
+        ext_free(spfn, sp);
         for (uint64_t q = spfn; q <= sp && q < epfn; q += MM_PAGES_PER_SUB)
             sect_put_if_empty((unsigned)(q >> PFN_SECTION_SHIFT));
         mm_counters.add_fail++;
@@ -558,12 +578,11 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
     for (sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
-        /* kmalloc memory is zeroed: the tails are right; one HELD order-9 block = offline. */
+        /* Zeroed, so the tails are right: one HELD order-9 block = offline. */
         s->mem[sub][0] = (struct frame){.flags = FR_HEAD | FR_FREE | FR_HELD, .order = MM_MAX_ORDER};
         s->sub_pages[sub] = MM_PAGES_PER_SUB;
         s->movable |= 1ull << sub;
         s->present |= 1ull << sub;
-        ext_memmap[sp >> PFN_SECTION_SHIFT] |= 1ull << sub;
         sect_zone_ptr(s, sub)->present += MM_PAGES_PER_SUB;
     }
     plat_irq_restore(irq);
@@ -586,7 +605,7 @@ int mm_remove_subsections(uint64_t base, uint64_t size)
         if (!added[i].size && slot < 0)
             slot = i;
     for (uint64_t sp = spfn; sp < epfn && slot >= 0; sp += MM_PAGES_PER_SUB)
-        if (!sub_ext(sp))
+        if (!pfn_frame_safe(sp) || !ext_pa(sp) || !*ext_pa(sp))
             slot = -2;
     if (slot < 0) {
         MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: not subsections added by mm_add_subsections%s",
@@ -595,25 +614,13 @@ int mm_remove_subsections(uint64_t base, uint64_t size)
         return MM_EINVAL;
     }
     /* Record the run as one added range: mm_remove_memory checks it is offline and undoes it;
-     * the frame databases are freed afterwards (it forgets where they are). */
-    uint64_t nsub = (epfn - spfn) / MM_PAGES_PER_SUB;
-    struct frame **mems = plat_alloc(nsub * sizeof(struct frame *));
-    if (!mems) {
-        mm_counters.remove_fail++;
-        return MM_ENOMEM;
-    }
-    for (uint64_t i = 0; i < nsub; i++)
-        mems[i] = pfn_sect(spfn + i * MM_PAGES_PER_SUB)->mem[pfn_sub(spfn + i * MM_PAGES_PER_SUB)];
+     * the frame databases go back afterwards. */
     added[slot].base = base;
     added[slot].size = size;
     r = mm_remove_memory(base, size);
     added[slot].base = added[slot].size = 0;
-    for (uint64_t i = 0; i < nsub && r == 0; i++) {
-        uint64_t sp = spfn + i * MM_PAGES_PER_SUB;
-        ext_memmap[sp >> PFN_SECTION_SHIFT] &= ~(1ull << pfn_sub(sp));
-        kfree(mems[i]);
-    }
-    plat_free(mems);
+    if (r == 0)
+        ext_free(spfn, epfn);
     return r;
 }
 
