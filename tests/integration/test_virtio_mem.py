@@ -250,3 +250,29 @@ def test_memfd_unplugged_never_written(make_qemu, machine):
     q.vmem_resize("vm0", 0)
     assert memfd_allocated(q) == 0
     mmverify(q)
+
+
+# ---- gdb -----------------------------------------------------------------------------------
+def test_hm_vmem_matches_shell(make_qemu):
+    """hm-vmem, run while the kernel is stopped at the start of `vmem`, shows the same sizes, state,
+    blocker and per-section plugged masks."""
+    from harness import ELF, Gdb
+    from harness.skip import require
+    from test_gdb_helpers import block, show
+
+    require(ELF)
+    q = make_qemu(gdb=True, virtio_mem=[VirtioMem("vm0", "4G")])
+    g = Gdb(q, ["break shell_run_command", "continue", *show("hm-vmem"), "continue"]).start()
+    try:
+        q.wait_prompt(timeout=120)
+        q.vmem_resize("vm0", 300 * MiB)
+        shell_out = q.cmd("vmem", timeout=120)
+        gdb_out = block(g, "hm-vmem")
+        shell_masks = [l for l in shell_out.splitlines() if " section=" in l]
+        assert len(shell_masks) == 3, shell_out  # 300 MiB from a 128 MiB-aligned base
+        assert [l for l in gdb_out.splitlines() if " section=" in l] == shell_masks, gdb_out
+        summary = kv(gdb_out.splitlines()[0])
+        assert int(summary["plugged"], 16) == 300 * MiB and int(summary["requested"], 16) == 300 * MiB
+        assert summary["state"] == "idle" and summary["owner"] == "-", gdb_out
+    finally:
+        g.close()
