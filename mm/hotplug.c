@@ -22,8 +22,11 @@ static struct {
     uint64_t base, size;
 } added[MAX_ADDED];
 
+static void ext_reset(void);
+
 void hotplug_reset(void)
 {
+    ext_reset();
     memset(added, 0, sizeof added);
     offline_timeout_ms = 1000;
     offline_running = false;
@@ -516,6 +519,15 @@ static struct ext_sect **ext;
 /* Order of one subsection's frame database: 512 frames of 16 bytes = 2 pages. */
 #define MEMMAP_ORDER 1
 _Static_assert((PAGE_SIZE << MEMMAP_ORDER) == MM_PAGES_PER_SUB * sizeof(struct frame), "memmap order");
+
+/* Forget every frame database record (mm_reset: the memory they pointed to is gone). */
+static void ext_reset(void)
+{
+    for (unsigned i = 0; ext && i < NR_SECTIONS; i++)
+        plat_free(ext[i]);
+    plat_free(ext);
+    ext = NULL;
+}
 
 /* Where the frame database address of subsection sp is kept, or NULL. */
 static uint64_t *ext_pa(uint64_t sp)
