@@ -52,13 +52,16 @@ def resize(q, size, timeout=600.0):
     return dt
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--machine", choices=("q35", "pc"), default="q35")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--kvm", action="store_true")
-    ap.add_argument("--machine", default="q35")
-    a = ap.parse_args()
-    iso = Path(os.environ.get("HOTMEM_ISO", ISO))
+    ap.add_argument("--kvm", action="store_true", help="KVM instead of TCG")
+    return ap.parse_args()
+
+
+def main():
+    a, iso = parse_args(), Path(os.environ.get("HOTMEM_ISO", ISO))
     if not iso.exists():
         print(f"bench_virtio_mem: {iso} not built (make iso): skipped")
         return 0

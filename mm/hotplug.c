@@ -550,17 +550,15 @@ static void ext_free(uint64_t spfn, uint64_t epfn)
 /* Hot-add every subsection of [base, base+size) on node as its own unit and online them. */
 int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
 {
-    uint64_t spfn, epfn;
-    int r = check_range(base, size, &spfn, &epfn);
-    if (r || node >= MAX_NODES) {
+    uint64_t spfn = 0, epfn = 0;
+    bool bad = check_range(base, size, &spfn, &epfn) || node >= MAX_NODES;
+    if (!bad && !ext)
+        ext = plat_alloc(NR_SECTIONS * sizeof *ext);
+    if (bad || !ext) {
         mm_counters.add_fail++;
-        return MM_EINVAL;
+        return bad ? MM_EINVAL : MM_ENOMEM;
     }
     zones_init_once();
-    if (!ext && !(ext = plat_alloc(NR_SECTIONS * sizeof *ext))) {
-        mm_counters.add_fail++;
-        return MM_ENOMEM;
-    }
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
         if (pfn_frame_safe(sp)) {
             mm_counters.add_fail++;
@@ -606,24 +604,19 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
 /* Remove offline subsections added by mm_add_subsections (any run of them). */
 int mm_remove_subsections(uint64_t base, uint64_t size)
 {
-    uint64_t spfn, epfn;
-    int r = check_range(base, size, &spfn, &epfn);
-    if (r) {
+    uint64_t spfn = 0, epfn = 0;
+    int slot = -1, r = check_range(base, size, &spfn, &epfn);
+    bool ours = r == 0;
+    for (uint64_t sp = spfn; ours && sp < epfn; sp += MM_PAGES_PER_SUB)
+        ours = pfn_frame_safe(sp) && ext_pa(sp) && *ext_pa(sp);
+    for (int i = MAX_ADDED - 1; i >= 0; i--)
+        slot = added[i].size ? slot : i;
+    if (!ours || slot < 0) {
+        if (!r)
+            MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: %s", (unsigned long long)base, (unsigned long long)size,
+                   ours ? "table of added ranges full" : "not subsections added by mm_add_subsections");
         mm_counters.remove_fail++;
-        return r;
-    }
-    int slot = -1;
-    for (int i = 0; i < MAX_ADDED; i++)
-        if (!added[i].size && slot < 0)
-            slot = i;
-    for (uint64_t sp = spfn; sp < epfn && slot >= 0; sp += MM_PAGES_PER_SUB)
-        if (!pfn_frame_safe(sp) || !ext_pa(sp) || !*ext_pa(sp))
-            slot = -2;
-    if (slot < 0) {
-        MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: not subsections added by mm_add_subsections%s",
-               (unsigned long long)base, (unsigned long long)size, slot == -1 ? " (table full)" : "");
-        mm_counters.remove_fail++;
-        return MM_EINVAL;
+        return r ? r : MM_EINVAL;
     }
     /* Record the run as one added range: mm_remove_memory checks it is offline and undoes it;
      * the frame databases go back afterwards. */

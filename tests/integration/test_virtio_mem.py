@@ -15,13 +15,10 @@ import re
 import pytest
 
 from harness import GiB, MiB, VirtioMem
+from test_hotplug import check_objects, kv, mmverify
 
 COMBOS = [("q35", "bios"), ("q35", "ovmf"), ("pc", "bios"), ("pc", "ovmf")]
 PAGE = 4096
-
-
-def kv(line):
-    return dict(p.split("=", 1) for p in line.split() if "=" in p)
 
 
 def vmem_info(q):
@@ -46,16 +43,6 @@ def mem_lines(q):
         if m:
             out[m.group(1)] = {k: int(v) for k, v in kv(m.group(2)).items()}
     return out
-
-
-def mmverify(q):
-    out = q.cmd("mmverify", timeout=120)
-    assert "mmverify ok" in out, out
-
-
-def check_objects(q):
-    out = q.cmd("check", timeout=300)
-    assert re.search(r"check objects=\d+ bad=0", out), out
 
 
 def boot_vmem(make_qemu, machine="q35", firmware="bios", backend="ram", **kw):
