@@ -160,8 +160,41 @@ static void sort_cands(uint32_t *idx, uint32_t *cost, uint32_t n)
         }
 }
 
-/* Offline the chosen units of one kind (free: cost 0, or holding data), highest runs first. */
-static void unplug_chosen(struct vmem *m, const uint32_t *ucost, bool data)
+/* Take every free block of unit i out of the allocator, chained through the blocks themselves
+ * (next pa, order), so that no migration can land in a unit that is about to go; the chain head,
+ * or 0. free_pages bounds the attempts (mm_range_usage's count). */
+static uint64_t hold_unit(const struct vmem *m, uint32_t i, uint64_t free_pages)
+{
+    uint64_t head = 0, lo = uaddr(m, i);
+    for (int o = MM_MAX_ORDER; o >= 0; o--)
+        while (free_pages >= 1ull << o) {
+            uint64_t pa =
+                mm_alloc_pages_in(lo, lo + m->unit, (unsigned)o, 0, MM_OWN_KERNEL, VMEM_HOLD_COOKIE);
+            if (!pa)
+                break;
+            uint64_t *link = plat_phys_to_virt(pa);
+            link[0] = head;
+            link[1] = (uint64_t)o;
+            head = pa;
+            free_pages -= 1ull << o;
+        }
+    return head;
+}
+
+/* Give back a chain of held blocks. */
+static void release_held(uint64_t *head)
+{
+    while (*head) {
+        const uint64_t *link = plat_phys_to_virt(*head);
+        uint64_t next = link[0];
+        mm_free_pages(*head, (unsigned)link[1]);
+        *head = next;
+    }
+}
+
+/* Offline the chosen units of one kind (free: cost 0, or holding data), highest runs first; the
+ * held free blocks of a run (held[]) go back just before it is offlined. */
+static void unplug_chosen(struct vmem *m, const uint32_t *ucost, bool data, uint64_t *held)
 {
     for (uint32_t e = m->nunits; e > 0 && !m->cfg_changed;) {
         uint32_t i = e - 1;
@@ -174,6 +207,8 @@ static void unplug_chosen(struct vmem *m, const uint32_t *ucost, bool data)
             i--;
             n++;
         }
+        for (uint32_t k = i; k < i + n; k++)
+            release_held(&held[k]);
         unplug_run(m, i, n);
         e = i;
     }
@@ -183,10 +218,13 @@ static void unplug_chosen(struct vmem *m, const uint32_t *ucost, bool data)
 static enum step unplug_step(struct vmem *m, uint64_t target)
 {
     uint64_t need = (m->plugged - target) / m->unit, before = m->plugged;
-    uint32_t *idx = plat_alloc(sizeof(uint32_t) * m->nunits * 3 + 4);
-    if (!idx)
+    /* The plan (zeroed): held chains and free pages per unit, candidates and their costs. */
+    uint64_t *held = plat_alloc((sizeof(uint64_t) * 2 + sizeof(uint32_t) * 3) * m->nunits + 8);
+    if (!held)
         return stop(m, MM_ENOMEM, "no memory for the unplug plan");
-    uint32_t *cost = idx + m->nunits, *ucost = cost + m->nunits, n = 0;
+    uint64_t *ufree = held + m->nunits;
+    uint32_t *idx = (uint32_t *)(ufree + m->nunits), *cost = idx + m->nunits, *ucost = cost + m->nunits,
+             n = 0;
     m->block_pfn = 0;
     for (uint32_t i = 0; i < m->nunits; i++) {
         struct mm_range_usage u;
@@ -202,17 +240,24 @@ static enum step unplug_step(struct vmem *m, uint64_t target)
         }
         idx[n] = i;
         ucost[i] = cost[n] = (uint32_t)u.movable;
+        ufree[i] = u.free;
         n++;
     }
     sort_cands(idx, cost, n);
     for (uint32_t k = 0; k < n && k < need; k++)
         m->ustate[idx[k]] = U_CHOSEN;
-    unplug_chosen(m, ucost, false);
-    unplug_chosen(m, ucost, true);
+    unplug_chosen(m, ucost, false, held);
+    /* Units with data: their free blocks are held first, so their pages move only outside them. */
     for (uint32_t i = 0; i < m->nunits; i++)
+        if (m->ustate[i] == U_CHOSEN && ucost[i])
+            held[i] = hold_unit(m, i, ufree[i]);
+    unplug_chosen(m, ucost, true, held);
+    for (uint32_t i = 0; i < m->nunits; i++) {
+        release_held(&held[i]);
         if (m->ustate[i] == U_CHOSEN)
             m->ustate[i] = U_PLUGGED;
-    plat_free(idx);
+    }
+    plat_free(held);
     if (m->plugged < before)
         return STEP_PROGRESS;
     if (!n)

@@ -76,3 +76,5 @@
 #define VMEM_MAX_RUN_BLOCKS 512
 #define VMEM_MAX_DEVS 2
 #define VMEM_RETRY_MS 2000
+/* Owner cookie of the free blocks virtio-mem holds while it empties units ("HOLD"). */
+#define VMEM_HOLD_COOKIE 0x484f4c44
