@@ -68,5 +68,7 @@ typedef bool (*pci_irq_fn)(void *arg);
 /* Route d's INTx line (config 0x3C) through the IO APIC, level and active-high as QEMU's MADT
  * says for PCI lines, and add fn to the handlers of that line. 0, or -1 (no line: poll). */
 int pci_irq_attach(const struct pci_dev *d, pci_irq_fn fn, void *arg);
+/* Remove fn (with arg) from d's line; the line is masked when no handler is left. 0 or -1. */
+int pci_irq_detach(const struct pci_dev *d, pci_irq_fn fn, void *arg);
 /* Interrupts taken / claimed by nobody on lines with PCI handlers. */
 extern uint64_t pci_irq_count, pci_irq_unclaimed;

@@ -74,3 +74,25 @@ int pci_irq_attach(const struct pci_dev *d, pci_irq_fn fn, void *arg)
              d->bus, d->dev, d->fn, 'A' + d->irq_pin - 1, line, lines[line].gsi, i + 1, i ? "s" : "");
     return 0;
 }
+
+int pci_irq_detach(const struct pci_dev *d, pci_irq_fn fn, void *arg)
+{
+    unsigned line = d->irq_line;
+    if (line >= NLINES)
+        return -1;
+    unsigned long f = plat_irq_save();
+    int r = -1;
+    for (unsigned i = 0; i < lines[line].n; i++) {
+        if (lines[line].fn[i] != fn || lines[line].arg[i] != arg)
+            continue;
+        lines[line].n--;
+        lines[line].fn[i] = lines[line].fn[lines[line].n];
+        lines[line].arg[i] = lines[line].arg[lines[line].n];
+        if (!lines[line].n)
+            ioapic_mask_gsi(lines[line].gsi, true);
+        r = 0;
+        break;
+    }
+    plat_irq_restore(f);
+    return r;
+}

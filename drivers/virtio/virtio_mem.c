@@ -201,6 +201,15 @@ int vmem_init(void)
     return n;
 }
 
+/* Stop using the interrupt line: the main loop polls the ISR from now on (test aid for the
+ * fallback; also what a device without a usable line gets). */
+void vmem_use_polling(struct vmem *m)
+{
+    if (m->irq && pci_irq_detach(m->vd.pci, vmem_irq, m) == 0)
+        m->irq = false;
+    m->cfg_changed = true; /* a change the handler saw may not have been handled yet */
+}
+
 /* Free pages of every zone (the "memory was freed" signal for a stuck shrink). */
 uint64_t vmem_free_pages(void)
 {

@@ -70,6 +70,8 @@ extern unsigned vmem_ndevs;
 int vmem_init(void);
 /* Main-loop work: config changes, retries, polling when there is no interrupt. */
 void vmem_poll(void);
+/* Detach from the interrupt line and poll instead (`vmem poll`). */
+void vmem_use_polling(struct vmem *m);
 /* Print the `vmem` report. */
 void vmem_dump(void);
 const char *vmem_state_name(enum vmem_state s);

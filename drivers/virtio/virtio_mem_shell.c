@@ -1,4 +1,6 @@
 /* virtio_mem_shell.c - the `vmem` command (kernel only). */
+#include <string.h>
+
 #include "drivers/virtio/virtio_mem.h"
 #include "kernel/shell.h"
 #include "mm/mm.h"
@@ -57,14 +59,21 @@ void vmem_dump(void)
     }
 }
 
-/* `vmem`: every virtio-mem device: region, sizes, state, blocker, counters, plugged masks. */
+/* `vmem`: every virtio-mem device: region, sizes, state, blocker, counters, plugged masks.
+ * `vmem poll`: stop using interrupts (the polling fallback). */
 static int cmd_vmem(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc == 2 && !strcmp(argv[1], "poll")) {
+        for (unsigned d = 0; d < vmem_ndevs; d++)
+            vmem_use_polling(vmem_devs[d]);
+        plat_printf("vmem: %u device(s) polling\n", vmem_ndevs);
+        return 0;
+    }
+    if (argc != 1)
+        return shell_error("usage: vmem [poll]");
     vmem_dump();
     return 0;
 }
-SHELL_COMMAND("vmem", "",
-              "virtio-mem devices: region, block size, plugged/requested, section masks, last error",
+SHELL_COMMAND("vmem", "[poll]",
+              "virtio-mem devices: region, block size, sizes, section masks, last error; poll: no interrupts",
               cmd_vmem);

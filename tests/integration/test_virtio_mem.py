@@ -263,3 +263,21 @@ def test_hm_vmem_matches_shell(make_qemu):
         assert summary["state"] == "idle" and summary["owner"] == "-", gdb_out
     finally:
         g.close()
+
+
+def test_polling_fallback(make_qemu):
+    """Without the interrupt line (`vmem poll` detaches and masks it) the main loop notices the
+    config change by reading the ISR and waits for answers on the used ring."""
+    q = boot_vmem(make_qemu)
+    assert "1 device(s) polling" in q.cmd("vmem poll")
+    info = vmem_info(q)
+    assert info["irq"] == "poll", info
+    irqs = int(info["irqs"])
+    q.vmem_resize("vm0", 1 * GiB)
+    assert q.vmem_size("vm0") == GiB
+    q.vmem_resize("vm0", 128 * MiB)
+    assert q.vmem_size("vm0") == 128 * MiB
+    info = vmem_info(q)
+    assert int(info["irqs"]) == irqs and int(info["no_resp"]) == 0, info
+    assert "usage: vmem [poll]" in q.cmd("vmem bogus")
+    mmverify(q)
