@@ -281,3 +281,21 @@ def test_polling_fallback(make_qemu):
     assert int(info["irqs"]) == irqs and int(info["no_resp"]) == 0, info
     assert "usage: vmem [poll]" in q.cmd("vmem bogus")
     mmverify(q)
+
+
+@pytest.mark.parametrize("block", ["1M", "4M", "128M"])
+def test_other_block_sizes(make_qemu, block):
+    """Units are max(block, 2 MiB): 1 MiB blocks go two per unit, bigger blocks are one unit each."""
+    q = make_qemu(virtio_mem=[VirtioMem("vm0", "4G", block=block)])
+    q.boot(180)
+    bs = int(block[:-1]) * MiB
+    info = vmem_info(q)
+    assert int(info["block"], 16) == bs and int(info["unit"], 16) == max(bs, 2 * MiB), info
+    q.vmem_resize("vm0", 768 * MiB)
+    assert q.vmem_size("vm0") == 768 * MiB
+    assert sum(bin(v).count("1") for v in vmem_info(q)["masks"].values()) == 384  # 2 MiB subsections
+    q.vmem_resize("vm0", 256 * MiB)
+    assert q.vmem_size("vm0") == 256 * MiB
+    q.vmem_resize("vm0", 0)
+    assert q.vmem_size("vm0") == 0 and vmem_info(q)["masks"] == {}
+    mmverify(q)
