@@ -52,12 +52,12 @@ void vmem_read_config(struct vmem *m)
 }
 
 /* Wait until the queue has a used buffer: sleep to the next interrupt (with a line) or spin
- * (polling). false on timeout. */
+ * (polling). false on timeout or when the device says it needs a reset. */
 static bool wait_used(struct vmem *m)
 {
     uint64_t deadline = plat_now_ns() + VIRTIO_REQ_TIMEOUT_MS * 1000000ull;
     while (!virtq_has_used(&m->vq)) {
-        if (plat_now_ns() > deadline)
+        if (plat_now_ns() > deadline || (vio_status(&m->vd) & VIO_S_NEEDS_RESET))
             return false;
         if (!m->irq) {
             cpu_pause();
