@@ -24,8 +24,8 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel -mgene
 KLDFLAGS := -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
 # KERNEL_SUBSYS= builds a kernel without mm/ and drivers/acpi/ (bring-up of the boot path alone).
-KERNEL_SUBSYS ?= mm drivers/acpi drivers/acpi/tables drivers/acpi/aml
-KSRCS_C   := $(wildcard libc/*.c $(addsuffix /*.c,$(KERNEL_SUBSYS))) $(if $(KERNEL_SUBSYS),$(wildcard kernel/*.c),$(filter-out kernel/mb2.c kernel/mm_shell.c,$(wildcard kernel/*.c)))
+KERNEL_SUBSYS ?= mm drivers/acpi drivers/acpi/tables drivers/acpi/aml drivers/pci drivers/virtio
+KSRCS_C   := $(wildcard libc/*.c $(addsuffix /*.c,$(KERNEL_SUBSYS))) $(if $(KERNEL_SUBSYS),$(wildcard kernel/*.c),$(filter-out kernel/mb2.c kernel/mm_shell.c kernel/pci_init.c,$(wildcard kernel/*.c)))
 KSRCS_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KOBJS     := $(KSRCS_ASM:%.asm=$(BUILD)/k/%.o) $(KSRCS_C:%.c=$(BUILD)/k/%.o)
 

@@ -132,9 +132,15 @@ __attribute__((weak)) void kern_acpi_init(void)
 {
 }
 
-/* Memory manager and ACPI bring-up (after interrupts are on). */
+/* PCI enumeration and the PCI drivers (drivers/pci, drivers/virtio); absent in reduced builds. */
+__attribute__((weak)) void kern_pci_init(void)
+{
+}
+
+/* Memory manager, ACPI and PCI bring-up (after interrupts are on). */
 void kern_late_init(void)
 {
     kern_mm_init();
     kern_acpi_init();
+    kern_pci_init();
 }

@@ -32,6 +32,9 @@ static const char *const trace_names[TRACE_NR_TYPES] = {
     [TRACE_REMOVE] = "remove",
     [TRACE_OST] = "ost",
     [TRACE_EJ0] = "ej0",
+    [TRACE_VMEM_REQ] = "vmem-request",
+    [TRACE_VMEM_RESP] = "vmem-response",
+    [TRACE_VMEM_MOVED] = "vmem-moved",
 };
 
 /* Record one event (interrupts masked around the slot update). */

@@ -23,8 +23,11 @@ static struct {
     uint64_t base, size;
 } added[MAX_ADDED];
 
+static void ext_reset(void);
+
 void hotplug_reset(void)
 {
+    ext_reset();
     memset(added, 0, sizeof added);
     offline_timeout_ms = 1000;
     offline_running = false;
@@ -491,5 +494,170 @@ int mm_remove_memory(uint64_t base, uint64_t size)
     plat_irq_restore(irq);
     mm_counters.remove_ok++;
     plat_trace(TRACE_REMOVE, base, size, 0);
+    return 0;
+}
+
+/* ---- per-subsection hot-add (virtio-mem: blocks plugged and unplugged one by one) ----------
+ * Each subsection's frame database (8 KiB) comes from the buddy allocator, as Linux places the
+ * memmap of virtio-mem memory: adding touches none of the new memory (a host backs it lazily),
+ * every subsection is one whole free order-9 block (allocations pack into few blocks instead of
+ * nibbling a ladder of small blocks in each), and any subsection can go alone.
+ * ext[section]->pa[sub] is the physical address of the frame database of a subsection added this
+ * way (0: not one of them); ext and its entries are allocated on first use and kept. */
+struct ext_sect {
+    uint64_t pa[SUBSECTIONS_PER_SECTION];
+};
+static struct ext_sect **ext;
+/* Order of one subsection's frame database: 512 frames of 16 bytes = 2 pages. */
+#define MEMMAP_ORDER 1
+_Static_assert((PAGE_SIZE << MEMMAP_ORDER) == MM_PAGES_PER_SUB * sizeof(struct frame), "memmap order");
+
+/* Forget every frame database record (mm_reset: the memory they pointed to is gone). */
+static void ext_reset(void)
+{
+    for (unsigned i = 0; ext && i < NR_SECTIONS; i++)
+        plat_free(ext[i]);
+    plat_free(ext);
+    ext = NULL;
+}
+
+/* Where the frame database address of subsection sp is kept, or NULL. */
+static uint64_t *ext_pa(uint64_t sp)
+{
+    struct ext_sect *e = ext ? ext[sp >> PFN_SECTION_SHIFT] : NULL;
+    return e ? &e->pa[pfn_sub(sp)] : NULL;
+}
+
+/* Give back the frame databases of [spfn, epfn) (subsections not present). */
+static void ext_free(uint64_t spfn, uint64_t epfn)
+{
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        mm_free_pages(*ext_pa(sp), MEMMAP_ORDER);
+        *ext_pa(sp) = 0;
+        if (pfn_sect(sp))
+            pfn_sect(sp)->mem[pfn_sub(sp)] = NULL;
+    }
+}
+
+/* Hot-add every subsection of [base, base+size) on node as its own unit and online them. */
+int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
+{
+    uint64_t spfn = 0, epfn = 0;
+    bool bad = check_range(base, size, &spfn, &epfn) || node >= MAX_NODES;
+    if (!bad && !ext)
+        ext = plat_alloc(NR_SECTIONS * sizeof *ext);
+    if (bad || !ext) {
+        mm_counters.add_fail++;
+        return bad ? MM_EINVAL : MM_ENOMEM;
+    }
+    zones_init_once();
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
+        if (pfn_frame_safe(sp)) {
+            mm_counters.add_fail++;
+            return MM_EEXIST;
+        }
+    /* Section structs and frame databases first (both take memory from the allocator). */
+    uint64_t sp = spfn;
+    for (; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        unsigned idx = (unsigned)(sp >> PFN_SECTION_SHIFT);
+        struct mm_section *s = sect_get_or_alloc(idx, node);
+        if (s && !ext[idx])
+            ext[idx] = plat_alloc(sizeof(struct ext_sect));
+        uint64_t pa = s && ext[idx] ? mm_alloc_pages_owner(MEMMAP_ORDER, MM_ZERO, MM_OWN_MEMMAP, 0) : 0;
+        if (!pa)
+            break;
+        ext[idx]->pa[pfn_sub(sp)] = pa;
+        s->mem[pfn_sub(sp)] = plat_phys_to_virt(pa); /* not present yet: nothing looks at it */
+    }
+    if (sp < epfn) {
+        ext_free(spfn, sp);
+        for (uint64_t q = spfn; q <= sp && q < epfn; q += MM_PAGES_PER_SUB)
+            sect_put_if_empty((unsigned)(q >> PFN_SECTION_SHIFT));
+        mm_counters.add_fail++;
+        return MM_ENOMEM;
+    }
+    unsigned long irq = plat_irq_save();
+    for (sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        /* Zeroed, so the tails are right: one HELD order-9 block = offline. */
+        s->mem[sub][0] = (struct frame){.flags = FR_HEAD | FR_FREE | FR_HELD, .order = MM_MAX_ORDER};
+        s->sub_pages[sub] = MM_PAGES_PER_SUB;
+        s->movable |= 1ull << sub;
+        s->present |= 1ull << sub;
+        sect_zone_ptr(s, sub)->present += MM_PAGES_PER_SUB;
+    }
+    plat_irq_restore(irq);
+    mm_counters.add_ok++;
+    plat_trace(TRACE_HOTADD, base, size, node);
+    return mm_online_range(base, size); /* maps it */
+}
+
+/* Remove offline subsections added by mm_add_subsections (any run of them). */
+int mm_remove_subsections(uint64_t base, uint64_t size)
+{
+    uint64_t spfn = 0, epfn = 0;
+    int slot = -1, r = check_range(base, size, &spfn, &epfn);
+    bool ours = r == 0;
+    for (uint64_t sp = spfn; ours && sp < epfn; sp += MM_PAGES_PER_SUB)
+        ours = pfn_frame_safe(sp) && ext_pa(sp) && *ext_pa(sp);
+    for (int i = MAX_ADDED - 1; i >= 0; i--)
+        slot = added[i].size ? slot : i;
+    if (!ours || slot < 0) {
+        if (!r)
+            MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: %s", (unsigned long long)base, (unsigned long long)size,
+                   ours ? "table of added ranges full" : "not subsections added by mm_add_subsections");
+        mm_counters.remove_fail++;
+        return r ? r : MM_EINVAL;
+    }
+    /* Record the run as one added range: mm_remove_memory checks it is offline and undoes it;
+     * the frame databases go back afterwards. */
+    added[slot].base = base;
+    added[slot].size = size;
+    r = mm_remove_memory(base, size);
+    added[slot].base = added[slot].size = 0;
+    if (r == 0)
+        ext_free(spfn, epfn);
+    return r;
+}
+
+/* Pages of [base, base+size) by use: free, migratable, unmovable (first one named), offline. */
+int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
+{
+    uint64_t spfn, epfn;
+    memset(u, 0, sizeof *u);
+    int r = check_range(base, size, &spfn, &epfn);
+    if (r)
+        return r;
+    unsigned long irq = plat_irq_save();
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        if (!s || !(s->present >> pfn_sub(sp) & 1))
+            continue;
+        if (!(s->online >> pfn_sub(sp) & 1)) {
+            u->offline += s->sub_pages[pfn_sub(sp)];
+            continue;
+        }
+        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
+            struct frame *f = pfn_frame(p);
+            uint64_t n = 1ull << f->order;
+            if (f->flags & FR_FIXED)
+                ;
+            else if (f->flags & FR_FREE)
+                u->free += n;
+            else if ((f->flags & FR_MOVABLE) && mm_migrate_fns[f->owner])
+                u->movable += n;
+            else {
+                if (!u->unmovable) {
+                    u->first_unmov_pfn = p;
+                    u->first_unmov_owner = f->owner;
+                    u->first_unmov_cookie = f->cookie;
+                }
+                u->unmovable += n;
+            }
+            p += n;
+        }
+    }
+    plat_irq_restore(irq);
     return 0;
 }

@@ -130,6 +130,22 @@ int mm_online_range(uint64_t base, uint64_t size);
 int mm_add_memory(uint64_t base, uint64_t size, unsigned node);
 /* Remove a range added by mm_add_memory (exactly that range), which must be offline. */
 int mm_remove_memory(uint64_t base, uint64_t size);
+/* Hot-add [base, base+size) (2 MiB aligned, not present) on node into ZONE_MOVABLE with each
+ * 2 MiB subsection standing alone (its frame database, 8 KiB, from the kernel heap, so that the new
+ * memory is not touched), and online it: any run of it can later be offlined and removed by
+ * itself (virtio-mem blocks). */
+int mm_add_subsections(uint64_t base, uint64_t size, unsigned node);
+/* Remove offline subsections added by mm_add_subsections (any run of them). */
+int mm_remove_subsections(uint64_t base, uint64_t size);
+/* What the pages of a range are used for (online subsections; offline ones are counted apart). */
+struct mm_range_usage {
+    uint64_t free, movable, unmovable, offline; /* pages */
+    uint64_t first_unmov_pfn;                   /* first unmovable block (unmovable != 0) */
+    unsigned first_unmov_owner;                 /* its owner (enum mm_owner) */
+    uint32_t first_unmov_cookie;
+};
+/* Fill *u for [base, base+size) (2 MiB aligned). 0 or MM_EINVAL. */
+int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u);
 /* Default timeout of the wait for unmovable pages of an offline: 1000 ms. */
 void mm_set_offline_timeout_ms(uint64_t ms);
 uint64_t mm_offline_timeout_ms(void);

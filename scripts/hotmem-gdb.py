@@ -13,6 +13,8 @@ tables translate them, as they do for the kernel.
     hm-mem                   = the shell's `mem`        (mm_dump_mem)
     hm-frame <pfn|pa>        one frame descriptor decoded, and the block it belongs to
     hm-dimms                 = the shell's `dimms`      (memhp_dump, drivers/acpi/memhp.c)
+    hm-vmem                  virtio-mem devices: region, sizes, state, blocker, plugged masks
+                             (the shell's `vmem` from the driver's memory: no device reads)
     hm-aml <path>            one AML namespace node: type, value, children (\\_SB.MHPC, _SB.MP00)
     hm-trace [count]         = the shell's `trace`      (kernel/trace.c), oldest first
 
@@ -447,6 +449,45 @@ def dimms_text():
     return "".join(out)
 
 
+VMEM_STATES = {0: "idle", 1: "stuck", 2: "broken"}
+
+
+def vmem_text():
+    """The virtio-mem driver's view (drivers/virtio/virtio_mem.h): one summary line per device and
+    the shell's `vmem` section-mask lines, computed from the unit states."""
+    if not has_sym("vmem_devs"):
+        raise HmError("no virtio-mem driver in this kernel")
+    devs = sym("vmem_devs")
+    n = int(sym("vmem_ndevs"))
+    ptype = devs.type.strip_typedefs().target()
+    out = []
+    if not n:
+        out.append("no virtio-mem devices\n")
+    for d, p in enumerate(read_u64s(devs.address, min(n, array_len(devs)))):
+        m = deref(gdb.Value(p).cast(ptype))
+        unit, base, nunits = int(m["unit"]), int(m["base"]), int(m["nunits"])
+        why = cstring(m["last_why"]) if int(m["last_why"]) else ""
+        pfn = int(m["block_pfn"])
+        out.append("vmem dev=%u addr=0x%x region=0x%x block=0x%x unit=0x%x node=%u plugged=0x%x requested=0x%x "
+                   "usable=0x%x state=%s why=\"%s\" blocker_pfn=0x%x owner=%s\n"
+                   % (d, int(m["addr"]), int(m["region_size"]), int(m["block_size"]), unit, int(m["node"]),
+                      int(m["plugged"]), int(m["requested"]), int(m["usable"]),
+                      VMEM_STATES.get(int(m["state"]), "?"), why, pfn,
+                      owner_name(int(m["block_owner"])) if pfn else "-"))
+        states = read_bytes(int(m["ustate"]), nunits) if nunits else b""
+        masks = {}
+        spu = unit >> SUBSECTION_SHIFT
+        for i, st in enumerate(states):
+            if st:
+                a = base + i * unit
+                sec = a >> SECTION_SHIFT
+                for k in range(min(spu, 64)):
+                    masks[sec] = masks.get(sec, 0) | 1 << (((a - (sec << SECTION_SHIFT)) >> SUBSECTION_SHIFT) + k)
+        for sec in sorted(masks):
+            out.append("vmem dev=%u section=%u plugged=0x%016x\n" % (d, sec, masks[sec]))
+    return "".join(out)
+
+
 def _seg(name):
     name = name.upper()
     if not re.fullmatch(r"[A-Z_][A-Z0-9_]{0,3}", name):
@@ -674,6 +715,15 @@ class HmDimms(HmCommand):
         return dimms_text()
 
 
+class HmVmem(HmCommand):
+    """hm-vmem: virtio-mem devices (region, sizes, state, blocker) and their plugged masks."""
+
+    name = "hm-vmem"
+
+    def text(self, arg):
+        return vmem_text()
+
+
 class HmAml(HmCommand):
     """hm-aml <path>: an AML namespace node (\\_SB.MHPC.MP00, _GPE._E03): type, value, children."""
 
@@ -698,10 +748,10 @@ class Hm(HmCommand):
     name = "hm"
 
     def text(self, arg):
-        cmds = [HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmAml, HmTrace]
+        cmds = [HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmVmem, HmAml, HmTrace]
         return "".join(f"  {c.__doc__.splitlines()[0]}\n" for c in cmds) + \
             "  hm-run-to FUNC / hm-reconnect: see scripts/hotmem.gdb\n"
 
 
-for _c in (Hm, HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmAml, HmTrace):
+for _c in (Hm, HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmVmem, HmAml, HmTrace):
     _c()

@@ -4,9 +4,11 @@
     scripts/run.py [--machine q35|pc] [--firmware bios|ovmf] [--kvm 0|1] [--gdb] [-- QEMU ARGS...]
     scripts/run.py --attach [build/serial.sock]      (console of a `--gdb` session)
 
-The machine is hotplug-ready: 2 NUMA nodes (512 MiB each), -m 1G,slots=8,maxmem=32G and one
+The machine is hotplug-ready: 2 NUMA nodes (512 MiB each), -m 1G,slots=8,maxmem=32G, one
 cold-plugged 512 MiB pc-dimm (id dimm0) on node 1 - the same machine the tests' default QemuConfig
-describes (tests/harness/qemu.py). QMP listens on build/qmp.sock.
+describes (tests/harness/qemu.py) - and a virtio-mem device (id vm0, 4 GiB region, 2 MiB blocks,
+requested-size 0): `qom-set vm0 requested-size 1G` in the monitor grows the guest. QMP listens on
+build/qmp.sock.
 
 Without --gdb the serial console and the QEMU monitor share this terminal (-serial mon:stdio):
 Ctrl-A c switches between console and monitor, Ctrl-A x quits QEMU, Ctrl-A h lists the keys.
@@ -34,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from harness.qemu import BUILD, ELF, ISO, OVMF_CODE, OVMF_VARS, QemuConfig, qemu_args  # noqa: E402
+from harness.qemu import BUILD, ELF, ISO, OVMF_CODE, OVMF_VARS, QemuConfig, VirtioMem, qemu_args  # noqa: E402
 
 QMP_SOCK = BUILD / "qmp.sock"
 SERIAL_SOCK = BUILD / "serial.sock"
@@ -103,7 +105,7 @@ def main():
 
     BUILD.mkdir(exist_ok=True)
     cfg = QemuConfig(machine=a.machine, firmware=a.firmware, iso=a.iso, kvm=bool(a.kvm), ovmf_vars=VARS,
-                     extra_args=a.qemu_args)
+                     virtio_mem=[VirtioMem("vm0", "4G", requested=0)], extra_args=a.qemu_args)
     QMP_SOCK.unlink(missing_ok=True)
     argv = ["qemu-system-x86_64", "-name", "hotmem", "-nodefaults", "-display", "none"]
     argv += qemu_args(cfg)

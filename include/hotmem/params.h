@@ -60,3 +60,29 @@
 #define COM1_IRQ 4
 #define PIT_HZ 1193182 /* the 8254's input clock */
 #define TIMER_HZ 100   /* ticks wake the main loop; time itself comes from the TSC */
+
+/* PCI (drivers/pci): config mechanism #1 ports (pc has no MCFG), and how many functions the
+ * kernel keeps (QEMU's default machines have about ten; bridges add a few). */
+#define PCI_CONF_ADDR 0xcf8
+#define PCI_CONF_DATA 0xcfc
+#define PCI_MAX_DEVS 64
+/* A PCI INTx line is an ISA IRQ number (config 0x3C, written by the firmware); its vector is
+ * VECTOR_IRQ_BASE + line like the ISA devices above, so a vector still names its line. */
+#define VECTOR_IRQ_BASE 32
+/* Handlers that may share one level-triggered line (virtio-mem shares with e1000e on q35). */
+#define PCI_IRQ_SHARERS 4
+
+/* virtio (drivers/virtio): queue size the driver uses (QEMU's virtio-mem offers 128; requests go
+ * one at a time, 8 descriptors leave room); how long a request may take before the device is
+ * declared dead (QEMU answers in microseconds; TCG under load in milliseconds). */
+#define VIRTQ_SIZE 8
+#define VIRTIO_REQ_TIMEOUT_MS 5000
+/* virtio-mem: blocks per PLUG/UNPLUG request (the request's nb_blocks is 16 bit; 512 blocks =
+ * 1 GiB at 2 MiB bounds the time one request holds the main loop), at most this many devices,
+ * and the retry after a failed unplug when nothing changed: memory freed or a new request retries
+ * at once, this timer is the fallback (Linux waits 50 s to 300 s). */
+#define VMEM_MAX_RUN_BLOCKS 512
+#define VMEM_MAX_DEVS 2
+#define VMEM_RETRY_MS 2000
+/* Owner cookie of the free blocks virtio-mem holds while it empties units ("HOLD"). */
+#define VMEM_HOLD_COOKIE 0x484f4c44

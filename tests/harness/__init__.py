@@ -19,7 +19,7 @@ HOTMEM_TIMEOUT_SCALE=N multiplies the timeouts.
 
 from .gdb import Gdb, GdbTimeout, run_gdb_batch
 from .qemu import (BUILD, ELF, EXIT_FAIL, EXIT_PASS, FAILTEST_ISO, GiB, ISO, KiB, LOG_ROOT, MiB, ROOT,
-                   SELFTEST_ISO, TIMEOUT_SCALE, Dimm, Qemu, QemuConfig, Region, device_memory_region,
+                   SELFTEST_ISO, TIMEOUT_SCALE, Dimm, Qemu, VirtioMem, QemuConfig, Region, device_memory_region,
                    dimm_addresses, fmt_size, parse_size, qemu_args)
 from .qmp import QMP, QMPError, QMPTimeout
 from .serial import PROMPT, Serial, SerialClosed, SerialTimeout, clean_text

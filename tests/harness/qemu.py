@@ -84,6 +84,27 @@ class Dimm:
 
 
 @dataclasses.dataclass
+class VirtioMem:
+    """A virtio-mem-pci device "id" on a backend "vmem-<id>" (ram, or memfd: QEMU then offers
+    UNPLUGGED_INACCESSIBLE). size is the region; requested the initial requested-size."""
+
+    id: str = "vm0"
+    size: object = "4G"
+    requested: object = 0
+    block: object = "2M"
+    node: int | None = 0
+    backend: str = "ram"  # ram | memfd
+
+    def args(self):
+        be = "memory-backend-memfd" if self.backend == "memfd" else "memory-backend-ram"
+        dev = (f"virtio-mem-pci,id={self.id},memdev=vmem-{self.id},requested-size={parse_size(self.requested)},"
+               f"block-size={fmt_size(parse_size(self.block))}")
+        if self.node is not None:
+            dev += f",node={self.node}"
+        return ["-object", f"{be},id=vmem-{self.id},size={fmt_size(parse_size(self.size))}", "-device", dev]
+
+
+@dataclasses.dataclass
 class QemuConfig:
     """A machine. Defaults are `make run`'s hotplug-ready machine."""
 
@@ -96,6 +117,8 @@ class QemuConfig:
     numa_nodes: int = 2  # boot RAM split evenly over this many nodes (0: no -numa)
     ram_reserve: bool = True  # False: the nodes' RAM backends get reserve=off (huge boot RAM)
     cold_dimms: list = dataclasses.field(default_factory=lambda: [Dimm("dimm0", "512M", node=1)])
+    virtio_mem: list = dataclasses.field(default_factory=list)  # VirtioMem devices
+    no_reboot: bool = True  # -no-reboot: a guest reset ends QEMU (False: the machine reboots)
     cpus: int = 1
     kvm: bool = False
     extra_args: list = dataclasses.field(default_factory=list)
@@ -137,6 +160,8 @@ def qemu_args(cfg):
                      "-numa", f"node,nodeid={i},memdev=ram-node{i}"]
     for d in cfg.cold_dimms:
         args += d.args()
+    for v in cfg.virtio_mem:
+        args += v.args()
     if cfg.firmware == "ovmf":
         if cfg.ovmf_vars is None:
             raise ValueError("firmware=ovmf needs ovmf_vars (a writable copy of OVMF_VARS.fd)")
@@ -147,7 +172,7 @@ def qemu_args(cfg):
         args += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                  "-drive", f"if=pflash,format=raw,unit=1,file={vars_path}"]
     args += ["-cdrom", str(cfg.iso), "-boot", "d"]
-    args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot"]
+    args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + (["-no-reboot"] if cfg.no_reboot else [])
     return args + list(cfg.extra_args)
 
 
@@ -414,6 +439,22 @@ class Qemu:
             data = d.get("data", {})
             out[data.get("id")] = data
         return out
+
+    # Sets a virtio-mem device's requested-size (QMP qom-set; bytes or a size string).
+    def vmem_request(self, id, size):
+        self.qmp.execute("qom-set", {"path": id, "property": "requested-size", "value": parse_size(size)})
+
+    # The plugged size QEMU reports for a virtio-mem device (query-memory-devices "size").
+    def vmem_size(self, id):
+        return self.memory_devices()[id]["size"]
+
+    # Sets requested-size and waits for the kernel's "vmem: size 0x... reached" line (or, with
+    # stuck=True, its "resize stopped" line). Returns the re.Match of that line.
+    def vmem_resize(self, id, size, timeout=120.0, stuck=False):
+        n = parse_size(size)
+        self.vmem_request(id, n)
+        pat = r"vmem: resize stopped at [^\n]*\n" if stuck else rf"vmem: size 0x{n:x} reached \(requested 0x{n:x}\)"
+        return self.wait_for(pat, timeout)
 
     # Stops QEMU (SIGKILL if still running), closes sockets and logs. Safe to call twice.
     def close(self):

@@ -1,0 +1,111 @@
+"""virtio-mem resize latency from the QMP side (figures, not a test).
+
+  grow 0 -> 2 GiB                           qom-set requested-size -> query-memory-devices size == 2 GiB
+  shrink 2 GiB -> 0, idle
+  shrink 2 GiB -> 512 MiB with 600 MiB of movable data in the device
+  shrink 2 GiB -> 0 with 600 MiB of movable data in the device (Linux's anchor case)
+  requests sent per GiB (PLUG + UNPLUG, from the kernel's `vmem` counters)
+
+The clock runs from the qom-set until query-memory-devices reports the target size (polled, as
+docs/virtio-mem.md advises: MEMORY_DEVICE_SIZE_CHANGE is rate-limited to one per second).
+Medians (min/max) over RUNS runs in one QEMU (q35, SeaBIOS, make run's machine). Linux 6.1's figures
+for the same QEMU configuration are quoted from ../shared/docs/virtio-mem.md (measured there, not here).
+Usage: python3 bench/bench_virtio_mem.py [--runs N] [--kvm] [--machine pc|q35]
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from harness import GiB, ISO, LOG_ROOT, MiB, Qemu, QemuConfig, VirtioMem  # noqa: E402
+from harness.qemu import QEMU_BIN  # noqa: E402
+
+LINUX = {  # docs/virtio-mem.md section 6: Linux 6.1 guest, Debian defaults / init_on_alloc=0
+    "grow": "0.62 s",
+    "shrink_idle": "26.7 s / 0.62 s",
+    "shrink_data0": "29.1 s / 3.9 s",
+}
+
+
+def requests(q):
+    d = dict(p.split("=", 1) for line in q.cmd("vmem").splitlines() if " plug=" in line for p in line.split() if "=" in p)
+    return int(d["plug"]) + int(d["unplug"])
+
+
+def resize(q, size, timeout=600.0):
+    """Seconds from qom-set until QEMU reports size plugged."""
+    t0 = time.monotonic()
+    q.vmem_request("vm0", size)
+    while q.vmem_size("vm0") != size:
+        if time.monotonic() - t0 > timeout:
+            raise TimeoutError(f"vm0 did not reach {size:#x}: {q.cmd('vmem')}")
+    dt = time.monotonic() - t0
+    q.wait_for(rf"vmem: size 0x{size:x} reached", 60)  # the kernel is done (prompt usable)
+    return dt
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--machine", choices=("q35", "pc"), default="q35")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--kvm", action="store_true", help="KVM instead of TCG")
+    return ap.parse_args()
+
+
+def main():
+    a, iso = parse_args(), Path(os.environ.get("HOTMEM_ISO", ISO))
+    if not iso.exists():
+        print(f"bench_virtio_mem: {iso} not built (make iso): skipped")
+        return 0
+    ver = subprocess.run([QEMU_BIN, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    cfg = QemuConfig(machine=a.machine, iso=iso, kvm=a.kvm, virtio_mem=[VirtioMem("vm0", "4G")])
+    q = Qemu(cfg, log_dir=LOG_ROOT / "bench_virtio_mem")
+    q.start()
+    res = {k: [] for k in ("grow", "shrink_idle", "shrink_data512", "shrink_data0")}
+    reqs, gib = 0, 0.0
+    try:
+        q.boot(180)
+        for _ in range(a.runs):
+            r0 = requests(q)
+            res["grow"].append(resize(q, 2 * GiB))
+            res["shrink_idle"].append(resize(q, 0))
+            reqs += requests(q) - r0
+            gib += 4
+            for kind, target in (("shrink_data512", 512 * MiB), ("shrink_data0", 0)):
+                resize(q, 2 * GiB)
+                out = q.cmd("fill 600 movable node 0", timeout=300)
+                assert "fill id=" in out, out
+                r0 = requests(q)
+                res[kind].append(resize(q, target))
+                reqs += requests(q) - r0
+                gib += (2 * GiB - target) / GiB
+                assert re.search(r"check objects=\d+ bad=0", q.cmd("check", timeout=300))
+                q.cmd("drop all", timeout=120)
+                resize(q, 0)
+    finally:
+        q.close()
+    print(f"bench_virtio_mem: {ver}, accel={'kvm' if a.kvm else 'tcg'}, machine={a.machine}, "
+          f"region 4 GiB, block 2 MiB, {a.runs} runs")
+    rows = (("grow", "grow 0 -> 2 GiB", LINUX["grow"]),
+            ("shrink_idle", "shrink 2 GiB -> 0, idle", LINUX["shrink_idle"]),
+            ("shrink_data512", "shrink 2 GiB -> 512 MiB, 600 MiB movable data", "-"),
+            ("shrink_data0", "shrink 2 GiB -> 0, 600 MiB movable data", LINUX["shrink_data0"]))
+    for k, label, linux in rows:
+        v = res[k]
+        print(f"  {label:48s} median {statistics.median(v) * 1000:8.1f} ms  (min {min(v) * 1000:.1f}, "
+              f"max {max(v) * 1000:.1f}, n={len(v)})   Linux 6.1: {linux}")
+    print(f"  {'requests per GiB (plug + unplug)':48s} {reqs / gib:8.2f}            Linux 6.1: 8 per GiB "
+          f"(one UNPLUG per 128 MiB block)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
