@@ -543,14 +543,14 @@ static void ext_free(uint64_t spfn, uint64_t epfn)
 int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
 {
     uint64_t spfn = 0, epfn = 0;
-    bool bad = check_range(base, size, &spfn, &epfn) || node >= MAX_NODES;
+    bool bad = hp_check_range(base, size, &spfn, &epfn) || node >= MAX_NODES;
     if (!bad && !ext)
         ext = plat_alloc(NR_SECTIONS * sizeof *ext);
     if (bad || !ext) {
         mm_counters.add_fail++;
         return bad ? MM_EINVAL : MM_ENOMEM;
     }
-    zones_init_once();
+    buddy_zones_init();
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
         if (pfn_frame_safe(sp)) {
             mm_counters.add_fail++;
@@ -580,12 +580,11 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
     for (sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
-        /* Zeroed, so the tails are right: one HELD order-9 block = offline. */
-        s->mem[sub][0] = (struct frame){.flags = FR_HEAD | FR_FREE | FR_HELD, .order = MM_MAX_ORDER};
         s->sub_pages[sub] = MM_PAGES_PER_SUB;
         s->movable |= 1ull << sub;
         s->present |= 1ull << sub;
         sect_zone_ptr(s, sub)->present += MM_PAGES_PER_SUB;
+        sect_make_blocks(sp, sp + MM_PAGES_PER_SUB, FS_OFFLINE, MM_OWN_FREE); /* one OFFLINE head */
     }
     plat_irq_restore(irq);
     mm_counters.add_ok++;
@@ -597,7 +596,7 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
 int mm_remove_subsections(uint64_t base, uint64_t size)
 {
     uint64_t spfn = 0, epfn = 0;
-    int slot = -1, r = check_range(base, size, &spfn, &epfn);
+    int slot = -1, r = hp_check_range(base, size, &spfn, &epfn);
     bool ours = r == 0;
     for (uint64_t sp = spfn; ours && sp < epfn; sp += MM_PAGES_PER_SUB)
         ours = pfn_frame_safe(sp) && ext_pa(sp) && *ext_pa(sp);
@@ -626,7 +625,7 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
 {
     uint64_t spfn, epfn;
     memset(u, 0, sizeof *u);
-    int r = check_range(base, size, &spfn, &epfn);
+    int r = hp_check_range(base, size, &spfn, &epfn);
     if (r)
         return r;
     unsigned long irq = plat_irq_save();
@@ -638,20 +637,21 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
             u->offline += s->sub_pages[pfn_sub(sp)];
             continue;
         }
-        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
+        for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) { /* heads only (lazy descriptors) */
             struct frame *f = pfn_frame(p);
+            MM_ASSERT(f->state > FS_TAIL && f->order <= MM_MAX_ORDER, p, f);
             uint64_t n = 1ull << f->order;
-            if (f->flags & FR_FIXED)
+            if (f->state == FS_FIXED || f->state == FS_HOLE)
                 ;
-            else if (f->flags & FR_FREE)
+            else if (fs_is_free(f->state))
                 u->free += n;
-            else if ((f->flags & FR_MOVABLE) && mm_migrate_fns[f->owner])
+            else if (f->state == FS_MOVABLE && mm_migrate_fns[f->owner])
                 u->movable += n;
             else {
                 if (!u->unmovable) {
                     u->first_unmov_pfn = p;
                     u->first_unmov_owner = f->owner;
-                    u->first_unmov_cookie = f->cookie;
+                    u->first_unmov_cookie = f->use.cookie;
                 }
                 u->unmovable += n;
             }
