@@ -9,6 +9,7 @@
 
 #include "mm/mm_internal.h"
 #include "tests/host/check.h"
+#include "tests/host/expect_panic.h"
 #include "tests/host/plat_host.h"
 
 #define MiB (1ull << 20)
@@ -139,21 +140,6 @@ static void test_shared_section_struct(void)
     CHECK(sect_at(idx) == NULL && sect_at(idx + 1) == NULL);
     CHECK_EQ(mm_verify(), 0);
 }
-
-/* Run stmt and expect a panic whose message contains needle. */
-#define EXPECT_PANIC(stmt, needle)                                                                           \
-    do {                                                                                                     \
-        jmp_buf jb;                                                                                          \
-        plat_host_panic_jmp = &jb;                                                                           \
-        plat_host_panic_msg[0] = 0;                                                                          \
-        if (!setjmp(jb)) {                                                                                   \
-            stmt;                                                                                            \
-            CHECK(!"no panic");                                                                              \
-        } else {                                                                                             \
-            CHECK(strstr(plat_host_panic_msg, needle) != NULL);                                              \
-        }                                                                                                    \
-        plat_host_panic_jmp = NULL;                                                                          \
-    } while (0)
 
 /* The state machine: legal transitions pass, illegal ones panic (MM_DEBUG), naming the frame. */
 static void test_state_machine(void)
