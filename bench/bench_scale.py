@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from harness import ISO, LOG_ROOT, Qemu, QemuConfig  # noqa: E402
-from harness.qemu import GiB, MiB, QEMU_BIN  # noqa: E402
+from harness.qemu import MiB, QEMU_BIN  # noqa: E402
 from harness.scale import big_dimm_config, eject, hot_add_ost  # noqa: E402
 
 
@@ -68,17 +68,23 @@ def med(v):
     return statistics.median(v) if v else float("nan")
 
 
+def banner(runs):
+    """The header line, or None when the ISO is missing (the bench is skipped)."""
+    if not Path(os.environ.get("HOTMEM_ISO", ISO)).exists():
+        return None
+    qemu = subprocess.run([QEMU_BIN, "--version"], capture_output=True, text=True).stdout.splitlines()
+    return f"bench_scale: {qemu[0]}, accel=tcg, machine=q35, SeaBIOS, {runs} runs, medians"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-tb", action="store_true", help="no 1 TiB DIMM")
     a = ap.parse_args()
-    iso = Path(os.environ.get("HOTMEM_ISO", ISO))
-    if not iso.exists():
-        print(f"bench_scale: {iso} not built (make iso): skipped")
+    head = banner(a.runs)
+    print(head or "bench_scale: build/hotmem.iso not built (make iso): skipped")
+    if not head:
         return 0
-    ver = subprocess.run([QEMU_BIN, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    print(f"bench_scale: {ver}, accel=tcg, machine=q35, SeaBIOS, {a.runs} runs, medians")
     boots = boot_figures(a.runs)
     walls = [b[0] for b in boots]
     kerns = [b[1] for b in boots if b[1] is not None]

@@ -103,16 +103,20 @@ static uint64_t *walk(uint64_t va, int level, bool create)
     return &table[(va >> (12 + 9 * level)) & 511];
 }
 
-/* Map [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB pages (rounded out to 2 MiB). */
+/* Map [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB pages (rounded out to 2 MiB). One walk per
+ * page directory (1 GiB), so a terabyte costs 1024 walks, not half a million. */
 int paging_map_direct(uint64_t pa, uint64_t len)
 {
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
-    for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
+    for (uint64_t a = start; a < end;) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, true);
         if (!e)
             return -1;
-        *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+        do {
+            *e++ = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+            a += SUBSECTION_SIZE;
+        } while (a < end && (a & ((1ull << 30) - 1)));
     }
     return 0;
 }

@@ -8,8 +8,6 @@
 
 #define BOOT_MAX_RANGES 64
 #define BOOT_MAX_RES 128
-#define SUB_MEMMAP_BYTES (MM_PAGES_PER_SUB * sizeof(struct frame)) /* 8 KiB */
-#define SECT_BYTES ((sizeof(struct mm_section) + 63) & ~63ull)
 #define LEAF_BYTES (SECT_LEAF_SIZE * sizeof(struct mm_section *))
 
 static struct {

@@ -4,7 +4,7 @@
 #include "mm/mm_internal.h"
 
 /* Bits set in x (no libgcc in the kernel: no __builtin_popcountll). */
-static unsigned popcount64(uint64_t x)
+static unsigned dump_popcount64(uint64_t x)
 {
     unsigned n = 0;
     for (; x; x &= x - 1)
@@ -69,7 +69,7 @@ void mm_dump_sections(void)
         plat_printf("section idx=%u base=0x%llx node=%u zone=%s state=%s present=%u/64 mask=0x%016llx "
                     "online=0x%016llx free=%u used=%llu\n",
                     idx, (unsigned long long)idx << SECTION_SHIFT, s->node, zone,
-                    mm_sect_state_name(mm_section_state(idx)), popcount64(s->present),
+                    mm_sect_state_name(mm_section_state(idx)), dump_popcount64(s->present),
                     (unsigned long long)s->present, (unsigned long long)s->online, s->nr_free,
                     (unsigned long long)(online - s->nr_free - s->nr_held));
     }

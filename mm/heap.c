@@ -101,12 +101,13 @@ void *kmalloc(size_t size)
         unsigned order = 0;
         while ((PAGE_SIZE << order) < size + HDR)
             order++;
-        uint64_t pa = mm_alloc_pages_owner(order, MM_ZERO, MM_OWN_HEAP, (uint32_t)size);
+        uint64_t pa = mm_alloc_pages_owner(order, 0, MM_OWN_HEAP, (uint32_t)size);
         if (!pa) {
             mm_counters.kmalloc_fail++;
             return NULL;
         }
         struct slab *s = plat_phys_to_virt(pa);
+        memset(s, 0, HDR + size); /* zero what is handed out, not the whole block */
         s->magic = LARGE_MAGIC;
         s->pa = pa;
         s->order = order;

@@ -21,6 +21,7 @@ static bool offline_running;
 #define MAX_ADDED 64
 static struct {
     uint64_t base, size;
+    uint64_t map_len; /* its memmap and section structs: mapped until remove */
 } added[MAX_ADDED];
 
 static void ext_reset(void);
@@ -203,10 +204,6 @@ static uint64_t hp_want_offline_map(const struct mm_section *s)
 {
     return s->present & ~s->online & ~s->keepmap;
 }
-static uint64_t hp_want_keepmap_offline(const struct mm_section *s)
-{
-    return s->present & ~s->online & s->keepmap;
-}
 
 /* Offline the online subsections of [base, base+size). */
 int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep)
@@ -362,6 +359,21 @@ int mm_online_range(uint64_t base, uint64_t size)
     return 0;
 }
 
+/* Does section struct s live in [v, v+len) (on a hot-added range's first pages)? */
+static bool hp_lives_in(const struct mm_section *s, const uint8_t *v, uint64_t len)
+{
+    return s && s->home == SECT_ON_RANGE && (const uint8_t *)s >= v && (const uint8_t *)s < v + len;
+}
+
+/* Subsections of section idx inside [spfn, epfn). */
+static uint64_t hp_sub_mask(uint64_t idx, uint64_t spfn, uint64_t epfn)
+{
+    uint64_t s0 = idx << PFN_SECTION_SHIFT, e0 = s0 + (1ull << PFN_SECTION_SHIFT);
+    uint64_t lo = spfn > s0 ? spfn : s0, hi = epfn < e0 ? epfn : e0;
+    unsigned a = (unsigned)((lo - s0) >> PFN_SUB_SHIFT), n = (unsigned)((hi - lo) >> PFN_SUB_SHIFT);
+    return (n >= 64 ? ~0ull : (1ull << n) - 1) << a;
+}
+
 /* Hot-add [base, base+size) on node and online it. */
 int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
 {
@@ -390,29 +402,40 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
         mm_counters.add_fail++;
         return MM_ENOMEM;
     }
-    if (plat_map_range(base, size)) {
+    /* on its first pages: the memmap, then the structs of the sections not present yet; they are
+     * mapped now (the rest is mapped by the online below) */
+    uint64_t nsub = (epfn - spfn) / MM_PAGES_PER_SUB, nnew = 0;
+    uint64_t sidx0 = spfn >> PFN_SECTION_SHIFT, sidx1 = (epfn - 1) >> PFN_SECTION_SHIFT;
+    for (uint64_t idx = sidx0; idx <= sidx1; idx++)
+        nnew += !sect_at(idx);
+    uint64_t meta = nsub * SUB_MEMMAP_BYTES + nnew * SECT_BYTES;
+    uint64_t mm_end = spfn + (meta + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t map_len = (((mm_end - spfn) << PAGE_SHIFT) + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
+    if (plat_map_range(base, map_len)) {
         MM_LOG(LOG_ERR, "add 0x%llx+0x%llx: cannot map", (unsigned long long)base, (unsigned long long)size);
         mm_counters.add_fail++;
         return MM_ENOMEM;
     }
     uint8_t *v = plat_phys_to_virt(base);
     if (!v) {
-        plat_unmap_range(base, size);
+        plat_unmap_range(base, map_len);
         mm_counters.add_fail++;
         return MM_EINVAL;
     }
-    /* section structs first (plat_alloc may use the buddy allocator) */
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        if (!sect_get_or_alloc(sp >> PFN_SECTION_SHIFT, node)) {
-            for (uint64_t q = spfn; q < epfn; q += MM_PAGES_PER_SUB)
-                sect_put_if_empty(q >> PFN_SECTION_SHIFT);
-            plat_unmap_range(base, size);
+    /* section structs first (a new table leaf comes from plat_alloc, which may use the buddy) */
+    uint8_t *at = v + nsub * SUB_MEMMAP_BYTES;
+    for (uint64_t idx = sidx0; idx <= sidx1; idx++) {
+        bool fresh = !sect_at(idx);
+        if (!sect_install(idx, node, fresh ? at : NULL)) {
+            for (uint64_t q = sidx0; q < idx; q++)
+                if (hp_lives_in(sect_at(q), v, meta))
+                    sect_forget(q);
+            plat_unmap_range(base, map_len);
             mm_counters.add_fail++;
             return MM_ENOMEM;
         }
+        at += fresh ? SECT_BYTES : 0;
     }
-    uint64_t nsub = (epfn - spfn) / MM_PAGES_PER_SUB;
-    uint64_t mm_end = spfn + (nsub * MM_PAGES_PER_SUB * sizeof(struct frame) + PAGE_SIZE - 1) / PAGE_SIZE;
     unsigned long irq = plat_irq_save();
     for (uint64_t i = 0; i < nsub; i++) {
         uint64_t sp = spfn + i * MM_PAGES_PER_SUB;
@@ -438,10 +461,12 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     }
     added[slot].base = base;
     added[slot].size = size;
+    added[slot].map_len = map_len;
     plat_irq_restore(irq);
     mm_counters.add_ok++;
-    MM_LOG(LOG_INFO, "added 0x%llx-0x%llx on node %u (memmap %llu pages on itself)", (unsigned long long)base,
-           (unsigned long long)(base + size), node, (unsigned long long)(mm_end - spfn));
+    MM_LOG(LOG_INFO, "added 0x%llx-0x%llx on node %u (memmap + section structs: %llu pages on itself)",
+           (unsigned long long)base, (unsigned long long)(base + size), node,
+           (unsigned long long)(mm_end - spfn));
     return mm_online_range(base, size);
 }
 
@@ -475,7 +500,20 @@ int mm_remove_memory(uint64_t base, uint64_t size)
             return MM_EBUSY;
         }
     }
-    hp_map_subs(spfn, epfn, hp_want_keepmap_offline, false);
+    /* section structs living on this range that still serve other memory move to the heap */
+    uint8_t *v = plat_phys_to_virt(base);
+    uint64_t sidx0 = spfn >> PFN_SECTION_SHIFT, sidx1 = (epfn - 1) >> PFN_SECTION_SHIFT;
+    for (uint64_t idx = sidx0; idx <= sidx1; idx++) {
+        struct mm_section *s = sect_at(idx);
+        if (hp_lives_in(s, v, size) && (s->present & ~hp_sub_mask(idx, spfn, epfn)) &&
+            sect_move_to_heap(idx)) {
+            plat_irq_restore(irq);
+            MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: no memory to move section %llu's struct",
+                   (unsigned long long)base, (unsigned long long)size, (unsigned long long)idx);
+            mm_counters.remove_fail++;
+            return MM_ENOMEM;
+        }
+    }
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
@@ -488,8 +526,13 @@ int mm_remove_memory(uint64_t base, uint64_t size)
         s->sub_pages[sub] = 0;
         s->mem[sub] = NULL;
     }
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
-        sect_put_if_empty(sp >> PFN_SECTION_SHIFT);
+    for (uint64_t idx = sidx0; idx <= sidx1; idx++) {
+        if (hp_lives_in(sect_at(idx), v, size))
+            sect_forget(idx);
+        else
+            sect_put_if_empty(idx);
+    }
+    plat_unmap_range(base, added[slot].map_len);
     added[slot].base = added[slot].size = 0;
     plat_irq_restore(irq);
     mm_counters.remove_ok++;

@@ -181,13 +181,19 @@ struct mm_section {
     uint64_t movable; /* subsections in ZONE_MOVABLE (else NORMAL) */
     uint64_t keepmap; /* subsections holding a hot-added memmap: stay mapped while offline */
     uint8_t node;
-    uint8_t heap_alloc; /* this struct came from plat_alloc (hot-add), else carved at boot */
+    uint8_t home; /* where this struct lives: SECT_CARVED, SECT_HEAP, SECT_ON_RANGE */
     uint16_t sub_pages[SUBSECTIONS_PER_SECTION]; /* RAM frames of each present subsection */
     uint32_t nr_free;                            /* frames in the free lists */
     uint32_t nr_held;                            /* frames in HELD blocks of online (caged) subsections */
     struct frame head[SUBSECTIONS_PER_SECTION];  /* descriptor of each subsection's first frame */
     struct frame *mem[SUBSECTIONS_PER_SECTION];  /* memmap of each present subsection */
 };
+
+/* Where a section struct lives: carved with the boot frame database; plat_alloc'd (moved off a
+ * removed range that shared the section); on a hot-added range itself, after its memmap. */
+enum { SECT_CARVED = 0, SECT_HEAP = 1, SECT_ON_RANGE = 2 };
+#define SUB_MEMMAP_BYTES (MM_PAGES_PER_SUB * sizeof(struct frame)) /* 8 KiB per subsection */
+#define SECT_BYTES ((sizeof(struct mm_section) + 63) & ~63ull)     /* a section struct, placed */
 
 /* Free lists and counters of one (node, zone). */
 struct mm_zone_lists {
@@ -325,10 +331,16 @@ void cage_undo_locked(uint64_t spfn, uint64_t epfn);
 /* section.c */
 /* The first index >= idx that has a section struct, or NR_SECTIONS. */
 uint64_t sect_next(uint64_t idx);
-/* The section struct for idx, plat_alloc'd (with its table leaf) if absent. NULL on failure. */
-struct mm_section *sect_get_or_alloc(uint64_t idx, unsigned node);
+/* The section struct for idx; if absent, a zeroed one placed at `at` (SECT_ON_RANGE) or
+ * plat_alloc'd if at is NULL, its table leaf plat_alloc'd if needed. NULL on failure. */
+struct mm_section *sect_install(uint64_t idx, unsigned node, void *at);
 /* Free the struct of section idx if nothing in it is present and it came from plat_alloc. */
 void sect_put_if_empty(uint64_t idx);
+/* Move section idx's struct to plat_alloc'd memory (its range is going away but other memory
+ * in the section stays); 0 or MM_ENOMEM. */
+int sect_move_to_heap(uint64_t idx);
+/* Drop section idx from the table (its struct lives on a range being removed; nothing present). */
+void sect_forget(uint64_t idx);
 /* Head of the block that contains pfn (present subsection), found by walking heads from the
  * subsection's start; its pfn in *head. Never reads a tail. */
 struct frame *frame_block_of(uint64_t pfn, uint64_t *head);

@@ -34,7 +34,7 @@ static unsigned nobjs;
 static struct obj *last_hit;
 
 /* Pattern word w of page i of object id. */
-static inline uint64_t pattern(uint32_t id, uint64_t i, uint64_t w)
+static inline uint64_t obj_pattern(uint32_t id, uint64_t i, uint64_t w)
 {
     uint64_t x = ((uint64_t)id << 40) ^ (i << 10) ^ w;
     x += 0x9e3779b97f4a7c15ull;
@@ -55,7 +55,7 @@ static uint64_t obj_sum(const struct obj *o)
     return h;
 }
 
-static struct obj *find(uint32_t id)
+static struct obj *obj_find(uint32_t id)
 {
     if (last_hit && last_hit->id == id)
         return last_hit;
@@ -68,7 +68,7 @@ static struct obj *find(uint32_t id)
 /* Migration callback for movable-obj pages. */
 static int obj_migrate(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie, uint32_t aux)
 {
-    struct obj *o = find(cookie);
+    struct obj *o = obj_find(cookie);
     if (!o || order != 0 || aux >= o->npages || o->pa[aux] != old_pa || o->kind != OBJ_MOVABLE)
         return MM_ENOENT;
     o->pa[aux] = new_pa;
@@ -101,7 +101,7 @@ static void obj_insert(struct obj *o)
 }
 
 /* First-fit va for npages (+1 guard page); 0 if the vmap area is full. */
-static uint64_t va_alloc(uint64_t npages)
+static uint64_t obj_va_alloc(uint64_t npages)
 {
     uint64_t need = (npages + 1) * PAGE_SIZE, cur = VMAP_BASE;
     for (struct obj *o = objs; o; o = o->next) {
@@ -115,11 +115,11 @@ static uint64_t va_alloc(uint64_t npages)
 }
 
 /* Fill page i of o with its pattern. */
-static void fill_page(struct obj *o, uint32_t i)
+static void obj_fill_page(struct obj *o, uint32_t i)
 {
     uint64_t *w = o->ptr[i];
     for (unsigned k = 0; k < PAGE_SIZE / 8; k++)
-        w[k] = pattern(o->id, i, k);
+        w[k] = obj_pattern(o->id, i, k);
 }
 
 /* Allocate an object struct with page arrays. */
@@ -153,7 +153,7 @@ int mm_obj_create(uint64_t bytes, bool movable, int node, uint32_t *id)
     }
     mm_migrate_fns[MM_OWN_MOVABLE_OBJ] = obj_migrate;
     uint64_t va = 0;
-    if (movable && !(va = va_alloc(npages))) {
+    if (movable && !(va = obj_va_alloc(npages))) {
         mm_counters.obj_fail++;
         return MM_ENOMEM;
     }
@@ -181,7 +181,7 @@ int mm_obj_create(uint64_t bytes, bool movable, int node, uint32_t *id)
         }
         o->pa[i] = pa;
         o->ptr[i] = p;
-        fill_page(o, i);
+        obj_fill_page(o, i);
     }
     o->sum = obj_sum(o);
     obj_insert(o);
@@ -206,7 +206,7 @@ int mm_obj_pin(uint64_t lo, uint64_t hi, uint32_t *id)
     }
     o->pa[0] = pa;
     o->ptr[0] = plat_phys_to_virt(pa);
-    fill_page(o, 0);
+    obj_fill_page(o, 0);
     o->sum = obj_sum(o);
     obj_insert(o);
     if (id)

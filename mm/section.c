@@ -26,8 +26,8 @@ uint64_t sect_next(uint64_t idx)
     return NR_SECTIONS;
 }
 
-/* The section struct for idx, allocated (plat_alloc, with its leaf) if absent. */
-struct mm_section *sect_get_or_alloc(uint64_t idx, unsigned node)
+/* The section struct for idx, installed (at `at`, or plat_alloc'd) if absent. */
+struct mm_section *sect_install(uint64_t idx, unsigned node, void *at)
 {
     struct mm_section *s = sect_at(idx);
     if (s)
@@ -41,27 +41,23 @@ struct mm_section *sect_get_or_alloc(uint64_t idx, unsigned node)
         mm_sect_root[r] = leaf;
         leaf_heap[r] = 1;
     }
-    s = plat_alloc(sizeof *s);
+    s = at ? at : plat_alloc(sizeof *s); /* plat_alloc memory is zeroed */
     if (!s)
         return NULL;
-    memset(s, 0, sizeof *s);
+    if (at)
+        memset(s, 0, sizeof *s);
     s->node = (uint8_t)node;
-    s->heap_alloc = 1;
+    s->home = at ? SECT_ON_RANGE : SECT_HEAP;
     mm_sect_root[r][idx & (SECT_LEAF_SIZE - 1)] = s;
     mm_node_mask |= 1u << node;
     return s;
 }
 
-/* Free the struct of section idx if no subsection is present and it came from plat_alloc; then
- * its leaf too if that became empty and came from plat_alloc. */
-void sect_put_if_empty(uint64_t idx)
+/* Clear section idx's table entry; free its leaf if that came from plat_alloc and is empty now. */
+static void sect_clear(uint64_t idx)
 {
-    struct mm_section *s = sect_at(idx);
     unsigned r = (unsigned)(idx >> SECT_LEAF_SHIFT);
-    if (!s || s->present || !s->heap_alloc)
-        return;
     mm_sect_root[r][idx & (SECT_LEAF_SIZE - 1)] = NULL;
-    plat_free(s);
     if (!leaf_heap[r])
         return;
     for (unsigned i = 0; i < SECT_LEAF_SIZE; i++)
@@ -70,6 +66,36 @@ void sect_put_if_empty(uint64_t idx)
     plat_free(mm_sect_root[r]);
     mm_sect_root[r] = NULL;
     leaf_heap[r] = 0;
+}
+
+/* Free the struct of section idx if no subsection is present and it came from plat_alloc. */
+void sect_put_if_empty(uint64_t idx)
+{
+    struct mm_section *s = sect_at(idx);
+    if (!s || s->present || s->home != SECT_HEAP)
+        return;
+    sect_clear(idx);
+    plat_free(s);
+}
+
+/* Drop section idx whose struct lives on memory being removed. */
+void sect_forget(uint64_t idx)
+{
+    struct mm_section *s = sect_at(idx);
+    MM_ASSERT(s && s->home == SECT_ON_RANGE && !s->present, idx << PFN_SECTION_SHIFT, NULL);
+    sect_clear(idx);
+}
+
+/* Copy section idx's struct to plat_alloc'd memory. */
+int sect_move_to_heap(uint64_t idx)
+{
+    struct mm_section *s = sect_at(idx), *c = plat_alloc(sizeof *s);
+    if (!c)
+        return MM_ENOMEM;
+    memcpy(c, s, sizeof *s);
+    c->home = SECT_HEAP;
+    mm_sect_root[idx >> SECT_LEAF_SHIFT][idx & (SECT_LEAF_SIZE - 1)] = c;
+    return 0;
 }
 
 /* Head of the block containing pfn, by walking heads from the subsection start. */
@@ -120,7 +146,7 @@ void mm_reset(void)
     hotplug_reset();
     for (uint64_t idx = sect_next(0); idx < NR_SECTIONS; idx = sect_next(idx + 1)) {
         struct mm_section *s = sect_at(idx);
-        if (s->heap_alloc)
+        if (s->home == SECT_HEAP)
             plat_free(s);
     }
     for (unsigned r = 0; r < SECT_ROOT_SIZE; r++) {

@@ -391,8 +391,9 @@ def mm_frame_text(pfn):
     zone = zone_names()[int(s["movable"]) >> sub & 1]
     lines = [head + f" node={int(s['node'])} zone={zone} sub_state={sub_state(s, sub)}",
              f"  descriptor at 0x{int(fp):x} ({fp.type.target().strip_typedefs().sizeof} bytes): "
-             f"state={st} order={int(f['order'])} owner={int(f['owner'])}"
-             f" ({owner_name(int(f['owner']))}) cookie=0x{int(f['use']['cookie']):x} vflag={int(f['vflag'])}"]
+             f"state={st} order={int(f['order'])} owner={int(f['owner'])} ({owner_name(int(f['owner']))})"
+             + (f" cookie=0x{int(f['use']['cookie']):x}" if st in ("used", "movable", "fixed", "hole") else "")
+             + f" vflag={int(f['vflag'])}"]
     hpfn, hf = block_of(pfn)
     if hf is None:
         lines.append("  no block found walking the subsection's heads (inconsistent descriptors?)")

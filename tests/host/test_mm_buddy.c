@@ -5,6 +5,7 @@
 
 #include "mm/mm_internal.h"
 #include "tests/host/check.h"
+#include "tests/host/expect_panic.h"
 #include "tests/host/plat_host.h"
 
 #define MiB (1ull << 20)
@@ -250,22 +251,6 @@ static void test_nodes(void)
     mm_free_pages(pb, 0);
     CHECK_EQ(mm_verify(), 0);
 }
-
-static jmp_buf jb;
-
-/* Run a bad free and expect a panic naming the frame. */
-#define EXPECT_PANIC(stmt, needle)                                                                           \
-    do {                                                                                                     \
-        plat_host_panic_jmp = &jb;                                                                           \
-        plat_host_panic_msg[0] = 0;                                                                          \
-        if (setjmp(jb) == 0) {                                                                               \
-            stmt;                                                                                            \
-            CHECK(!"no panic");                                                                              \
-        } else {                                                                                             \
-            CHECK(strstr(plat_host_panic_msg, needle) != NULL);                                              \
-        }                                                                                                    \
-        plat_host_panic_jmp = NULL;                                                                          \
-    } while (0)
 
 /* Double free, wrong order, tail, unaligned, outside RAM: all panic. */
 static void test_bad_free(void)
