@@ -43,6 +43,11 @@ void *plat_phys_to_virt(uint64_t pa)
     return phys_to_virt(pa);
 }
 
+uint64_t plat_virt_to_phys(const void *v)
+{
+    return (uint64_t)(uintptr_t)v - DIRECT_MAP_BASE;
+}
+
 int plat_map_range(uint64_t pa, uint64_t len)
 {
     return paging_map_direct(pa, len);

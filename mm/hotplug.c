@@ -24,11 +24,8 @@ static struct {
     uint64_t map_len; /* its memmap and section structs: mapped until remove */
 } added[MAX_ADDED];
 
-static void ext_reset(void);
-
 void hotplug_reset(void)
 {
-    ext_reset();
     memset(added, 0, sizeof added);
     offline_timeout_ms = 1000;
     offline_running = false;
@@ -470,6 +467,23 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     return mm_online_range(base, size);
 }
 
+/* Order of one subsection's frame database: 512 frames of 16 bytes = 2 pages. */
+#define MEMMAP_ORDER 1
+_Static_assert((PAGE_SIZE << MEMMAP_ORDER) == MM_PAGES_PER_SUB * sizeof(struct frame), "memmap order");
+
+/* Give back the frame databases of [spfn, epfn) (subsections not present). */
+static void hp_free_sub_memmaps(uint64_t spfn, uint64_t epfn)
+{
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        MM_ASSERT(s && (s->memmap_alloc >> sub & 1) && !(s->present >> sub & 1), sp, NULL);
+        mm_free_pages(plat_virt_to_phys(s->mem[sub]), MEMMAP_ORDER);
+        s->mem[sub] = NULL;
+        s->memmap_alloc &= ~(1ull << sub);
+    }
+}
+
 /* Remove an offline hot-added range. */
 int mm_remove_memory(uint64_t base, uint64_t size)
 {
@@ -524,6 +538,8 @@ int mm_remove_memory(uint64_t base, uint64_t size)
         s->keepmap &= ~bit;
         s->movable &= ~bit;
         s->sub_pages[sub] = 0;
+        if (s->memmap_alloc & bit) /* added by mm_add_subsections: its memmap came from the allocator */
+            hp_free_sub_memmaps(sp, sp + MM_PAGES_PER_SUB);
         s->mem[sub] = NULL;
     }
     for (uint64_t idx = sidx0; idx <= sidx1; idx++) {
@@ -545,53 +561,14 @@ int mm_remove_memory(uint64_t base, uint64_t size)
  * memmap of virtio-mem memory: adding touches none of the new memory (a host backs it lazily),
  * every subsection is one whole free order-9 block (allocations pack into few blocks instead of
  * nibbling a ladder of small blocks in each), and any subsection can go alone.
- * ext[section]->pa[sub] is the physical address of the frame database of a subsection added this
- * way (0: not one of them); ext and its entries are allocated on first use and kept. */
-struct ext_sect {
-    uint64_t pa[SUBSECTIONS_PER_SECTION];
-};
-static struct ext_sect **ext;
-/* Order of one subsection's frame database: 512 frames of 16 bytes = 2 pages. */
-#define MEMMAP_ORDER 1
-_Static_assert((PAGE_SIZE << MEMMAP_ORDER) == MM_PAGES_PER_SUB * sizeof(struct frame), "memmap order");
-
-/* Forget every frame database record (mm_reset: the memory they pointed to is gone). */
-static void ext_reset(void)
-{
-    for (unsigned i = 0; ext && i < NR_SECTIONS; i++)
-        plat_free(ext[i]);
-    plat_free(ext);
-    ext = NULL;
-}
-
-/* Where the frame database address of subsection sp is kept, or NULL. */
-static uint64_t *ext_pa(uint64_t sp)
-{
-    struct ext_sect *e = ext ? ext[sp >> PFN_SECTION_SHIFT] : NULL;
-    return e ? &e->pa[pfn_sub(sp)] : NULL;
-}
-
-/* Give back the frame databases of [spfn, epfn) (subsections not present). */
-static void ext_free(uint64_t spfn, uint64_t epfn)
-{
-    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        mm_free_pages(*ext_pa(sp), MEMMAP_ORDER);
-        *ext_pa(sp) = 0;
-        if (pfn_sect(sp))
-            pfn_sect(sp)->mem[pfn_sub(sp)] = NULL;
-    }
-}
-
+ * Such subsections have their bit in the section's memmap_alloc mask. */
 /* Hot-add every subsection of [base, base+size) on node as its own unit and online them. */
 int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
 {
     uint64_t spfn = 0, epfn = 0;
-    bool bad = hp_check_range(base, size, &spfn, &epfn) || node >= MAX_NODES;
-    if (!bad && !ext)
-        ext = plat_alloc(NR_SECTIONS * sizeof *ext);
-    if (bad || !ext) {
+    if (hp_check_range(base, size, &spfn, &epfn) || node >= MAX_NODES) {
         mm_counters.add_fail++;
-        return bad ? MM_EINVAL : MM_ENOMEM;
+        return MM_EINVAL;
     }
     buddy_zones_init();
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
@@ -602,20 +579,17 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
     /* Section structs and frame databases first (both take memory from the allocator). */
     uint64_t sp = spfn;
     for (; sp < epfn; sp += MM_PAGES_PER_SUB) {
-        unsigned idx = (unsigned)(sp >> PFN_SECTION_SHIFT);
-        struct mm_section *s = sect_get_or_alloc(idx, node);
-        if (s && !ext[idx])
-            ext[idx] = plat_alloc(sizeof(struct ext_sect));
-        uint64_t pa = s && ext[idx] ? mm_alloc_pages_owner(MEMMAP_ORDER, MM_ZERO, MM_OWN_MEMMAP, 0) : 0;
+        struct mm_section *s = sect_install(sp >> PFN_SECTION_SHIFT, node, NULL);
+        uint64_t pa = s ? mm_alloc_pages_owner(MEMMAP_ORDER, MM_ZERO, MM_OWN_MEMMAP, 0) : 0;
         if (!pa)
             break;
-        ext[idx]->pa[pfn_sub(sp)] = pa;
         s->mem[pfn_sub(sp)] = plat_phys_to_virt(pa); /* not present yet: nothing looks at it */
+        s->memmap_alloc |= 1ull << pfn_sub(sp);
     }
     if (sp < epfn) {
-        ext_free(spfn, sp);
+        hp_free_sub_memmaps(spfn, sp);
         for (uint64_t q = spfn; q <= sp && q < epfn; q += MM_PAGES_PER_SUB)
-            sect_put_if_empty((unsigned)(q >> PFN_SECTION_SHIFT));
+            sect_put_if_empty(q >> PFN_SECTION_SHIFT);
         mm_counters.add_fail++;
         return MM_ENOMEM;
     }
@@ -642,7 +616,7 @@ int mm_remove_subsections(uint64_t base, uint64_t size)
     int slot = -1, r = hp_check_range(base, size, &spfn, &epfn);
     bool ours = r == 0;
     for (uint64_t sp = spfn; ours && sp < epfn; sp += MM_PAGES_PER_SUB)
-        ours = pfn_frame_safe(sp) && ext_pa(sp) && *ext_pa(sp);
+        ours = pfn_frame_safe(sp) && (pfn_sect(sp)->memmap_alloc >> pfn_sub(sp) & 1);
     for (int i = MAX_ADDED - 1; i >= 0; i--)
         slot = added[i].size ? slot : i;
     if (!ours || slot < 0) {
@@ -652,14 +626,12 @@ int mm_remove_subsections(uint64_t base, uint64_t size)
         mm_counters.remove_fail++;
         return r ? r : MM_EINVAL;
     }
-    /* Record the run as one added range: mm_remove_memory checks it is offline and undoes it;
-     * the frame databases go back afterwards. */
+    /* Record the run as one added range: mm_remove_memory checks it is offline and undoes it. */
     added[slot].base = base;
     added[slot].size = size;
-    r = mm_remove_memory(base, size);
-    added[slot].base = added[slot].size = 0;
-    if (r == 0)
-        ext_free(spfn, epfn);
+    added[slot].map_len = size;
+    r = mm_remove_memory(base, size); /* frees the allocator-made frame databases too */
+    added[slot].base = added[slot].size = added[slot].map_len = 0;
     return r;
 }
 

@@ -175,11 +175,12 @@ static inline void frame_set(uint64_t pfn, struct frame *f, unsigned st)
  * else OFFLINE.
  */
 struct mm_section {
-    uint64_t present; /* subsections that exist (memmap allocated) */
-    uint64_t online;  /* subsections in the allocator */
-    uint64_t caged;   /* subsections being offlined */
-    uint64_t movable; /* subsections in ZONE_MOVABLE (else NORMAL) */
-    uint64_t keepmap; /* subsections holding a hot-added memmap: stay mapped while offline */
+    uint64_t present;      /* subsections that exist (memmap allocated) */
+    uint64_t online;       /* subsections in the allocator */
+    uint64_t caged;        /* subsections being offlined */
+    uint64_t movable;      /* subsections in ZONE_MOVABLE (else NORMAL) */
+    uint64_t keepmap;      /* subsections holding a hot-added memmap: stay mapped while offline */
+    uint64_t memmap_alloc; /* subsections added alone (mm_add_subsections): memmap from the allocator */
     uint8_t node;
     uint8_t home; /* where this struct lives: SECT_CARVED, SECT_HEAP, SECT_ON_RANGE */
     uint16_t sub_pages[SUBSECTIONS_PER_SECTION]; /* RAM frames of each present subsection */

@@ -75,6 +75,15 @@ void *plat_phys_to_virt(uint64_t pa)
     return NULL;
 }
 
+uint64_t plat_virt_to_phys(const void *v)
+{
+    const uint8_t *b = v;
+    for (int i = 0; i < MAX_RAM; i++)
+        if (ram[i].size && b >= ram[i].mem && (uint64_t)(b - ram[i].mem) < ram[i].size)
+            return ram[i].base + (uint64_t)(b - ram[i].mem);
+    plat_panic("plat_virt_to_phys(%p): not simulated RAM", v);
+}
+
 int plat_map_range(uint64_t pa, uint64_t len)
 {
     (void)pa;
