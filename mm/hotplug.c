@@ -201,6 +201,30 @@ static uint64_t want_keepmap_offline(const struct mm_section *s)
     return s->present & ~s->online & s->keepmap;
 }
 
+/* Refuse an offline that would take a subsection that is only partly RAM (boot RAM ending inside
+ * it): its other frames are firmware's (ACPI tables, on QEMU's layouts) or a hole, and an offline
+ * unmaps whole subsections. Such a subsection stays online and mapped. 0 or MM_EINVAL (logged). */
+static int check_all_ram(uint64_t spfn, uint64_t epfn)
+{
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        if (!s || !(s->online >> sub & 1) || s->sub_pages[sub] == MM_PAGES_PER_SUB)
+            continue;
+        MM_LOG(LOG_ERR,
+               "offline 0x%llx-0x%llx: subsection 0x%llx-0x%llx is only partly RAM (%u of %u pages; the "
+               "rest is firmware's or a hole): refused, it stays online and mapped",
+               (unsigned long long)(spfn << PAGE_SHIFT), (unsigned long long)(epfn << PAGE_SHIFT),
+               (unsigned long long)(sp << PAGE_SHIFT),
+               (unsigned long long)((sp + MM_PAGES_PER_SUB) << PAGE_SHIFT), (unsigned)s->sub_pages[sub],
+               (unsigned)MM_PAGES_PER_SUB);
+        mm_counters.offline_not_ram++;
+        mm_counters.offline_fail++;
+        return MM_EINVAL;
+    }
+    return 0;
+}
+
 /* Offline the online subsections of [base, base+size). */
 int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep)
 {
@@ -211,6 +235,8 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     rep->owner_name = "";
     uint64_t spfn, epfn, t0 = plat_now_ns();
     int r = check_range(base, size, &spfn, &epfn);
+    if (!r)
+        r = check_all_ram(spfn, epfn);
     if (r)
         return rep->err = r;
     unsigned long irq = plat_irq_save();

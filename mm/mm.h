@@ -175,6 +175,7 @@ struct mm_counters {
     uint64_t bad_arg;
     uint64_t kmalloc_fail;
     uint64_t offline_ok, offline_fail, offline_timeout;
+    uint64_t offline_not_ram; /* refused: a subsection only partly RAM (firmware tables, holes) */
     uint64_t online_ok, online_fail;
     uint64_t add_ok, add_fail, remove_ok, remove_fail;
     uint64_t migrate_ok, migrate_fail;

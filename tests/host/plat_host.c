@@ -59,17 +59,40 @@ void *plat_phys_to_virt(uint64_t pa)
     return NULL;
 }
 
+int plat_host_map_fail_at = -1;
+uint64_t plat_host_map_calls, plat_host_unmap_calls;
+
+/* Set the protection of the simulated RAM inside [pa, pa+len): what the kernel's direct map does. */
+static void protect(uint64_t pa, uint64_t len, int prot)
+{
+    for (int i = 0; i < MAX_RAM; i++) {
+        if (!ram[i].size)
+            continue;
+        uint64_t s = pa > ram[i].base ? pa : ram[i].base;
+        uint64_t e = pa + len < ram[i].base + ram[i].size ? pa + len : ram[i].base + ram[i].size;
+        if (s >= e)
+            continue;
+        if (mprotect(ram[i].mem + (s - ram[i].base), e - s, prot)) {
+            perror("plat_host: mprotect");
+            abort();
+        }
+    }
+}
+
+/* Map: the range becomes readable and writable again (fails on the plat_host_map_fail_at'th call). */
 int plat_map_range(uint64_t pa, uint64_t len)
 {
-    (void)pa;
-    (void)len;
+    if (plat_host_map_fail_at >= 0 && plat_host_map_calls++ == (uint64_t)plat_host_map_fail_at)
+        return -1;
+    protect(pa, len, PROT_READ | PROT_WRITE);
     return 0;
 }
 
+/* Unmap: PROT_NONE, so a touch of an unmapped page crashes the test as it would fault the kernel. */
 void plat_unmap_range(uint64_t pa, uint64_t len)
 {
-    (void)pa;
-    (void)len;
+    plat_host_unmap_calls++;
+    protect(pa, len, PROT_NONE);
 }
 
 void plat_log(int level, const char *subsys, const char *fmt, ...)
@@ -104,8 +127,13 @@ void plat_panic(const char *fmt, ...)
     abort();
 }
 
+bool plat_host_fake_clock;
+static uint64_t fake_ns;
+
 uint64_t plat_now_ns(void)
 {
+    if (plat_host_fake_clock)
+        return (fake_ns += PLAT_HOST_FAKE_TICK_NS) + plat_host_time_offset_ns;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + plat_host_time_offset_ns;

@@ -302,7 +302,7 @@ static void test_heap(void)
     struct mm_zone_stats t0 = total();
     static void *p[3000];
     static size_t sz[3000];
-    srand(1);
+    srand((unsigned)check_seed("test_mm_buddy heap", 1));
     for (int round = 0; round < 3; round++) {
         for (int i = 0; i < 3000; i++) {
             sz[i] = (size_t)(rand() % (i % 10 == 0 ? 20000 : 1100)) + 1;
@@ -338,10 +338,21 @@ static void test_heap(void)
     kfree(big);
     CHECK(kmalloc(4 * MiB) == NULL);
     CHECK(mm_counters.kmalloc_fail >= 1);
-    unsigned owner;
-    void *r = kmalloc(64);
-    (void)r;
+    /* a slab page is owned by the heap; page 0 stays firmware's */
+    unsigned owner = MM_OWN_FREE;
+    uint8_t *r = kmalloc(64);
+    uint64_t rpa = 0;
+    for (uint64_t pa = 0; pa < 128 * MiB && !rpa; pa += PAGE_SIZE) {
+        uint8_t *v = plat_phys_to_virt(pa);
+        if (v && r >= v && r < v + PAGE_SIZE)
+            rpa = pa;
+    }
+    CHECK(rpa != 0);
+    CHECK_EQ(mm_frame_owner(rpa, &owner, NULL), 0);
+    CHECK_EQ(owner, MM_OWN_HEAP);
     CHECK_EQ(mm_frame_owner(0, &owner, NULL), 0);
+    CHECK_EQ(owner, MM_OWN_FIRMWARE);
+    kfree(r);
 }
 
 int main(void)
