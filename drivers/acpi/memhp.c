@@ -202,6 +202,9 @@ static int read_crs(struct memdev *d)
             return -1;
         }
     }
+    for (int i = 0; i < n; i++)
+        if (memhp_check_range(d, tmp[i].base, tmp[i].size) < 0)
+            return -1;
     memcpy(d->r, tmp, sizeof(struct memhp_range) * (unsigned)n);
     d->nranges = (unsigned)n;
     return 0;
@@ -573,15 +576,14 @@ void memhp_dump_counters(void)
     plat_printf("memhp_devices=%llu memhp_boot_present=%llu memhp_adds=%llu memhp_add_fails=%llu\n",
                 (unsigned long long)c->devices, (unsigned long long)c->boot_present,
                 (unsigned long long)c->adds, (unsigned long long)c->add_fails);
-    plat_printf(
-        "memhp_ejects=%llu memhp_eject_fails=%llu memhp_eject_absent=%llu memhp_dup_requests=%llu "
-        "memhp_queue_full=%llu\n",
-        (unsigned long long)c->ejects, (unsigned long long)c->eject_fails,
-        (unsigned long long)c->eject_absent, (unsigned long long)c->dup_requests,
-        (unsigned long long)c->queue_full);
+    plat_printf("memhp_ejects=%llu memhp_eject_fails=%llu memhp_eject_absent=%llu memhp_dup_requests=%llu "
+                "memhp_queue_full=%llu\n",
+                (unsigned long long)c->ejects, (unsigned long long)c->eject_fails,
+                (unsigned long long)c->eject_absent, (unsigned long long)c->dup_requests,
+                (unsigned long long)c->queue_full);
     plat_printf("memhp_notifies=%llu memhp_notify_unknown=%llu memhp_surprise=%llu memhp_crs_errors=%llu "
-                "memhp_aml_errors=%llu\n",
+                "memhp_crs_refused=%llu memhp_aml_errors=%llu\n",
                 (unsigned long long)c->notifies, (unsigned long long)c->notify_unknown,
                 (unsigned long long)c->surprise, (unsigned long long)c->crs_errors,
-                (unsigned long long)c->aml_errors);
+                (unsigned long long)c->crs_refused, (unsigned long long)c->aml_errors);
 }

@@ -81,6 +81,7 @@ struct memhp_counters {
     uint64_t eject_absent; /* eject requests for a device that is not present */
     uint64_t surprise;     /* device vanished while online (no eject) */
     uint64_t crs_errors, aml_errors;
+    uint64_t crs_refused; /* _CRS ranges refused by memhp_check_range */
 };
 extern struct memhp_counters memhp_counters;
 
@@ -88,6 +89,12 @@ extern struct memhp_counters memhp_counters;
  * descriptors of resource type memory, and Memory32Fixed. Every length is bounds-checked; stops
  * at the end tag. Number of ranges found (ranges of length 0 skipped), or -1 if malformed. */
 int memhp_parse_crs(const uint8_t *buf, uint32_t len, struct memhp_range *out, unsigned max);
+
+/* May range [base, base+size) of device d be added? It must fit the supported physical address
+ * width, lie inside the SRAT's hot-pluggable windows (if it has any), and overlap no other
+ * device's range, no range of the memory map and no platform MMIO window (LAPIC, I/O APIC, HPET,
+ * MCFG). 0, or -1 with one log line naming the range and what it overlaps (memhp_check.c). */
+int memhp_check_range(const struct memdev *d, uint64_t base, uint64_t size);
 
 /* Enumerate PNP0C80 devices, register the Notify handler, and add + online every present one
  * (the namespace must be loaded, mm up). Number of devices found. */

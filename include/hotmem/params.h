@@ -52,3 +52,14 @@
 #define COM1_IRQ 4
 #define PIT_HZ 1193182 /* the 8254's input clock */
 #define TIMER_HZ 100   /* ticks wake the main loop; time itself comes from the TSC */
+
+/* MMIO windows of the platform devices that a memory device's _CRS must never cover (the MADT,
+ * HPET and MCFG give their bases; the sizes are architectural): a local APIC's and an I/O APIC's
+ * register page, the HPET's 1 KiB register block (a page), 1 MiB of ECAM space per PCI bus. The
+ * defaults are used when the MADT does not say (0xfee00000 / 0xfec00000 on every PC). */
+#define LAPIC_MMIO_SIZE 0x1000ull
+#define IOAPIC_MMIO_SIZE 0x1000ull
+#define HPET_MMIO_SIZE 0x1000ull
+#define ECAM_BUS_SIZE (1ull << 20)
+#define LAPIC_MMIO_DEFAULT 0xfee00000ull
+#define IOAPIC_MMIO_DEFAULT 0xfec00000ull

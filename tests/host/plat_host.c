@@ -82,7 +82,8 @@ static void protect(uint64_t pa, uint64_t len, int prot)
 /* Map: the range becomes readable and writable again (fails on the plat_host_map_fail_at'th call). */
 int plat_map_range(uint64_t pa, uint64_t len)
 {
-    if (plat_host_map_fail_at >= 0 && plat_host_map_calls++ == (uint64_t)plat_host_map_fail_at)
+    uint64_t call = plat_host_map_calls++;
+    if (plat_host_map_fail_at >= 0 && call == (uint64_t)plat_host_map_fail_at)
         return -1;
     protect(pa, len, PROT_READ | PROT_WRITE);
     return 0;
