@@ -179,8 +179,10 @@ static int map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const struct 
             in_run = false;
             uint64_t pa = run << PAGE_SHIFT, len = (sp - run) << PAGE_SHIFT;
             if (map) {
-                if (plat_map_range(pa, len))
+                if (plat_map_range(pa, len)) {
+                    map_subs(spfn, run, want, false); /* undo the runs mapped before this one */
                     return MM_ENOMEM;
+                }
             } else {
                 plat_unmap_range(pa, len);
             }
@@ -474,7 +476,16 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     mm_counters.add_ok++;
     MM_LOG(LOG_INFO, "added 0x%llx-0x%llx on node %u (memmap %llu pages on itself)", (unsigned long long)base,
            (unsigned long long)(base + size), node, (unsigned long long)(mm_end - spfn));
-    return mm_online_range(base, size);
+    r = mm_online_range(base, size);
+    if (r) { /* undo: the range is offline, so remove it and drop the mapping of its memmap */
+        MM_LOG(LOG_ERR, "add 0x%llx+0x%llx: online failed (%d): removed again", (unsigned long long)base,
+               (unsigned long long)size, r);
+        PLAT_ASSERT(mm_remove_memory(base, size) == 0);
+        plat_unmap_range(base, size);
+        mm_counters.add_ok--;
+        mm_counters.add_fail++;
+    }
+    return r;
 }
 
 /* Remove an offline hot-added range. */

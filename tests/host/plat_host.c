@@ -18,6 +18,7 @@ uint64_t plat_host_time_offset_ns;
 static struct {
     uint64_t base, size;
     uint8_t *mem;
+    uint8_t *unmapped; /* one bit per page: PROT_NONE */
 } ram[MAX_RAM];
 
 void plat_host_add_ram(uint64_t pa_base, uint64_t size)
@@ -34,6 +35,7 @@ void plat_host_add_ram(uint64_t pa_base, uint64_t size)
         ram[i].base = pa_base;
         ram[i].size = size;
         ram[i].mem = m;
+        ram[i].unmapped = calloc(size / 4096 / 8 + 1, 1);
         return;
     }
     fprintf(stderr, "plat_host_add_ram: too many ranges\n");
@@ -45,6 +47,7 @@ void plat_host_remove_ram(uint64_t pa_base, uint64_t size)
     for (int i = 0; i < MAX_RAM; i++) {
         if (ram[i].size && ram[i].base == pa_base && ram[i].size == size) {
             munmap(ram[i].mem, size);
+            free(ram[i].unmapped);
             ram[i].size = 0;
             return;
         }
@@ -76,6 +79,12 @@ static void protect(uint64_t pa, uint64_t len, int prot)
             perror("plat_host: mprotect");
             abort();
         }
+        for (uint64_t p = (s - ram[i].base) / 4096; p < (e - ram[i].base) / 4096; p++) {
+            if (prot == PROT_NONE)
+                ram[i].unmapped[p / 8] |= (uint8_t)(1u << (p % 8));
+            else
+                ram[i].unmapped[p / 8] &= (uint8_t) ~(1u << (p % 8));
+        }
     }
 }
 
@@ -94,6 +103,17 @@ void plat_unmap_range(uint64_t pa, uint64_t len)
 {
     plat_host_unmap_calls++;
     protect(pa, len, PROT_NONE);
+}
+
+bool plat_host_mapped(uint64_t pa)
+{
+    for (int i = 0; i < MAX_RAM; i++) {
+        if (ram[i].size && pa >= ram[i].base && pa - ram[i].base < ram[i].size) {
+            uint64_t p = (pa - ram[i].base) / 4096;
+            return !(ram[i].unmapped[p / 8] >> (p % 8) & 1);
+        }
+    }
+    return false;
 }
 
 void plat_log(int level, const char *subsys, const char *fmt, ...)

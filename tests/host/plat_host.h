@@ -28,6 +28,8 @@ extern bool plat_host_fake_clock;
  * PROT_NONE: touching unmapped memory crashes the test. */
 extern int plat_host_map_fail_at;
 extern uint64_t plat_host_map_calls, plat_host_unmap_calls;
+/* Is the simulated page at pa mapped (not PROT_NONE)? false if pa is not simulated RAM. */
+bool plat_host_mapped(uint64_t pa);
 /* plat_trace on the host: how many events of each type, and the last one's arguments. */
 extern uint64_t plat_host_trace_count[64];
 extern uint64_t plat_host_trace_last[64][3];

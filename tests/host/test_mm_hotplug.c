@@ -461,6 +461,44 @@ static void test_partly_ram(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* A map failure half way leaves nothing mapped or added that was not before: in an online, the
+ * runs already mapped are unmapped again; in a hot-add, the range is removed again. */
+static void test_map_failure_undo(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM + 4 * MiB, 4 * MiB, &rep), 0);
+    CHECK_EQ(mm_offline_range(DIMM + 12 * MiB, 4 * MiB, &rep), 0);
+    CHECK(!plat_host_mapped(DIMM + 4 * MiB) && !plat_host_mapped(DIMM + 12 * MiB));
+    plat_host_map_calls = 0;
+    plat_host_map_fail_at = 1; /* the second run (12-16 MiB) cannot be mapped */
+    CHECK_EQ(mm_online_range(DIMM, 128 * MiB), MM_ENOMEM);
+    CHECK(!plat_host_mapped(DIMM + 4 * MiB)); /* the first run was unmapped again */
+    CHECK(!plat_host_mapped(DIMM + 12 * MiB));
+    CHECK_EQ(mm_section_online(32), ~0ull & ~(0x3ull << 2) & ~(0x3ull << 6));
+    CHECK_EQ(mm_verify(), 0);
+    plat_host_map_fail_at = -1;
+    CHECK_EQ(mm_online_range(DIMM, 128 * MiB), 0);
+    CHECK(plat_host_mapped(DIMM + 4 * MiB) && plat_host_mapped(DIMM + 12 * MiB));
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(mm_remove_memory(DIMM, 128 * MiB), 0);
+    /* hot-add whose online cannot map: nothing added, nothing mapped */
+    struct mm_zone_stats t0 = total();
+    uint64_t fail0 = mm_counters.add_fail;
+    plat_host_map_calls = 0;
+    plat_host_map_fail_at = 1; /* the add maps the range, its online fails */
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), MM_ENOMEM);
+    plat_host_map_fail_at = -1;
+    CHECK_EQ(mm_counters.add_fail, fail0 + 1);
+    CHECK_EQ(mm_section_state(32), MM_SECT_ABSENT);
+    CHECK_EQ(total().present, t0.present);
+    CHECK(!plat_host_mapped(DIMM) && !plat_host_mapped(DIMM + 64 * MiB));
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0); /* and it can be added afterwards */
+    CHECK_EQ(mm_verify(), 0);
+}
+
 int main(void)
 {
     plat_host_fake_clock = true; /* deadlines and poll counts depend on the poll hook alone */
@@ -473,6 +511,7 @@ int main(void)
     test_subsections();
     test_bad_args();
     test_partly_ram();
+    test_map_failure_undo();
     mm_dump_counters();
     CHECK_SUMMARY();
 }
