@@ -59,6 +59,8 @@ const char *memhp_state_name(enum memhp_state st)
         return "failed";
     case MEMDEV_EJECTING:
         return "ejecting";
+    case MEMDEV_PARTIAL:
+        return "partial";
     }
     return "?";
 }
@@ -238,13 +240,24 @@ static int add_device(struct memdev *d, bool boot)
         if (r < 0) {
             plat_log(LOG_ERR, TAG, "slot %u: mm_add_memory(0x%llx, 0x%llx, node %u) failed: %d", d->slot,
                      (unsigned long long)d->r[i].base, (unsigned long long)d->r[i].size, d->pxm, r);
-            while (i-- > 0) { /* undo the ranges already added */
-                if (mm_offline_range(d->r[i].base, d->r[i].size, NULL) == 0 &&
-                    mm_remove_memory(d->r[i].base, d->r[i].size) == 0)
-                    memmap_remove(&memmap_boot, d->r[i].base, d->r[i].size);
-                else
-                    plat_log(LOG_ERR, TAG, "slot %u: cannot undo range 0x%llx", d->slot,
-                             (unsigned long long)d->r[i].base);
+            unsigned left = 0; /* undo the ranges already added; keep those that stay */
+            for (unsigned k = 0; k < i; k++) {
+                if (mm_offline_range(d->r[k].base, d->r[k].size, NULL) == 0 &&
+                    mm_remove_memory(d->r[k].base, d->r[k].size) == 0) {
+                    memmap_remove(&memmap_boot, d->r[k].base, d->r[k].size);
+                    continue;
+                }
+                plat_log(LOG_ERR, TAG, "slot %u: cannot undo range 0x%llx-0x%llx: it stays online", d->slot,
+                         (unsigned long long)d->r[k].base, (unsigned long long)(d->r[k].base + d->r[k].size));
+                d->r[left++] = d->r[k];
+            }
+            d->nranges = left;
+            if (left) {
+                refresh_numa();
+                d->state = MEMDEV_PARTIAL;
+                memhp_counters.add_fails++;
+                memhp_counters.partial++;
+                return -1;
             }
             goto fail;
         }
@@ -261,6 +274,7 @@ static int add_device(struct memdev *d, bool boot)
     return 0;
 fail:
     d->state = MEMDEV_FAILED;
+    d->nranges = 0;
     memhp_counters.add_fails++;
     return -1;
 }
@@ -274,7 +288,12 @@ static void do_check(struct memdev *d, bool boot)
         int r = add_device(d, boot);
         if (!boot)
             ost(d, 1, r == 0 ? MEMDEV_OST_SUCCESS : MEMDEV_OST_FAILURE);
-    } else if (!present && d->state == MEMDEV_ONLINE) {
+    } else if (present && d->state == MEMDEV_PARTIAL) {
+        plat_log(LOG_ERR, TAG, "slot %u: partly added (an undo failed): eject it before adding it again",
+                 d->slot);
+        if (!boot)
+            ost(d, 1, MEMDEV_OST_FAILURE);
+    } else if (!present && (d->state == MEMDEV_ONLINE || d->state == MEMDEV_PARTIAL)) {
         memhp_counters.surprise++;
         plat_log(LOG_ERR, TAG,
                  "slot %u: _STA 0x%llx says absent but its memory is online (surprise removal?)", d->slot,
@@ -303,7 +322,8 @@ static void do_eject(struct memdev *d, bool from_shell)
     memset(&d->last_rep, 0, sizeof d->last_rep);
     d->last_err = 0;
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_EJECT_IN_PROGRESS);
-    if (d->state == MEMDEV_ONLINE) {
+    enum memhp_state before = d->state;
+    if (before == MEMDEV_ONLINE || before == MEMDEV_PARTIAL) {
         d->state = MEMDEV_EJECTING;
         unsigned i;
         int r = 0;
@@ -322,16 +342,21 @@ static void do_eject(struct memdev *d, bool from_shell)
                 }
                 memmap_remove(&memmap_boot, d->r[i].base, d->r[i].size);
             }
-            if (r < 0) /* cannot happen for offline ranges; keep the rest usable */
-                for (unsigned j = i; j < d->nranges; j++)
+            if (r < 0) { /* cannot happen for offline ranges; keep the rest usable */
+                unsigned left = 0;
+                for (unsigned j = i; j < d->nranges; j++) {
                     mm_online_range(d->r[j].base, d->r[j].size);
+                    d->r[left++] = d->r[j];
+                }
+                d->nranges = left;
+            }
         } else {
             /* Ranges before i are offline: bring them back. mm rolled back range i itself. */
             while (i-- > 0)
                 mm_online_range(d->r[i].base, d->r[i].size);
         }
         if (r < 0) {
-            d->state = MEMDEV_ONLINE;
+            d->state = before;
             d->last_err = r;
             d->last_ost = MEMDEV_OST_EJECT_BUSY;
             d->eject_fails++;
@@ -373,7 +398,7 @@ static void do_eject(struct memdev *d, bool from_shell)
                  (unsigned long long)sta);
     else
         plat_log(LOG_INFO, TAG, "slot %u ejected", d->slot);
-    d->nranges = d->state == MEMDEV_ABSENT ? 0 : d->nranges;
+    d->nranges = 0; /* nothing of it is in mm any more (ABSENT, or FAILED: removed from mm) */
     reserve_take();
 }
 

@@ -63,6 +63,7 @@ void *plat_phys_to_virt(uint64_t pa)
 }
 
 int plat_host_map_fail_at = -1;
+int (*plat_host_map_hook)(uint64_t pa, uint64_t len);
 uint64_t plat_host_map_calls, plat_host_unmap_calls;
 
 /* Set the protection of the simulated RAM inside [pa, pa+len): what the kernel's direct map does. */
@@ -92,6 +93,8 @@ static void protect(uint64_t pa, uint64_t len, int prot)
 int plat_map_range(uint64_t pa, uint64_t len)
 {
     uint64_t call = plat_host_map_calls++;
+    if (plat_host_map_hook && plat_host_map_hook(pa, len))
+        return -1;
     if (plat_host_map_fail_at >= 0 && call == (uint64_t)plat_host_map_fail_at)
         return -1;
     protect(pa, len, PROT_READ | PROT_WRITE);

@@ -28,6 +28,9 @@ extern bool plat_host_fake_clock;
  * PROT_NONE: touching unmapped memory crashes the test. */
 extern int plat_host_map_fail_at;
 extern uint64_t plat_host_map_calls, plat_host_unmap_calls;
+/* Called first by every plat_map_range (if set); non-zero makes that map fail. Lets a test act
+ * in the middle of an mm operation (e.g. pin a page while a hot-add is half done). */
+extern int (*plat_host_map_hook)(uint64_t pa, uint64_t len);
 /* Is the simulated page at pa mapped (not PROT_NONE)? false if pa is not simulated RAM. */
 bool plat_host_mapped(uint64_t pa);
 /* plat_trace on the host: how many events of each type, and the last one's arguments. */
