@@ -76,7 +76,7 @@ void kern_acpi_tables(void)
 /* A zeroed page for page tables from the buddy allocator (0 if none). */
 static uint64_t alloc_pagetable_page(void)
 {
-    return mm_alloc_pages_owner(0, MM_ZERO, MM_OWN_PAGETABLE, 0);
+    return mm_alloc_pages_owner(0, MM_ZERO | MM_RESERVE, MM_OWN_PAGETABLE, 0); /* may use the minimum */
 }
 
 /* Return a page-table page to the buddy allocator. */

@@ -97,7 +97,7 @@ static int migrate_block_locked(uint64_t pfn, struct frame *f)
     uint32_t cookie = f->cookie, aux = f->use.aux;
     unsigned node = pfn_sect(pfn)->node;
     uint64_t old = pfn << PAGE_SHIFT;
-    uint64_t nw = mm_alloc_pages_owner(order, MM_MOVABLE | MM_NODE(node), owner, cookie);
+    uint64_t nw = mm_alloc_pages_owner(order, MM_MOVABLE | MM_RESERVE | MM_NODE(node), owner, cookie);
     if (!nw) {
         mm_counters.migrate_fail++;
         return MM_ENOMEM;
@@ -140,13 +140,16 @@ static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *bloc
     return moved;
 }
 
-/* Pages in every free list (the caged range's free blocks are not among them). */
-static uint64_t free_pages_locked(void)
+/* Free pages above the zones' minimum in every free list (the caged range's free blocks are not
+ * among them): what migration may use without eating the reserve. */
+static uint64_t free_above_min_locked(void)
 {
     uint64_t n = 0;
     for (unsigned node = 0; node < MAX_NODES; node++)
-        for (unsigned z = 0; z < MM_NR_ZONES; z++)
-            n += mm_zones[node][z].free;
+        for (unsigned z = 0; z < MM_NR_ZONES; z++) {
+            uint64_t f = mm_zones[node][z].free, min = mm_zone_min(node, z);
+            n += f > min ? f - min : 0;
+        }
     return n;
 }
 
@@ -261,8 +264,15 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             r = 0;
             break;
         }
-        if (!sc.nunmov && sc.mov_pages > free_pages_locked()) {
-            /* Nowhere to put the data: fail now rather than drain memory and roll back. */
+        uint64_t room = free_above_min_locked();
+        if (!sc.nunmov && sc.mov_pages > room) {
+            /* Nowhere to put the data without going below the zones' minimum: fail now rather
+             * than drain memory and roll back. */
+            MM_LOG(LOG_WARN,
+                   "offline 0x%llx+0x%llx: %llu pages to migrate, %llu free above the zones' minimum",
+                   (unsigned long long)base, (unsigned long long)size, (unsigned long long)sc.mov_pages,
+                   (unsigned long long)room);
+            mm_counters.offline_min++;
             blocker = sc.first_mov;
             r = MM_ENOMEM;
             break;

@@ -81,11 +81,18 @@ void mm_reset(void);
 #define MM_MOVABLE 0x2u  /* movable: may come from ZONE_MOVABLE (preferred), then NORMAL */
 #define MM_THISNODE 0x4u /* only from the preferred node */
 #define MM_NODE(n) (0x100u | ((unsigned)(n) << 4)) /* preferred node (default: node 0 first) */
+#define MM_RESERVE 0x8u /* may use the zones' minimum (migration targets, page tables) */
 
 /* Allocate 2^order pages (order <= MM_MAX_ORDER) owned by owner with a cookie; pa or 0. */
 uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, uint32_t cookie);
 /* mm_alloc_pages_owner(order, flags, MM_OWN_KERNEL, 0). */
 uint64_t mm_alloc_pages(unsigned order, unsigned flags);
+/* Between mm_reserve_begin() and mm_reserve_end() every allocation may use the zones' minimum
+ * (as with MM_RESERVE): the ACPI event path that must report an eject's outcome. Nests. */
+void mm_reserve_begin(void);
+void mm_reserve_end(void);
+/* The minimum free pages of (node, zone) that only MM_RESERVE allocations may take. */
+uint64_t mm_zone_min(unsigned node, unsigned zone);
 /* Allocate a free block of 2^order pages inside [lo, hi) regardless of zone (test aid: pin a
  * DIMM); pa or 0. */
 uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned flags, unsigned owner,
@@ -176,6 +183,8 @@ struct mm_counters {
     uint64_t kmalloc_fail;
     uint64_t offline_ok, offline_fail, offline_timeout;
     uint64_t offline_not_ram; /* refused: a subsection only partly RAM (firmware tables, holes) */
+    uint64_t offline_min;     /* refused: migrating would take the zones below their minimum */
+    uint64_t alloc_min;       /* allocations refused at a zone's minimum (memory left for MM_RESERVE) */
     uint64_t online_ok, online_fail;
     uint64_t add_ok, add_fail, remove_ok, remove_fail;
     uint64_t migrate_ok, migrate_fail;

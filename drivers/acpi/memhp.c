@@ -26,28 +26,6 @@ static unsigned q_head, q_len;
 static bool busy, handler_registered;
 struct memhp_counters memhp_counters;
 
-/* Emergency reserve: an offline may migrate until the normal zones are empty (and fails then),
- * after which the AML interpreter could not allocate what the _OST and _EJ0 evaluations need and
- * QEMU would never hear the outcome. So the driver holds MEMDEV_RESERVE_ORDER pages of unmovable
- * memory, gives them back to the allocator just before it reports an eject's outcome and takes
- * them again afterwards. */
-#define MEMDEV_RESERVE_ORDER 9
-static uint64_t reserve_pa;
-
-static void reserve_take(void)
-{
-    if (!reserve_pa)
-        reserve_pa = mm_alloc_pages_owner(MEMDEV_RESERVE_ORDER, 0, MM_OWN_ACPI, 0x4d454d44 /* "MEMD" */);
-}
-
-static void reserve_release(void)
-{
-    if (reserve_pa) {
-        mm_free_pages(reserve_pa, MEMDEV_RESERVE_ORDER);
-        reserve_pa = 0;
-    }
-}
-
 const char *memhp_state_name(enum memhp_state st)
 {
     switch (st) {
@@ -369,9 +347,9 @@ static void do_eject(struct memdev *d, bool from_shell)
                      rep->block_cookie, (unsigned long long)rep->pages_free,
                      (unsigned long long)rep->pages_migrated, (unsigned long long)rep->pages_waited,
                      (unsigned long long)(rep->elapsed_ns / 1000000));
-            reserve_release();
+            mm_reserve_begin(); /* reporting the outcome may use the zones' minimum */
             ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_EJECT_BUSY);
-            reserve_take();
+            mm_reserve_end();
             return;
         }
         refresh_numa();
@@ -382,7 +360,7 @@ static void do_eject(struct memdev *d, bool from_shell)
                  (unsigned long long)(d->last_rep.elapsed_ns / 1000000));
     }
     d->last_ost = MEMDEV_OST_SUCCESS;
-    reserve_release();
+    mm_reserve_begin();
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_SUCCESS);
     plat_trace(TRACE_EJ0, d->slot, 0, 0);
     int r = aml_find(d->node, "_EJ0") ? aml_eval_args(d->node, "_EJ0", 1, (const uint64_t[]){1}, NULL)
@@ -399,7 +377,7 @@ static void do_eject(struct memdev *d, bool from_shell)
     else
         plat_log(LOG_INFO, TAG, "slot %u ejected", d->slot);
     d->nranges = 0; /* nothing of it is in mm any more (ABSENT, or FAILED: removed from mm) */
-    reserve_take();
+    mm_reserve_end();
 }
 
 /* Queue a request; dedupe against the same kind queued or running. 0, 1 (duplicate) or -1. */
@@ -477,9 +455,6 @@ static int enum_one(struct aml_node *node, void *ctx)
 int memhp_init(void)
 {
     memhp_reset();
-    reserve_take();
-    if (!reserve_pa)
-        plat_log(LOG_WARN, TAG, "no memory for the emergency reserve");
     aml_walk_hid("PNP0C80", enum_one, NULL);
     if (aml_register_notify(NULL, on_notify, NULL) == 0)
         handler_registered = true;
@@ -504,7 +479,6 @@ void memhp_reset(void)
     if (handler_registered)
         aml_unregister_notify(NULL, on_notify);
     handler_registered = false;
-    reserve_release();
     for (unsigned i = 0; i < ndevs; i++)
         plat_free(devs[i]);
     ndevs = 0;

@@ -63,3 +63,9 @@
 #define ECAM_BUS_SIZE (1ull << 20)
 #define LAPIC_MMIO_DEFAULT 0xfee00000ull
 #define IOAPIC_MMIO_DEFAULT 0xfec00000ull
+
+/* Watermark: the free pages every NORMAL zone keeps for the allocations that must not fail while
+ * memory is being taken back (migration targets, page tables, the ACPI event path that reports
+ * an eject's outcome): 2 MiB, or an eighth of the zone if that is less. Ordinary allocations stop
+ * there; an offline that would have to migrate into it is refused at once. */
+#define MM_ZONE_MIN_PAGES 512u

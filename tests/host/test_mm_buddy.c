@@ -111,7 +111,8 @@ static void test_exhaustion(void)
         uint64_t *pas = malloc(cap * sizeof *pas + 8);
         bool ok = true;
         uint64_t pa;
-        while ((pa = mm_alloc_pages(order, 0)) != 0) {
+        while ((pa = mm_alloc_pages(order, n & 1 ? MM_RESERVE : 0)) != 0 ||
+               (pa = mm_alloc_pages(order, MM_RESERVE)) != 0) { /* ordinary ones stop at the minimum */
             if (n >= cap) {
                 ok = false;
                 break;
@@ -187,10 +188,25 @@ static void test_zones(void)
     mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
     CHECK_EQ(zm.present, 128 * MiB / PAGE_SIZE);
     CHECK_EQ(zm.free, zm.present); /* the memmap went to the normal zone */
-    /* unmovable never from MOVABLE, even when NORMAL is exhausted */
+    /* unmovable never from MOVABLE, even when NORMAL is exhausted; ordinary allocations leave the
+     * zone's minimum, which MM_RESERVE allocations and mm_reserve_begin/end may take */
     uint64_t n = 0, pa;
     bool ok = true;
+    uint64_t min = mm_zone_min(0, MM_ZONE_NORMAL), amin0 = mm_counters.alloc_min;
+    CHECK_EQ(min, MM_ZONE_MIN_PAGES);
     while ((pa = mm_alloc_pages(0, 0)) != 0) {
+        ok &= pa < 128 * MiB;
+        n++;
+    }
+    CHECK(ok);
+    CHECK_EQ(n, zn.free - min);
+    CHECK_EQ(mm_counters.alloc_min, amin0 + 1);
+    mm_reserve_begin();
+    pa = mm_alloc_pages(0, 0);
+    mm_reserve_end();
+    ok &= pa != 0 && pa < 128 * MiB;
+    n += pa != 0;
+    while ((pa = mm_alloc_pages(0, MM_RESERVE)) != 0) {
         ok &= pa < 128 * MiB;
         n++;
     }

@@ -499,6 +499,50 @@ static void test_map_failure_undo(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* An offline whose movable data would have to go below the zones' minimum is refused at once:
+ * no wait, nothing migrated, everything as it was; with room above the minimum it succeeds. */
+static void test_offline_keeps_minimum(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint32_t id;
+    CHECK_EQ(mm_obj_create(1 * MiB, true, -1, &id), 0); /* 256 pages, in the DIMM's movable zone */
+    uint64_t min = mm_zone_min(0, MM_ZONE_NORMAL);
+    CHECK_EQ(min, MM_ZONE_MIN_PAGES);
+    static uint64_t hog[70000];
+    uint64_t n = 0, pa;
+    struct mm_zone_stats zn;
+    mm_zone_stats(0, MM_ZONE_NORMAL, &zn);
+    while (zn.free > min + 128 && n < 70000 && (pa = mm_alloc_pages(0, 0)) != 0) {
+        hog[n++] = pa;
+        mm_zone_stats(0, MM_ZONE_NORMAL, &zn);
+    }
+    CHECK_EQ(zn.free, min + 128); /* room for the 256 pages, but only by eating the minimum */
+    struct snap before, after;
+    snap_take(&before);
+    uint64_t refused0 = mm_counters.offline_min;
+    mm_set_poll_hook(poll_hook, NULL);
+    int polls0 = polls;
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), MM_ENOMEM);
+    CHECK_EQ(polls, polls0);
+    CHECK_EQ(rep.pages_migrated, 0);
+    CHECK_EQ(rep.block_owner, MM_OWN_MOVABLE_OBJ);
+    CHECK_EQ(mm_counters.offline_min, refused0 + 1);
+    snap_take(&after);
+    CHECK(snap_eq(&before, &after));
+    mm_set_poll_hook(NULL, NULL);
+    for (uint64_t i = 0; i < 256; i++)
+        mm_free_pages(hog[--n], 0);
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(rep.pages_migrated, 256);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    while (n)
+        mm_free_pages(hog[--n], 0);
+    mm_obj_drop_all();
+}
+
 int main(void)
 {
     plat_host_fake_clock = true; /* deadlines and poll counts depend on the poll hook alone */
@@ -512,6 +556,7 @@ int main(void)
     test_bad_args();
     test_partly_ram();
     test_map_failure_undo();
+    test_offline_keeps_minimum();
     mm_dump_counters();
     CHECK_SUMMARY();
 }
