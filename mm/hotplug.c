@@ -1,9 +1,10 @@
 /* hotplug.c - offline / online of ranges at 2 MiB subsection granularity, hot-add and remove.
  *
  * Offline: cage (free blocks become HELD), then loop until the deadline: scan the range block by
- * block; while unmovable blocks remain, call the poll hook (nothing is migrated yet, so a
- * failure leaves the free lists exactly as they were); once only movable blocks remain, migrate
- * them (copy, switch the owner's references, free the old block into the cage). Success: the
+ * block; while unmovable blocks remain, run the poll hook and the deferred frees (nothing is
+ * migrated yet, so a failure leaves the free lists exactly as they were), and fail at once when
+ * neither did anything (nothing else can free a page: see mm_set_poll_hook); once only movable blocks remain,
+ * migrate them (copy, switch the owner's references, free the old block into the cage). Success: the
  * subsections are offline (every frame HELD or fixed), uncounted, unmapped. Failure: cage undo.
  */
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "hotmem/trace.h"
 #include "mm/mm_internal.h"
 
-void (*mm_poll_fn)(void *);
+bool (*mm_poll_fn)(void *);
 void *mm_poll_arg;
 static uint64_t offline_timeout_ms = 1000;
 static bool offline_running;
@@ -29,6 +30,7 @@ void hotplug_reset(void)
     offline_running = false;
     mm_poll_fn = NULL;
     mm_poll_arg = NULL;
+    deferred_reset();
 }
 
 void mm_set_offline_timeout_ms(uint64_t ms)
@@ -41,7 +43,7 @@ uint64_t mm_offline_timeout_ms(void)
     return offline_timeout_ms;
 }
 
-void mm_set_poll_hook(void (*fn)(void *arg), void *arg)
+void mm_set_poll_hook(bool (*fn)(void *arg), void *arg)
 {
     mm_poll_fn = fn;
     mm_poll_arg = arg;
@@ -290,10 +292,18 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         }
         if (plat_now_ns() >= deadline)
             break;
+        /* the wait: run what may free pages; if nothing ran, nothing will free them */
         plat_irq_restore(irq);
-        if (mm_poll_fn)
-            mm_poll_fn(mm_poll_arg);
+        bool worked = mm_poll_fn && mm_poll_fn(mm_poll_arg);
+        worked |= mm_run_deferred() > 0;
         irq = plat_irq_save();
+        if (!worked) {
+            if (sc.nunmov) {
+                r = MM_EBUSY;
+                mm_counters.offline_nowait++;
+            }
+            break;
+        }
     }
     if (r == 0)
         r = cage_test_locked(spfn, epfn, &blocker);

@@ -69,3 +69,7 @@
  * an eject's outcome): 2 MiB, or an eighth of the zone if that is less. Ordinary allocations stop
  * there; an offline that would have to migrate into it is refused at once. */
 #define MM_ZONE_MIN_PAGES 512u
+
+/* Frees queued by mm_free_pages_deferred until mm_run_deferred runs them (the main loop, every
+ * wait of an offline): 256 blocks, far more than one pass of the main loop produces. */
+#define MM_DEFER_MAX 256u

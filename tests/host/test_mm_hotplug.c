@@ -63,14 +63,24 @@ static uint64_t host_pa_of(const void *p, uint64_t limit)
 static int polls;
 static uint32_t drop_after_polls_id;
 static int drop_after_polls;
-/* Poll hook: time moves 100 ms per call; optionally drop an object after some calls. */
-static void poll_hook(void *arg)
+/* Poll hook of a busy event loop (it always reports work, so the offline waits to the timeout):
+ * time moves 100 ms per call; optionally drop an object after some calls. */
+static bool poll_hook(void *arg)
 {
     (void)arg;
     polls++;
     plat_host_time_offset_ns += 100 * 1000000ull;
     if (drop_after_polls && polls == drop_after_polls)
         CHECK_EQ(mm_obj_drop(drop_after_polls_id), 0);
+    return true;
+}
+
+/* Poll hook of an idle event loop: it never has work that could free a page. */
+static bool idle_hook(void *arg)
+{
+    (void)arg;
+    polls++;
+    return false;
 }
 
 /* A caged section intercepts frees; undo restores the lists exactly. */
@@ -543,6 +553,43 @@ static void test_offline_keeps_minimum(void)
     mm_obj_drop_all();
 }
 
+/* The wait means something: with an idle event loop an offline pinned by an unmovable page fails
+ * at once (no sleeping to the timeout); a page whose owner queued its free (mm_free_pages_deferred)
+ * is freed during the wait by mm's deferred work, not by the test, and the offline succeeds. */
+static void test_wait_runs_deferred_work(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint64_t pa = mm_alloc_pages_in(DIMM, DIMM + 128 * MiB, 0, 0, MM_OWN_KERNEL, 0);
+    CHECK(pa >= DIMM && pa < DIMM + 128 * MiB);
+    mm_set_offline_timeout_ms(1000);
+    mm_set_poll_hook(idle_hook, NULL);
+    polls = 0;
+    uint64_t nowait0 = mm_counters.offline_nowait, t0 = plat_now_ns();
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), MM_EBUSY);
+    CHECK_EQ(polls, 1);
+    CHECK(plat_now_ns() - t0 < 1000 * 1000000ull); /* fake clock: it never reached the deadline */
+    CHECK_EQ(mm_counters.offline_nowait, nowait0 + 1);
+    CHECK_EQ(rep.block_pfn, pa >> PAGE_SHIFT);
+    CHECK_EQ(mm_section_state(32), MM_SECT_ONLINE);
+    /* its owner queues the free: the offline's wait runs it */
+    uint64_t freed0 = mm_counters.deferred_freed;
+    CHECK_EQ(mm_free_pages_deferred(pa, 0), 0);
+    unsigned owner = MM_OWN_FREE;
+    CHECK_EQ(mm_frame_owner(pa, &owner, NULL), 0);
+    CHECK_EQ(owner, MM_OWN_KERNEL); /* still allocated when the offline starts */
+    polls = 0;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(polls, 1);
+    CHECK_EQ(rep.pages_waited, 1);
+    CHECK_EQ(mm_counters.deferred_freed, freed0 + 1);
+    CHECK_EQ(mm_section_state(32), MM_SECT_OFFLINE);
+    CHECK_EQ(mm_verify(), 0);
+    mm_set_poll_hook(NULL, NULL);
+    CHECK_EQ(mm_run_deferred(), 0);
+}
+
 int main(void)
 {
     plat_host_fake_clock = true; /* deadlines and poll counts depend on the poll hook alone */
@@ -557,6 +604,7 @@ int main(void)
     test_partly_ram();
     test_map_failure_undo();
     test_offline_keeps_minimum();
+    test_wait_runs_deferred_work();
     mm_dump_counters();
     CHECK_SUMMARY();
 }
