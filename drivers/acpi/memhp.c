@@ -202,16 +202,16 @@ static int add_device(struct memdev *d, bool boot)
     uint64_t pxm = 0;
     if (read_crs(d) < 0)
         goto fail;
-    if (!aml_find(d->node, "_PXM") || eval_int(d, "_PXM", &pxm) < 0) {
-        int nd = numa_node_of(&numa_boot, d->r[0].base);
-        pxm = nd < 0 ? 0 : (uint64_t)nd;
+    int nd = -1;
+    if (aml_find(d->node, "_PXM") && eval_int(d, "_PXM", &pxm) == 0 && (nd = memhp_pxm_to_node(pxm)) < 0)
+        plat_log(LOG_WARN, TAG,
+                 "%s: _PXM %llu is not a proximity domain of the SRAT: node from the SRAT's ranges", d->path,
+                 (unsigned long long)pxm);
+    if (nd < 0) {
+        refresh_numa(); /* the SRAT's node for the range (absent hotplug ranges included) */
+        nd = numa_node_of(&numa_boot, d->r[0].base);
     }
-    if (pxm >= MAX_NODES) {
-        plat_log(LOG_WARN, TAG, "%s: proximity %llu >= %u nodes: using node 0", d->path,
-                 (unsigned long long)pxm, MAX_NODES);
-        pxm = 0;
-    }
-    d->pxm = (unsigned)pxm;
+    d->pxm = nd < 0 ? 0 : (unsigned)nd;
     for (unsigned i = 0; i < d->nranges; i++) {
         plat_trace(TRACE_HOTADD, d->r[i].base, d->r[i].size, d->pxm);
         int r = mm_add_memory(d->r[i].base, d->r[i].size, d->pxm);

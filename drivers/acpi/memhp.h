@@ -64,7 +64,7 @@ struct memdev {
     char path[32];
     unsigned slot; /* ToInteger(_UID) */
     uint64_t sta;  /* last _STA */
-    unsigned pxm;  /* last _PXM (node used for mm) */
+    unsigned pxm;  /* node used for mm: _PXM through the SRAT's domains, else the SRAT node of r[0] */
     enum memhp_state state;
     unsigned nranges;
     struct memhp_range r[MEMDEV_MAX_RANGES];
@@ -103,6 +103,9 @@ int memhp_parse_crs(const uint8_t *buf, uint32_t len, struct memhp_range *out, u
  * device's range, no range of the memory map and no platform MMIO window (LAPIC, I/O APIC, HPET,
  * MCFG). 0, or -1 with one log line naming the range and what it overlaps (memhp_check.c). */
 int memhp_check_range(const struct memdev *d, uint64_t base, uint64_t size);
+/* The node of _PXM value pxm through the SRAT's proximity domains; -1 if the SRAT does not
+ * declare it (the caller then uses the node the SRAT gives the device's range). */
+int memhp_pxm_to_node(uint64_t pxm);
 
 /* Enumerate PNP0C80 devices, register the Notify handler, and add + online every present one
  * (the namespace must be loaded, mm up). Number of devices found. */

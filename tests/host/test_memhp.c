@@ -569,6 +569,33 @@ static void test_bad_ranges(void)
     acpi_mcfg_info = (struct acpi_mcfg){0};
 }
 
+/* _PXM is a proximity domain, mapped to a node through the SRAT: a domain the SRAT declares is
+ * that node; one it does not know gives the node of the SRAT range holding the DIMM. */
+static void test_pxm(void)
+{
+    acpi_srat_info = (struct acpi_srat){.valid = true, .nmem = 2};
+    acpi_srat_info.mem[0] = (struct acpi_srat_mem){0, 0, 256 * MiB, ACPI_SRAT_MEM_ENABLED};
+    acpi_srat_info.mem[1] = (struct acpi_srat_mem){1, 0x100000000ull, 4 * GiB, 3};
+    CHECK_EQ(memhp_pxm_to_node(1), 1);
+    CHECK_EQ(memhp_pxm_to_node(0), 0);
+    CHECK_EQ(memhp_pxm_to_node(3), -1);
+    qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 3); /* _PXM 3: no such domain */
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
+    CHECK_EQ(memhp_by_slot(3)->pxm, 1); /* the SRAT's node for 0x1c0000000 */
+    qemu_device_del(3);
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
+    acpi_srat_info.mem[1].node = 2;
+    qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 2); /* _PXM 2: declared by the SRAT */
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->pxm, 2);
+    qemu_device_del(3);
+    loop();
+    acpi_srat_info = (struct acpi_srat){0};
+    CHECK_EQ(memhp_pxm_to_node(5), 0); /* no SRAT: one node */
+}
+
 int main(int argc, char **argv)
 {
     size_t len = 0;
@@ -602,6 +629,7 @@ int main(int argc, char **argv)
     test_shell_eject();
     test_unmovable_nowhere();
     test_bad_ranges();
+    test_pxm();
 
     memhp_dump();
     memhp_dump_counters();
