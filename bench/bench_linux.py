@@ -17,7 +17,6 @@ import argparse
 import glob
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from harness import BUILD, LOG_ROOT, Qemu, QemuConfig  # noqa: E402
+from harness.bench import report  # noqa: E402
 from harness.qemu import QEMU_BIN  # noqa: E402
 
 INIT = r"""#!/bin/busybox sh
@@ -113,13 +113,8 @@ def main():
     finally:
         q.close()
     kver = os.path.basename(kernel)[len("vmlinuz-"):]
-    print(f"bench_linux: Linux {kver} (Debian), busybox initramfs; {ver}, accel=tcg, machine=q35, "
-          f"DIMM 1 GiB, {a.runs} runs")
-    for k, label in (("add", "device_add -> online (blocks online)"), ("del_idle", "device_del -> DEVICE_DELETED, idle"),
-                     ("del_half", "device_del -> DEVICE_DELETED, half full of movable data")):
-        v = res[k]
-        print(f"  {label:58s} median {statistics.median(v) * 1000:8.1f} ms  "
-              f"(min {min(v) * 1000:.1f}, max {max(v) * 1000:.1f}, n={len(v)})")
+    report(f"bench_linux: Linux {kver} (Debian), busybox initramfs; {ver}, accel=tcg, machine=q35, "
+           f"DIMM 1 GiB, {a.runs} runs", res)
     return 0
 
 

@@ -1,5 +1,6 @@
 /* two_range.asl - one PNP0C80 memory device with two memory ranges (QEMU gives one per device),
- * for tests/host/test_memhp_states.c; OSTS/OSTC record the last _OST, EJ0C counts _EJ0 calls. */
+ * for tests/host/test_memhp_states.c (which compiles it with iasl at run time). OSTS/OSTC record
+ * the last _OST status and count them, EJ0C counts _EJ0 calls. */
 DefinitionBlock ("", "SSDT", 2, "HOTMEM", "TWORANGE", 1)
 {
     Name (OSTS, 0xFF)
