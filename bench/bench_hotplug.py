@@ -12,7 +12,6 @@ Needs build/hotmem.iso (`make iso`); HOTMEM_ISO overrides the path.
 import argparse
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from harness import ISO, LOG_ROOT, Qemu, QemuConfig  # noqa: E402
+from harness.bench import report  # noqa: E402
 from harness.qemu import QEMU_BIN  # noqa: E402
 
 
@@ -70,12 +70,7 @@ def main():
                     q.cmd("drop all", timeout=60)
     finally:
         q.close()
-    print(f"bench_hotplug: {ver}, accel={accel}, machine={a.machine}, DIMM 1 GiB, {a.runs} runs")
-    for k, label in (("add", "device_add -> online (console)"), ("del_idle", "device_del -> DEVICE_DELETED, idle"),
-                     ("del_half", "device_del -> DEVICE_DELETED, half full of movable data")):
-        v = res[k]
-        print(f"  {label:58s} median {statistics.median(v) * 1000:8.1f} ms  "
-              f"(min {min(v) * 1000:.1f}, max {max(v) * 1000:.1f}, n={len(v)})")
+    report(f"bench_hotplug: {ver}, accel={accel}, machine={a.machine}, DIMM 1 GiB, {a.runs} runs", res)
     return 0
 
 

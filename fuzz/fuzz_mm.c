@@ -56,6 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ram = true;
     }
     plat_host_loglevel = -1;
+    /* a fresh boot: all memory mapped again (the last input's offlines left some PROT_NONE) */
+    plat_map_range(0, BOOT);
+    plat_map_range(WIN, WIN_SIZE);
     mm_reset();
     mm_boot_add_range(0, BOOT, 0, false);
     mm_boot_finish();

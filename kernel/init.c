@@ -76,7 +76,7 @@ void kern_acpi_tables(void)
 /* A zeroed page for page tables from the buddy allocator (0 if none). */
 static uint64_t alloc_pagetable_page(void)
 {
-    return mm_alloc_pages_owner(0, MM_ZERO, MM_OWN_PAGETABLE, 0);
+    return mm_alloc_pages_owner(0, MM_ZERO | MM_RESERVE, MM_OWN_PAGETABLE, 0); /* may use the minimum */
 }
 
 /* Return a page-table page to the buddy allocator. */
@@ -85,15 +85,20 @@ static void free_pagetable_page(uint64_t pa)
     mm_free_pages(pa, 0);
 }
 
-/* While an offline waits for unmovable pages, sleep until the next interrupt instead of spinning
- * (nothing else runs meanwhile: the wait is bounded by the offline timeout). */
-static void offline_wait_idle(void *arg)
+/* The offline wait's poll hook: on one CPU no other code runs while an offline waits (interrupt
+ * handlers free no pages), so it has no work of its own; the offline runs mm's deferred frees and
+ * fails at once when there were none (mm_set_poll_hook). The SMP kernel's hook will run the other
+ * CPUs' work here. */
+static bool offline_wait_idle(void *arg)
 {
     (void)arg;
-    unsigned long f = plat_irq_save();
-    sti_hlt();
-    cli();
-    plat_irq_restore(f);
+    return false; /* one CPU: while an offline runs, only mm's deferred frees can free a page */
+}
+
+/* Main-loop pass: the frees queued by mm_free_pages_deferred. */
+static void run_deferred(void)
+{
+    mm_run_deferred();
 }
 
 /* Direct-map all RAM, give it to the memory manager by node, reserve what the kernel uses. */
@@ -121,6 +126,7 @@ static void kern_mm_init(void)
     kheap_set_backend(kmalloc, kfree);
     paging_set_table_allocator(alloc_pagetable_page, free_pagetable_page);
     mm_set_poll_hook(offline_wait_idle, NULL);
+    kern_loop_register(run_deferred);
     struct mm_zone_stats st;
     mm_total_stats(&st);
     plat_log(LOG_INFO, "mm", "%llu MiB online, %llu MiB free, %u nodes", (unsigned long long)(st.online >> 8),

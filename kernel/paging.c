@@ -1,15 +1,27 @@
 /* paging.c - the kernel's page tables: the image at -2 GiB with per-section permissions and a
- * stack guard page, the direct map (2 MiB pages, NX) at DIRECT_MAP_BASE, and 4 KiB mappings in
- * the vmap area. Page-table pages come from a static pool until the buddy allocator takes over. */
+ * stack guard page, the direct map (NX) at DIRECT_MAP_BASE, and 4 KiB mappings in the vmap area.
+ * Page-table pages come from a static pool until the buddy allocator takes over.
+ *
+ * The direct map of the first 4 GiB follows the memory map, never one write-back block: RAM
+ * (and ACPI reclaim/NVS memory) write-back; everything else there (reserved ranges, the legacy
+ * VGA/ROM area, the PCI and ECAM windows, the LAPIC, I/O APIC and HPET) uncached (PCD|PWT); the
+ * kernel's text and read-only data read-only (their direct-map alias is not writable either).
+ * 2 MiB pages where a whole 2 MiB is one kind, 4 KiB pages where it is mixed. Memory above 4 GiB
+ * is mapped on demand (paging_map_direct: RAM only, write-back). */
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "mm/memmap.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_UC (PTE_PCD | PTE_PWT) /* with the power-on PAT: uncached */
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
+#define PTE_NEW (1ull << 9) /* software bit: mapped by the paging_map_direct call in progress */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define EARLY_POOL_PAGES 256 /* 1 MiB: image tables + direct map of ~200 GiB before the buddy runs */
 
@@ -103,22 +115,99 @@ static uint64_t *walk(uint64_t va, int level, bool create)
     return &table[(va >> (12 + 9 * level)) & 511];
 }
 
-/* Map [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB pages (rounded out to 2 MiB). One walk per
- * page directory (1 GiB), so a terabyte costs 1024 walks, not half a million. */
+/* Map RAM [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB write-back pages (rounded out to 2 MiB);
+ * a 2 MiB already mapped (e.g. split into 4 KiB pages by paging_init) is left as it is. One walk
+ * per page directory (1 GiB), so a terabyte costs 1024 walks, not half a million. On failure the
+ * 2 MiB pages this call mapped are unmapped again. */
 int paging_map_direct(uint64_t pa, uint64_t len)
 {
+    const uint64_t gib = 1ull << 30;
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
+    int r = 0;
     for (uint64_t a = start; a < end;) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, true);
-        if (!e)
-            return -1;
+        if (!e) {
+            end = a; /* undo [start, a) below */
+            r = -1;
+            break;
+        }
         do {
-            *e++ = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+            if (!(*e & PTE_P))
+                *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX | PTE_NEW;
+            e++;
             a += SUBSECTION_SIZE;
-        } while (a < end && (a & ((1ull << 30) - 1)));
+        } while (a < end && (a & (gib - 1)));
     }
-    return 0;
+    for (uint64_t a = start; a < end;) { /* clear this call's marks, or undo its mappings */
+        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
+        if (!e) {
+            a = (a | (gib - 1)) + 1;
+            continue;
+        }
+        do {
+            if (*e & PTE_NEW) {
+                *e = r ? 0 : *e & ~PTE_NEW;
+                if (r)
+                    invlpg(DIRECT_MAP_BASE + a);
+            }
+            e++;
+            a += SUBSECTION_SIZE;
+        } while (a < end && (a & (gib - 1)));
+    }
+    return r;
+}
+
+/* Does the memory map call [pa, pa+len) memory the CPU may cache (RAM, ACPI reclaim, ACPI NVS)?
+ * Everything else, holes included, is treated as MMIO. */
+static bool cacheable(uint64_t pa, uint64_t len)
+{
+    return memmap_is_type(&memmap_boot, pa, len, MEMMAP_RAM) ||
+           memmap_is_type(&memmap_boot, pa, len, MEMMAP_ACPI_RECLAIM) ||
+           memmap_is_type(&memmap_boot, pa, len, MEMMAP_ACPI_NVS);
+}
+
+/* Does any cacheable range of the memory map overlap [pa, pa+len)? */
+static bool touches_cacheable(uint64_t pa, uint64_t len)
+{
+    for (unsigned i = 0; i < memmap_boot.n; i++) {
+        const struct memmap_range *r = &memmap_boot.r[i];
+        if ((r->type == MEMMAP_RAM || r->type == MEMMAP_ACPI_RECLAIM || r->type == MEMMAP_ACPI_NVS) &&
+            r->base < pa + len && pa < r->base + r->len)
+            return true;
+    }
+    return false;
+}
+
+/* The direct-map entry bits for the 4 KiB page at pa (below 4 GiB). */
+static uint64_t low_page_bits(uint64_t pa)
+{
+    uint64_t bits = PTE_P | PTE_G | PTE_NX;
+    if (!(pa >= KERNEL_PHYS(__text_start) && pa < KERNEL_PHYS(__rodata_end)))
+        bits |= PTE_W; /* the kernel's text and rodata: read-only here too */
+    return bits | (cacheable(pa, 4096) ? 0 : PTE_UC);
+}
+
+/* Direct-map the first 4 GiB by the memory map (see the top of this file). */
+static void map_low_4g(void)
+{
+    for (uint64_t a = 0; a < (4ull << 30); a += SUBSECTION_SIZE) {
+        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, true);
+        if (!e)
+            panic("paging: out of early page tables for the direct map");
+        bool image = a < KERNEL_PHYS(__rodata_end) && KERNEL_PHYS(__text_start) < a + SUBSECTION_SIZE;
+        bool ram = cacheable(a, SUBSECTION_SIZE);
+        if (!image && (ram || !touches_cacheable(a, SUBSECTION_SIZE))) {
+            *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX | (ram ? 0 : PTE_UC);
+            continue;
+        }
+        for (uint64_t p = a; p < a + SUBSECTION_SIZE; p += 4096) {
+            uint64_t *pte = walk(DIRECT_MAP_BASE + p, 0, true);
+            if (!pte)
+                panic("paging: out of early page tables for the direct map");
+            *pte = p | low_page_bits(p);
+        }
+    }
 }
 
 /* Remove [pa, pa+len) from the direct map, flush those TLB entries, and free the page
@@ -138,6 +227,7 @@ void paging_unmap_direct(uint64_t pa, uint64_t len)
         if (last_in_pd && pdpte && (*pdpte & PTE_P) && !(*pdpte & PTE_PS) && table_empty(*pdpte & PTE_ADDR)) {
             uint64_t pd = *pdpte & PTE_ADDR;
             *pdpte = 0;
+            invlpg(DIRECT_MAP_BASE + a); /* drops the paging-structure caches' copy of the PD too */
             release_table(pd);
         }
     }
@@ -199,8 +289,7 @@ void paging_init(void)
     map_image(__text_start, __text_end, false, true);
     map_image(__rodata_start, __rodata_end, false, false);
     map_image(__data_start, __kernel_end, true, false);
-    if (paging_map_direct(0, 4ull << 30))
-        panic("paging: out of early page tables for the direct map");
+    map_low_4g();
     write_cr3(kva_to_pa(pml4));
     plat_log(LOG_INFO, "paging", "kernel 0x%llx-0x%llx (text RX, rodata R, data RW NX), guard page at %p",
              (unsigned long long)KERNEL_PHYS(__text_start), (unsigned long long)KERNEL_PHYS(__kernel_end),

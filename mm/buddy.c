@@ -166,7 +166,38 @@ static uint64_t buddy_finish_alloc(uint64_t pfn, unsigned order, unsigned flags)
     return pa;
 }
 
-/* Try node n, zone zi for order; pfn or 0. */
+static unsigned buddy_reserve_depth; /* mm_reserve_begin nesting */
+
+void mm_reserve_begin(void)
+{
+    unsigned long irq = plat_irq_save();
+    buddy_reserve_depth++;
+    plat_irq_restore(irq);
+}
+
+void mm_reserve_end(void)
+{
+    unsigned long irq = plat_irq_save();
+    PLAT_ASSERT(buddy_reserve_depth > 0);
+    buddy_reserve_depth--;
+    plat_irq_restore(irq);
+}
+
+/* Minimum free pages of a zone: MM_ZONE_MIN_PAGES (at most an eighth) of NORMAL, none of MOVABLE. */
+static inline uint64_t buddy_zone_min(const struct mm_zone_lists *z, unsigned zi)
+{
+    if (zi != MM_ZONE_NORMAL)
+        return 0;
+    return z->online / 8 < MM_ZONE_MIN_PAGES ? z->online / 8 : MM_ZONE_MIN_PAGES;
+}
+
+uint64_t mm_zone_min(unsigned node, unsigned zone)
+{
+    return node < MAX_NODES && zone < MM_NR_ZONES ? buddy_zone_min(&mm_zones[node][zone], zone) : 0;
+}
+
+/* Try node n, zone zi for order; pfn or 0. Only MM_RESERVE allocations (or those inside
+ * mm_reserve_begin/end) take the zone below its minimum. */
 static inline uint64_t buddy_try_zone(unsigned n, unsigned zi, unsigned order, unsigned flags, unsigned owner,
                                       uint32_t cookie)
 {
@@ -174,6 +205,10 @@ static inline uint64_t buddy_try_zone(unsigned n, unsigned zi, unsigned order, u
     uint32_t m = z->mask >> order;
     if (!m)
         return 0;
+    if (!(flags & MM_RESERVE) && !buddy_reserve_depth && z->free < buddy_zone_min(z, zi) + (1u << order)) {
+        mm_counters.alloc_min++;
+        return 0;
+    }
     uint64_t pfn = buddy_take_locked(z, order + (unsigned)__builtin_ctz(m), order);
     buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie, z);
     if (order)

@@ -84,14 +84,20 @@ void mm_dump_counters(void)
         af += c->alloc_fail[o];
     plat_printf(
         "counters alloc_fail=%llu alloc_in_fail=%llu bad_arg=%llu kmalloc_fail=%llu offline_ok=%llu "
-        "offline_fail=%llu offline_timeout=%llu online_ok=%llu online_fail=%llu add_ok=%llu "
+        "offline_fail=%llu offline_timeout=%llu offline_not_ram=%llu offline_min=%llu offline_nowait=%llu "
+        "deferred_freed=%llu alloc_min=%llu "
+        "online_ok=%llu online_fail=%llu "
+        "add_ok=%llu "
         "add_fail=%llu remove_ok=%llu remove_fail=%llu migrate_ok=%llu migrate_fail=%llu obj_fail=%llu "
         "verify_fail=%llu\n",
         (unsigned long long)af, (unsigned long long)c->alloc_in_fail, (unsigned long long)c->bad_arg,
         (unsigned long long)c->kmalloc_fail, (unsigned long long)c->offline_ok,
         (unsigned long long)c->offline_fail, (unsigned long long)c->offline_timeout,
-        (unsigned long long)c->online_ok, (unsigned long long)c->online_fail, (unsigned long long)c->add_ok,
-        (unsigned long long)c->add_fail, (unsigned long long)c->remove_ok, (unsigned long long)c->remove_fail,
+        (unsigned long long)c->offline_not_ram, (unsigned long long)c->offline_min,
+        (unsigned long long)c->offline_nowait, (unsigned long long)c->deferred_freed,
+        (unsigned long long)c->alloc_min, (unsigned long long)c->online_ok,
+        (unsigned long long)c->online_fail, (unsigned long long)c->add_ok, (unsigned long long)c->add_fail,
+        (unsigned long long)c->remove_ok, (unsigned long long)c->remove_fail,
         (unsigned long long)c->migrate_ok, (unsigned long long)c->migrate_fail,
         (unsigned long long)c->obj_fail, (unsigned long long)c->verify_fail);
 }

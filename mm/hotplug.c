@@ -1,18 +1,19 @@
 /* hotplug.c - offline / online of ranges at 2 MiB subsection granularity, hot-add and remove.
  *
  * Offline: cage (free blocks become HELD), then loop until the deadline: scan the range block by
- * block; while unmovable blocks remain, call the poll hook (nothing is migrated yet, so a
- * failure leaves the free lists exactly as they were); once only movable blocks remain, migrate
- * them (copy, switch the owner's references, free the old block into the cage). Success: the
- * subsections are offline (every HELD block becomes OFFLINE), uncounted, unmapped. Failure: cage
- * undo.
+ * block; while unmovable blocks remain, run the poll hook and the deferred frees (nothing is
+ * migrated yet, so a failure leaves the free lists exactly as they were), and fail at once when
+ * neither did anything (nothing else can free a page: see mm_set_poll_hook); once only movable
+ * blocks remain, migrate them (copy, switch the owner's references, free the old block into the
+ * cage). Success: the subsections are offline (every HELD block becomes OFFLINE), uncounted,
+ * unmapped. Failure: cage undo.
  */
 #include <string.h>
 
 #include "hotmem/trace.h"
 #include "mm/mm_internal.h"
 
-void (*mm_poll_fn)(void *);
+bool (*mm_poll_fn)(void *);
 void *mm_poll_arg;
 static uint64_t offline_timeout_ms = 1000;
 static bool offline_running;
@@ -31,6 +32,7 @@ void hotplug_reset(void)
     offline_running = false;
     mm_poll_fn = NULL;
     mm_poll_arg = NULL;
+    deferred_reset();
 }
 
 void mm_set_offline_timeout_ms(uint64_t ms)
@@ -43,7 +45,7 @@ uint64_t mm_offline_timeout_ms(void)
     return offline_timeout_ms;
 }
 
-void mm_set_poll_hook(void (*fn)(void *arg), void *arg)
+void mm_set_poll_hook(bool (*fn)(void *arg), void *arg)
 {
     mm_poll_fn = fn;
     mm_poll_arg = arg;
@@ -99,7 +101,7 @@ static int hp_migrate_block_locked(uint64_t pfn, struct frame *f)
     uint32_t cookie = f->use.cookie, aux = f->use.aux;
     unsigned node = pfn_sect(pfn)->node;
     uint64_t old = pfn << PAGE_SHIFT;
-    uint64_t nw = mm_alloc_pages_owner(order, MM_MOVABLE | MM_NODE(node), owner, cookie);
+    uint64_t nw = mm_alloc_pages_owner(order, MM_MOVABLE | MM_RESERVE | MM_NODE(node), owner, cookie);
     if (!nw) {
         mm_counters.migrate_fail++;
         return MM_ENOMEM;
@@ -142,13 +144,16 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
     return moved;
 }
 
-/* Pages in every free list (the caged range's free blocks are not among them). */
-static uint64_t hp_free_pages_locked(void)
+/* Free pages above the zones' minimum in every free list (the caged range's free blocks are not
+ * among them): what migration may use without eating the reserve. */
+static uint64_t hp_free_above_min_locked(void)
 {
     uint64_t n = 0;
     for (unsigned node = 0; node < MAX_NODES; node++)
-        for (unsigned z = 0; z < MM_NR_ZONES; z++)
-            n += mm_zones[node][z].free;
+        for (unsigned z = 0; z < MM_NR_ZONES; z++) {
+            uint64_t f = mm_zones[node][z].free, min = mm_zone_min(node, z);
+            n += f > min ? f - min : 0;
+        }
     return n;
 }
 
@@ -184,8 +189,10 @@ static int hp_map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const stru
             in_run = false;
             uint64_t pa = run << PAGE_SHIFT, len = (sp - run) << PAGE_SHIFT;
             if (map) {
-                if (plat_map_range(pa, len))
+                if (plat_map_range(pa, len)) {
+                    hp_map_subs(spfn, run, want, false); /* undo the runs mapped before this one */
                     return MM_ENOMEM;
+                }
             } else {
                 plat_unmap_range(pa, len);
             }
@@ -202,6 +209,30 @@ static uint64_t hp_want_offline_map(const struct mm_section *s)
     return s->present & ~s->online & ~s->keepmap;
 }
 
+/* Refuse an offline that would take a subsection that is only partly RAM (boot RAM ending inside
+ * it): its other frames are firmware's (ACPI tables, on QEMU's layouts) or a hole, and an offline
+ * unmaps whole subsections. Such a subsection stays online and mapped. 0 or MM_EINVAL (logged). */
+static int hp_check_all_ram(uint64_t spfn, uint64_t epfn)
+{
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        if (!s || !(s->online >> sub & 1) || s->sub_pages[sub] == MM_PAGES_PER_SUB)
+            continue;
+        MM_LOG(LOG_ERR,
+               "offline 0x%llx-0x%llx: subsection 0x%llx-0x%llx is only partly RAM (%u of %u pages; the "
+               "rest is firmware's or a hole): refused, it stays online and mapped",
+               (unsigned long long)(spfn << PAGE_SHIFT), (unsigned long long)(epfn << PAGE_SHIFT),
+               (unsigned long long)(sp << PAGE_SHIFT),
+               (unsigned long long)((sp + MM_PAGES_PER_SUB) << PAGE_SHIFT), (unsigned)s->sub_pages[sub],
+               (unsigned)MM_PAGES_PER_SUB);
+        mm_counters.offline_not_ram++;
+        mm_counters.offline_fail++;
+        return MM_EINVAL;
+    }
+    return 0;
+}
+
 /* Offline the online subsections of [base, base+size). */
 int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep)
 {
@@ -212,6 +243,8 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     rep->owner_name = "";
     uint64_t spfn, epfn, t0 = plat_now_ns();
     int r = hp_check_range(base, size, &spfn, &epfn);
+    if (!r)
+        r = hp_check_all_ram(spfn, epfn);
     if (r)
         return rep->err = r;
     unsigned long irq = plat_irq_save();
@@ -234,8 +267,15 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             r = 0;
             break;
         }
-        if (!sc.nunmov && sc.mov_pages > hp_free_pages_locked()) {
-            /* Nowhere to put the data: fail now rather than drain memory and roll back. */
+        uint64_t room = hp_free_above_min_locked();
+        if (!sc.nunmov && sc.mov_pages > room) {
+            /* Nowhere to put the data without going below the zones' minimum: fail now rather
+             * than drain memory and roll back. */
+            MM_LOG(LOG_WARN,
+                   "offline 0x%llx+0x%llx: %llu pages to migrate, %llu free above the zones' minimum",
+                   (unsigned long long)base, (unsigned long long)size, (unsigned long long)sc.mov_pages,
+                   (unsigned long long)room);
+            mm_counters.offline_min++;
             blocker = sc.first_mov;
             r = MM_ENOMEM;
             break;
@@ -253,10 +293,18 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         }
         if (plat_now_ns() >= deadline)
             break;
+        /* the wait: run what may free pages; if nothing ran, nothing will free them */
         plat_irq_restore(irq);
-        if (mm_poll_fn)
-            mm_poll_fn(mm_poll_arg);
+        bool worked = mm_poll_fn && mm_poll_fn(mm_poll_arg);
+        worked |= mm_run_deferred() > 0;
         irq = plat_irq_save();
+        if (!worked) {
+            if (sc.nunmov) {
+                r = MM_EBUSY;
+                mm_counters.offline_nowait++;
+            }
+            break;
+        }
     }
     if (r == 0)
         r = cage_test_locked(spfn, epfn, &blocker);
@@ -464,7 +512,16 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     MM_LOG(LOG_INFO, "added 0x%llx-0x%llx on node %u (memmap + section structs: %llu pages on itself)",
            (unsigned long long)base, (unsigned long long)(base + size), node,
            (unsigned long long)(mm_end - spfn));
-    return mm_online_range(base, size);
+    r = mm_online_range(base, size);
+    if (r) { /* undo: the range is offline, so remove it and drop the mapping of its memmap */
+        MM_LOG(LOG_ERR, "add 0x%llx+0x%llx: online failed (%d): removed again", (unsigned long long)base,
+               (unsigned long long)size, r);
+        PLAT_ASSERT(mm_remove_memory(base, size) == 0);
+        plat_unmap_range(base, size);
+        mm_counters.add_ok--;
+        mm_counters.add_fail++;
+    }
+    return r;
 }
 
 /* Order of one subsection's frame database: 512 frames of 16 bytes = 2 pages. */

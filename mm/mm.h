@@ -11,7 +11,8 @@
  *     for each range in use:       mm_boot_reserve(base, size, MM_OWN_KERNEL_IMAGE / ...);
  *     mm_boot_finish();            -> buddy, heap (kmalloc) and hotplug are usable
  *     kheap_set_backend(kmalloc, kfree);
- *     optionally mm_set_poll_hook(fn, arg) (run the event loop while an offline waits).
+ *     optionally mm_set_poll_hook(fn, arg) (run the event loop while an offline waits);
+ *     mm_run_deferred() from the main loop (frees queued by mm_free_pages_deferred).
  * Reservations may be given before or after the ranges they cover; ranges need not be 2 MiB
  * aligned (the rest of a partly covered 2 MiB subsection is a "hole" frame, never allocated).
  * The frame database of boot memory is carved from boot RAM of the same node (preferring
@@ -81,11 +82,18 @@ void mm_reset(void);
 #define MM_MOVABLE 0x2u  /* movable: may come from ZONE_MOVABLE (preferred), then NORMAL */
 #define MM_THISNODE 0x4u /* only from the preferred node */
 #define MM_NODE(n) (0x100u | ((unsigned)(n) << 4)) /* preferred node (default: node 0 first) */
+#define MM_RESERVE 0x8u /* may use the zones' minimum (migration targets, page tables) */
 
 /* Allocate 2^order pages (order <= MM_MAX_ORDER) owned by owner with a cookie; pa or 0. */
 uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, uint32_t cookie);
 /* mm_alloc_pages_owner(order, flags, MM_OWN_KERNEL, 0). */
 uint64_t mm_alloc_pages(unsigned order, unsigned flags);
+/* Between mm_reserve_begin() and mm_reserve_end() every allocation may use the zones' minimum
+ * (as with MM_RESERVE): the ACPI event path that must report an eject's outcome. Nests. */
+void mm_reserve_begin(void);
+void mm_reserve_end(void);
+/* The minimum free pages of (node, zone) that only MM_RESERVE allocations may take. */
+uint64_t mm_zone_min(unsigned node, unsigned zone);
 /* Allocate a free block of 2^order pages inside [lo, hi) regardless of zone (test aid: pin a
  * DIMM); pa or 0. */
 uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned flags, unsigned owner,
@@ -149,8 +157,17 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u);
 /* Default timeout of the wait for unmovable pages of an offline: 1000 ms. */
 void mm_set_offline_timeout_ms(uint64_t ms);
 uint64_t mm_offline_timeout_ms(void);
-/* Called repeatedly while an offline waits (e.g. to run the event loop, which may free pages). */
-void mm_set_poll_hook(void (*fn)(void *arg), void *arg);
+/* The wait of an offline for unmovable pages: each pass runs the poll hook (the event loop's
+ * work; it returns true if it did or queued work that may free pages) and then mm_run_deferred().
+ * When neither did anything, nothing can free the pages any more: the offline fails at once
+ * (MM_EBUSY) instead of sleeping to the timeout. The timeout (MM_ETIMEDOUT) bounds a wait during
+ * which work keeps coming. */
+void mm_set_poll_hook(bool (*fn)(void *arg), void *arg);
+/* Free a block later (from a context that must not free now, e.g. with its owner's data still in
+ * use): queued until mm_run_deferred(). 0, or MM_ENOMEM if the queue is full (nothing queued). */
+int mm_free_pages_deferred(uint64_t pa, unsigned order);
+/* Free every queued block (the kernel's main loop, and every wait of an offline); how many. */
+unsigned mm_run_deferred(void);
 /* Migration of movable blocks of an owner: called with the block already copied from old_pa to
  * new_pa; must switch every reference to new_pa and return 0 (or <0: block stays, blocking). */
 typedef int (*mm_migrate_fn)(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie, uint32_t aux);
@@ -193,6 +210,11 @@ struct mm_counters {
     uint64_t bad_arg;
     uint64_t kmalloc_fail;
     uint64_t offline_ok, offline_fail, offline_timeout;
+    uint64_t offline_not_ram; /* refused: a subsection only partly RAM (firmware tables, holes) */
+    uint64_t offline_min;     /* refused: migrating would take the zones below their minimum */
+    uint64_t offline_nowait;  /* failed at once: unmovable pages and nothing that could free them */
+    uint64_t deferred_freed, deferred_full; /* mm_free_pages_deferred: run later / queue full */
+    uint64_t alloc_min; /* allocations refused at a zone's minimum (memory left for MM_RESERVE) */
     uint64_t online_ok, online_fail;
     uint64_t add_ok, add_fail, remove_ok, remove_fail;
     uint64_t migrate_ok, migrate_fail;

@@ -286,7 +286,8 @@ void buddy_unlink_locked(uint64_t pfn, struct frame *f);
 void buddy_release_locked(uint64_t pfn, unsigned order);
 
 /* hotplug.c: the wait/poll configuration. */
-extern void (*mm_poll_fn)(void *);
+extern bool (*mm_poll_fn)(void *);
+void deferred_reset(void); /* forget queued frees (mm_reset) */
 extern void *mm_poll_arg;
 
 /* cage.c: page isolation triplet on whole subsections [spfn, epfn) (subsection aligned). */

@@ -26,28 +26,6 @@ static unsigned q_head, q_len;
 static bool busy, handler_registered;
 struct memhp_counters memhp_counters;
 
-/* Emergency reserve: an offline may migrate until the normal zones are empty (and fails then),
- * after which the AML interpreter could not allocate what the _OST and _EJ0 evaluations need and
- * QEMU would never hear the outcome. So the driver holds MEMDEV_RESERVE_ORDER pages of unmovable
- * memory, gives them back to the allocator just before it reports an eject's outcome and takes
- * them again afterwards. */
-#define MEMDEV_RESERVE_ORDER 9
-static uint64_t reserve_pa;
-
-static void reserve_take(void)
-{
-    if (!reserve_pa)
-        reserve_pa = mm_alloc_pages_owner(MEMDEV_RESERVE_ORDER, 0, MM_OWN_ACPI, 0x4d454d44 /* "MEMD" */);
-}
-
-static void reserve_release(void)
-{
-    if (reserve_pa) {
-        mm_free_pages(reserve_pa, MEMDEV_RESERVE_ORDER);
-        reserve_pa = 0;
-    }
-}
-
 const char *memhp_state_name(enum memhp_state st)
 {
     switch (st) {
@@ -59,6 +37,8 @@ const char *memhp_state_name(enum memhp_state st)
         return "failed";
     case MEMDEV_EJECTING:
         return "ejecting";
+    case MEMDEV_PARTIAL:
+        return "partial";
     }
     return "?";
 }
@@ -202,6 +182,9 @@ static int read_crs(struct memdev *d)
             return -1;
         }
     }
+    for (int i = 0; i < n; i++)
+        if (memhp_check_range(d, tmp[i].base, tmp[i].size) < 0)
+            return -1;
     memcpy(d->r, tmp, sizeof(struct memhp_range) * (unsigned)n);
     d->nranges = (unsigned)n;
     return 0;
@@ -219,29 +202,40 @@ static int add_device(struct memdev *d, bool boot)
     uint64_t pxm = 0;
     if (read_crs(d) < 0)
         goto fail;
-    if (!aml_find(d->node, "_PXM") || eval_int(d, "_PXM", &pxm) < 0) {
-        int nd = numa_node_of(&numa_boot, d->r[0].base);
-        pxm = nd < 0 ? 0 : (uint64_t)nd;
+    int nd = -1;
+    if (aml_find(d->node, "_PXM") && eval_int(d, "_PXM", &pxm) == 0 && (nd = memhp_pxm_to_node(pxm)) < 0)
+        plat_log(LOG_WARN, TAG,
+                 "%s: _PXM %llu is not a proximity domain of the SRAT: node from the SRAT's ranges", d->path,
+                 (unsigned long long)pxm);
+    if (nd < 0) {
+        refresh_numa(); /* the SRAT's node for the range (absent hotplug ranges included) */
+        nd = numa_node_of(&numa_boot, d->r[0].base);
     }
-    if (pxm >= MAX_NODES) {
-        plat_log(LOG_WARN, TAG, "%s: proximity %llu >= %u nodes: using node 0", d->path,
-                 (unsigned long long)pxm, MAX_NODES);
-        pxm = 0;
-    }
-    d->pxm = (unsigned)pxm;
+    d->pxm = nd < 0 ? 0 : (unsigned)nd;
     for (unsigned i = 0; i < d->nranges; i++) {
         plat_trace(TRACE_HOTADD, d->r[i].base, d->r[i].size, d->pxm);
         int r = mm_add_memory(d->r[i].base, d->r[i].size, d->pxm);
         if (r < 0) {
             plat_log(LOG_ERR, TAG, "slot %u: mm_add_memory(0x%llx, 0x%llx, node %u) failed: %d", d->slot,
                      (unsigned long long)d->r[i].base, (unsigned long long)d->r[i].size, d->pxm, r);
-            while (i-- > 0) { /* undo the ranges already added */
-                if (mm_offline_range(d->r[i].base, d->r[i].size, NULL) == 0 &&
-                    mm_remove_memory(d->r[i].base, d->r[i].size) == 0)
-                    memmap_remove(&memmap_boot, d->r[i].base, d->r[i].size);
-                else
-                    plat_log(LOG_ERR, TAG, "slot %u: cannot undo range 0x%llx", d->slot,
-                             (unsigned long long)d->r[i].base);
+            unsigned left = 0; /* undo the ranges already added; keep those that stay */
+            for (unsigned k = 0; k < i; k++) {
+                if (mm_offline_range(d->r[k].base, d->r[k].size, NULL) == 0 &&
+                    mm_remove_memory(d->r[k].base, d->r[k].size) == 0) {
+                    memmap_remove(&memmap_boot, d->r[k].base, d->r[k].size);
+                    continue;
+                }
+                plat_log(LOG_ERR, TAG, "slot %u: cannot undo range 0x%llx-0x%llx: it stays online", d->slot,
+                         (unsigned long long)d->r[k].base, (unsigned long long)(d->r[k].base + d->r[k].size));
+                d->r[left++] = d->r[k];
+            }
+            d->nranges = left;
+            if (left) {
+                refresh_numa();
+                d->state = MEMDEV_PARTIAL;
+                memhp_counters.add_fails++;
+                memhp_counters.partial++;
+                return -1;
             }
             goto fail;
         }
@@ -258,6 +252,7 @@ static int add_device(struct memdev *d, bool boot)
     return 0;
 fail:
     d->state = MEMDEV_FAILED;
+    d->nranges = 0;
     memhp_counters.add_fails++;
     return -1;
 }
@@ -271,7 +266,12 @@ static void do_check(struct memdev *d, bool boot)
         int r = add_device(d, boot);
         if (!boot)
             ost(d, 1, r == 0 ? MEMDEV_OST_SUCCESS : MEMDEV_OST_FAILURE);
-    } else if (!present && d->state == MEMDEV_ONLINE) {
+    } else if (present && d->state == MEMDEV_PARTIAL) {
+        plat_log(LOG_ERR, TAG, "slot %u: partly added (an undo failed): eject it before adding it again",
+                 d->slot);
+        if (!boot)
+            ost(d, 1, MEMDEV_OST_FAILURE);
+    } else if (!present && (d->state == MEMDEV_ONLINE || d->state == MEMDEV_PARTIAL)) {
         memhp_counters.surprise++;
         plat_log(LOG_ERR, TAG,
                  "slot %u: _STA 0x%llx says absent but its memory is online (surprise removal?)", d->slot,
@@ -300,7 +300,8 @@ static void do_eject(struct memdev *d, bool from_shell)
     memset(&d->last_rep, 0, sizeof d->last_rep);
     d->last_err = 0;
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_EJECT_IN_PROGRESS);
-    if (d->state == MEMDEV_ONLINE) {
+    enum memhp_state before = d->state;
+    if (before == MEMDEV_ONLINE || before == MEMDEV_PARTIAL) {
         d->state = MEMDEV_EJECTING;
         unsigned i;
         int r = 0;
@@ -319,16 +320,21 @@ static void do_eject(struct memdev *d, bool from_shell)
                 }
                 memmap_remove(&memmap_boot, d->r[i].base, d->r[i].size);
             }
-            if (r < 0) /* cannot happen for offline ranges; keep the rest usable */
-                for (unsigned j = i; j < d->nranges; j++)
+            if (r < 0) { /* cannot happen for offline ranges; keep the rest usable */
+                unsigned left = 0;
+                for (unsigned j = i; j < d->nranges; j++) {
                     mm_online_range(d->r[j].base, d->r[j].size);
+                    d->r[left++] = d->r[j];
+                }
+                d->nranges = left;
+            }
         } else {
             /* Ranges before i are offline: bring them back. mm rolled back range i itself. */
             while (i-- > 0)
                 mm_online_range(d->r[i].base, d->r[i].size);
         }
         if (r < 0) {
-            d->state = MEMDEV_ONLINE;
+            d->state = before;
             d->last_err = r;
             d->last_ost = MEMDEV_OST_EJECT_BUSY;
             d->eject_fails++;
@@ -341,9 +347,9 @@ static void do_eject(struct memdev *d, bool from_shell)
                      rep->block_cookie, (unsigned long long)rep->pages_free,
                      (unsigned long long)rep->pages_migrated, (unsigned long long)rep->pages_waited,
                      (unsigned long long)(rep->elapsed_ns / 1000000));
-            reserve_release();
+            mm_reserve_begin(); /* reporting the outcome may use the zones' minimum */
             ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_EJECT_BUSY);
-            reserve_take();
+            mm_reserve_end();
             return;
         }
         refresh_numa();
@@ -354,7 +360,7 @@ static void do_eject(struct memdev *d, bool from_shell)
                  (unsigned long long)(d->last_rep.elapsed_ns / 1000000));
     }
     d->last_ost = MEMDEV_OST_SUCCESS;
-    reserve_release();
+    mm_reserve_begin();
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_SUCCESS);
     plat_trace(TRACE_EJ0, d->slot, 0, 0);
     int r = aml_find(d->node, "_EJ0") ? aml_eval_args(d->node, "_EJ0", 1, (const uint64_t[]){1}, NULL)
@@ -370,8 +376,8 @@ static void do_eject(struct memdev *d, bool from_shell)
                  (unsigned long long)sta);
     else
         plat_log(LOG_INFO, TAG, "slot %u ejected", d->slot);
-    d->nranges = d->state == MEMDEV_ABSENT ? 0 : d->nranges;
-    reserve_take();
+    d->nranges = 0; /* nothing of it is in mm any more (ABSENT, or FAILED: removed from mm) */
+    mm_reserve_end();
 }
 
 /* Queue a request; dedupe against the same kind queued or running. 0, 1 (duplicate) or -1. */
@@ -449,9 +455,6 @@ static int enum_one(struct aml_node *node, void *ctx)
 int memhp_init(void)
 {
     memhp_reset();
-    reserve_take();
-    if (!reserve_pa)
-        plat_log(LOG_WARN, TAG, "no memory for the emergency reserve");
     aml_walk_hid("PNP0C80", enum_one, NULL);
     if (aml_register_notify(NULL, on_notify, NULL) == 0)
         handler_registered = true;
@@ -476,7 +479,6 @@ void memhp_reset(void)
     if (handler_registered)
         aml_unregister_notify(NULL, on_notify);
     handler_registered = false;
-    reserve_release();
     for (unsigned i = 0; i < ndevs; i++)
         plat_free(devs[i]);
     ndevs = 0;
@@ -579,8 +581,8 @@ void memhp_dump_counters(void)
                 (unsigned long long)c->eject_absent, (unsigned long long)c->dup_requests,
                 (unsigned long long)c->queue_full);
     plat_printf("memhp_notifies=%llu memhp_notify_unknown=%llu memhp_surprise=%llu memhp_crs_errors=%llu "
-                "memhp_aml_errors=%llu\n",
+                "memhp_crs_refused=%llu memhp_aml_errors=%llu\n",
                 (unsigned long long)c->notifies, (unsigned long long)c->notify_unknown,
                 (unsigned long long)c->surprise, (unsigned long long)c->crs_errors,
-                (unsigned long long)c->aml_errors);
+                (unsigned long long)c->crs_refused, (unsigned long long)c->aml_errors);
 }

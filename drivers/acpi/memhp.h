@@ -14,15 +14,22 @@
  * request may succeed when retried, which is what "busy" tells management (Linux maps the same
  * failure, -EBUSY, to 0x82).
  *
- * Device life cycle (struct memdev.state):
+ * Device life cycle (struct memdev.state). d->r[0..nranges) are the ranges that are in mm (added)
+ * in ONLINE, PARTIAL and EJECTING; FAILED and ABSENT devices have nothing in mm (nranges 0).
  *   ABSENT  --device check, _STA present, add ok-->       ONLINE
- *   ABSENT  --device check, _STA present, add failed-->   FAILED (present, not used; retried on
- *                                                          the next device check)
- *   ONLINE  --eject request-->                            EJECTING
+ *   ABSENT  --device check, _STA present, add failed,
+ *            every range added so far undone-->           FAILED (present, nothing added; retried
+ *                                                          on the next device check)
+ *   ABSENT  --device check, add failed, undo failed-->    PARTIAL (the ranges the undo could not
+ *                                                          offline are still online, in d->r)
+ *   ONLINE / PARTIAL --eject request-->                   EJECTING
  *   EJECTING --offline ok, _EJ0, _STA absent-->           ABSENT
  *   EJECTING --offline ok, _EJ0, _STA still present-->    FAILED (removed from mm)
- *   EJECTING --offline failed-->                          ONLINE (_OST 0x82)
+ *   EJECTING --offline failed-->                          ONLINE / PARTIAL as before (_OST 0x82;
+ *                                                          never _EJ0 while memory is online)
  *   FAILED  --eject request-->                            _OST(3,0), _EJ0 (nothing to offline)
+ *   PARTIAL --device check-->                             PARTIAL (not added again: _OST failure;
+ *                                                          an eject takes back what is there)
  *   ONLINE  --device check, _STA absent-->                ONLINE (surprise removal: logged,
  *                                                          counted; memory cannot be taken back)
  */
@@ -45,7 +52,7 @@ struct aml_node;
 #define MEMDEV_OST_EJECT_BUSY 0x82 /* device busy: what a failed offline reports */
 #define MEMDEV_OST_EJECT_IN_PROGRESS 0x84
 
-enum memhp_state { MEMDEV_ABSENT, MEMDEV_ONLINE, MEMDEV_FAILED, MEMDEV_EJECTING };
+enum memhp_state { MEMDEV_ABSENT, MEMDEV_ONLINE, MEMDEV_FAILED, MEMDEV_EJECTING, MEMDEV_PARTIAL };
 
 struct memhp_range {
     uint64_t base, size;
@@ -57,7 +64,7 @@ struct memdev {
     char path[32];
     unsigned slot; /* ToInteger(_UID) */
     uint64_t sta;  /* last _STA */
-    unsigned pxm;  /* last _PXM (node used for mm) */
+    unsigned pxm;  /* node used for mm: _PXM through the SRAT's domains, else the SRAT node of r[0] */
     enum memhp_state state;
     unsigned nranges;
     struct memhp_range r[MEMDEV_MAX_RANGES];
@@ -81,6 +88,8 @@ struct memhp_counters {
     uint64_t eject_absent; /* eject requests for a device that is not present */
     uint64_t surprise;     /* device vanished while online (no eject) */
     uint64_t crs_errors, aml_errors;
+    uint64_t crs_refused; /* _CRS ranges refused by memhp_check_range */
+    uint64_t partial;     /* adds that failed and could not be undone (state PARTIAL) */
 };
 extern struct memhp_counters memhp_counters;
 
@@ -88,6 +97,15 @@ extern struct memhp_counters memhp_counters;
  * descriptors of resource type memory, and Memory32Fixed. Every length is bounds-checked; stops
  * at the end tag. Number of ranges found (ranges of length 0 skipped), or -1 if malformed. */
 int memhp_parse_crs(const uint8_t *buf, uint32_t len, struct memhp_range *out, unsigned max);
+
+/* May range [base, base+size) of device d be added? It must fit the supported physical address
+ * width, lie inside the SRAT's hot-pluggable windows (if it has any), and overlap no other
+ * device's range, no range of the memory map and no platform MMIO window (LAPIC, I/O APIC, HPET,
+ * MCFG). 0, or -1 with one log line naming the range and what it overlaps (memhp_check.c). */
+int memhp_check_range(const struct memdev *d, uint64_t base, uint64_t size);
+/* The node of _PXM value pxm through the SRAT's proximity domains; -1 if the SRAT does not
+ * declare it (the caller then uses the node the SRAT gives the device's range). */
+int memhp_pxm_to_node(uint64_t pxm);
 
 /* Enumerate PNP0C80 devices, register the Notify handler, and add + online every present one
  * (the namespace must be loaded, mm up). Number of devices found. */

@@ -86,3 +86,23 @@
 #define VMEM_RETRY_MS 2000
 /* Owner cookie of the free blocks virtio-mem holds while it empties units ("HOLD"). */
 #define VMEM_HOLD_COOKIE 0x484f4c44
+/* MMIO windows of the platform devices that a memory device's _CRS must never cover (the MADT,
+ * HPET and MCFG give their bases; the sizes are architectural): a local APIC's and an I/O APIC's
+ * register page, the HPET's 1 KiB register block (a page), 1 MiB of ECAM space per PCI bus. The
+ * defaults are used when the MADT does not say (0xfee00000 / 0xfec00000 on every PC). */
+#define LAPIC_MMIO_SIZE 0x1000ull
+#define IOAPIC_MMIO_SIZE 0x1000ull
+#define HPET_MMIO_SIZE 0x1000ull
+#define ECAM_BUS_SIZE (1ull << 20)
+#define LAPIC_MMIO_DEFAULT 0xfee00000ull
+#define IOAPIC_MMIO_DEFAULT 0xfec00000ull
+
+/* Watermark: the free pages every NORMAL zone keeps for the allocations that must not fail while
+ * memory is being taken back (migration targets, page tables, the ACPI event path that reports
+ * an eject's outcome): 2 MiB, or an eighth of the zone if that is less. Ordinary allocations stop
+ * there; an offline that would have to migrate into it is refused at once. */
+#define MM_ZONE_MIN_PAGES 512u
+
+/* Frees queued by mm_free_pages_deferred until mm_run_deferred runs them (the main loop, every
+ * wait of an offline): 256 blocks, far more than one pass of the main loop produces. */
+#define MM_DEFER_MAX 256u

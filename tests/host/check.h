@@ -2,6 +2,7 @@
  * each test binary ends with CHECK_SUMMARY(), which prints "N passed, N failed" and sets the exit code. */
 #pragma once
 #include <stdio.h>
+#include <stdlib.h>
 
 static int check_passed, check_failed;
 #define CHECK(cond)                                                                                          \
@@ -29,3 +30,13 @@ static int check_passed, check_failed;
         printf("%s: %d checks passed, %d failed\n", __FILE__, check_passed, check_failed);                   \
         return check_failed ? 1 : 0;                                                                         \
     } while (0)
+
+/* The seed of a random test: HOTMEM_TEST_SEED from the environment, else the fixed default;
+ * printed, so a failing run can be repeated with the same inputs. */
+static inline unsigned long long check_seed(const char *what, unsigned long long dflt)
+{
+    const char *e = getenv("HOTMEM_TEST_SEED");
+    unsigned long long seed = e && *e ? strtoull(e, NULL, 0) : dflt;
+    printf("%s: seed %llu (HOTMEM_TEST_SEED=%llu repeats this run)\n", what, seed, seed);
+    return seed;
+}

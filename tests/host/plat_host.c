@@ -18,6 +18,7 @@ uint64_t plat_host_time_offset_ns;
 static struct {
     uint64_t base, size;
     uint8_t *mem;
+    uint8_t *unmapped; /* one bit per page: PROT_NONE */
 } ram[MAX_RAM];
 
 void plat_host_add_ram(uint64_t pa_base, uint64_t size)
@@ -34,6 +35,7 @@ void plat_host_add_ram(uint64_t pa_base, uint64_t size)
         ram[i].base = pa_base;
         ram[i].size = size;
         ram[i].mem = m;
+        ram[i].unmapped = calloc(size / 4096 / 8 + 1, 1);
         return;
     }
     fprintf(stderr, "plat_host_add_ram: too many ranges\n");
@@ -45,6 +47,7 @@ void plat_host_remove_ram(uint64_t pa_base, uint64_t size)
     for (int i = 0; i < MAX_RAM; i++) {
         if (ram[i].size && ram[i].base == pa_base && ram[i].size == size) {
             munmap(ram[i].mem, size);
+            free(ram[i].unmapped);
             ram[i].size = 0;
             return;
         }
@@ -84,17 +87,61 @@ uint64_t plat_virt_to_phys(const void *v)
     plat_panic("plat_virt_to_phys(%p): not simulated RAM", v);
 }
 
+int plat_host_map_fail_at = -1;
+int (*plat_host_map_hook)(uint64_t pa, uint64_t len);
+uint64_t plat_host_map_calls, plat_host_unmap_calls;
+
+/* Set the protection of the simulated RAM inside [pa, pa+len): what the kernel's direct map does. */
+static void protect(uint64_t pa, uint64_t len, int prot)
+{
+    for (int i = 0; i < MAX_RAM; i++) {
+        if (!ram[i].size)
+            continue;
+        uint64_t s = pa > ram[i].base ? pa : ram[i].base;
+        uint64_t e = pa + len < ram[i].base + ram[i].size ? pa + len : ram[i].base + ram[i].size;
+        if (s >= e)
+            continue;
+        if (mprotect(ram[i].mem + (s - ram[i].base), e - s, prot)) {
+            perror("plat_host: mprotect");
+            abort();
+        }
+        for (uint64_t p = (s - ram[i].base) / 4096; p < (e - ram[i].base) / 4096; p++) {
+            if (prot == PROT_NONE)
+                ram[i].unmapped[p / 8] |= (uint8_t)(1u << (p % 8));
+            else
+                ram[i].unmapped[p / 8] &= (uint8_t) ~(1u << (p % 8));
+        }
+    }
+}
+
+/* Map: the range becomes readable and writable again (fails on the plat_host_map_fail_at'th call). */
 int plat_map_range(uint64_t pa, uint64_t len)
 {
-    (void)pa;
-    (void)len;
+    uint64_t call = plat_host_map_calls++;
+    if (plat_host_map_hook && plat_host_map_hook(pa, len))
+        return -1;
+    if (plat_host_map_fail_at >= 0 && call == (uint64_t)plat_host_map_fail_at)
+        return -1;
+    protect(pa, len, PROT_READ | PROT_WRITE);
     return 0;
 }
 
+/* Unmap: PROT_NONE, so a touch of an unmapped page crashes the test as it would fault the kernel. */
 void plat_unmap_range(uint64_t pa, uint64_t len)
 {
-    (void)pa;
-    (void)len;
+    plat_host_unmap_calls++;
+    protect(pa, len, PROT_NONE);
+}
+
+bool plat_host_mapped(uint64_t pa)
+{
+    for (int i = 0; i < MAX_RAM; i++) {
+        if (ram[i].size && pa >= ram[i].base && pa - ram[i].base < ram[i].size) {
+            uint64_t p = (pa - ram[i].base) / 4096;
+            return !(ram[i].unmapped[p / 8] >> (p % 8) & 1);
+        }
+    }
+    return false;
 }
 
 void plat_log(int level, const char *subsys, const char *fmt, ...)
@@ -129,8 +176,13 @@ void plat_panic(const char *fmt, ...)
     abort();
 }
 
+bool plat_host_fake_clock;
+static uint64_t fake_ns;
+
 uint64_t plat_now_ns(void)
 {
+    if (plat_host_fake_clock)
+        return (fake_ns += PLAT_HOST_FAKE_TICK_NS) + plat_host_time_offset_ns;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + plat_host_time_offset_ns;

@@ -23,6 +23,20 @@ extern void *plat_host_panic_jmp;
 extern char plat_host_panic_msg[256];
 /* Added to plat_now_ns(): lets tests move time forward without sleeping. */
 extern uint64_t plat_host_time_offset_ns;
+/* If set, plat_now_ns() is a fake clock: it advances PLAT_HOST_FAKE_TICK_NS per call (plus the
+ * offset above), so a test that counts polls or deadlines gets the same count on any machine. */
+extern bool plat_host_fake_clock;
+#define PLAT_HOST_FAKE_TICK_NS 1000ull
+/* plat_map_range fails on its plat_host_map_fail_at'th call from now (0 = the next; -1 never:
+ * set plat_host_map_calls = 0 with it); calls counted. plat_unmap_range makes the simulated RAM
+ * PROT_NONE: touching unmapped memory crashes the test. */
+extern int plat_host_map_fail_at;
+extern uint64_t plat_host_map_calls, plat_host_unmap_calls;
+/* Called first by every plat_map_range (if set); non-zero makes that map fail. Lets a test act
+ * in the middle of an mm operation (e.g. pin a page while a hot-add is half done). */
+extern int (*plat_host_map_hook)(uint64_t pa, uint64_t len);
+/* Is the simulated page at pa mapped (not PROT_NONE)? false if pa is not simulated RAM. */
+bool plat_host_mapped(uint64_t pa);
 /* plat_trace on the host: how many events of each type, and the last one's arguments. */
 extern uint64_t plat_host_trace_count[64];
 extern uint64_t plat_host_trace_last[64][3];

@@ -16,6 +16,7 @@
 #include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
 #include "drivers/acpi/memhp.h"
+#include "drivers/acpi/tables/tables.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
 #include "tests/host/check.h"
@@ -494,6 +495,107 @@ static void test_unmovable_nowhere(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* A device_add of a range that is not ours is refused before anything is mapped: a log line,
+ * _OST(device check, failure), the device FAILED, no memory added, the memory map unchanged. */
+static void refused(unsigned slot, uint64_t base, uint64_t size, const char *why)
+{
+    uint64_t on0 = online_pages(), ref0 = memhp_counters.crs_refused, maps0 = plat_host_map_calls;
+    unsigned o0 = nost, nmap0 = memmap_boot.n;
+    qemu_device_add(slot, base, size, 0);
+    loop();
+    printf("refused (%s): ", why);
+    fflush(stdout);
+    CHECK_EQ(memhp_counters.crs_refused, ref0 + 1);
+    CHECK(ost_seen(o0, slot, 1, MEMDEV_OST_FAILURE));
+    CHECK(!ost_seen(o0, slot, 1, MEMDEV_OST_SUCCESS));
+    CHECK_EQ(memhp_by_slot(slot)->state, MEMDEV_FAILED);
+    CHECK_EQ(online_pages(), on0);
+    CHECK_EQ(plat_host_map_calls, maps0);
+    CHECK_EQ(memmap_boot.n, nmap0);
+    CHECK_EQ(mm_verify(), 0);
+    slots[slot] = (struct fake_mhpc_slot){0};
+    qemu_device_del(slot); /* QEMU would not let it go; the driver finds it absent and forgets it */
+    loop();
+    slots[slot].removing = false;
+    CHECK_EQ(memhp_by_slot(slot)->state, MEMDEV_ABSENT);
+    printf("ok\n");
+}
+
+/* Every kind of range a _CRS must not name. */
+static void test_bad_ranges(void)
+{
+    plat_host_map_fail_at = -1;
+    plat_host_map_calls = 0;
+    refused(3, 0x0e000000ull, 64 * MiB, "over boot RAM");
+    memmap_add(&memmap_boot, 0x140000000ull, 2 * MiB, MEMMAP_RESERVED, MEMMAP_SRC_E820);
+    refused(3, 0x140000000ull, 128 * MiB, "over a reserved range");
+    memmap_remove(&memmap_boot, 0x140000000ull, 2 * MiB);
+    qemu_device_add(2, 0x1d0000000ull, 64 * MiB, 0);
+    loop();
+    CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ONLINE);
+    memmap_remove(&memmap_boot, 0x1d0000000ull, 64 * MiB); /* so that only the device check sees it */
+    refused(3, 0x1d0000000ull + 32 * MiB, 128 * MiB, "over slot 2's DIMM");
+    memmap_add(&memmap_boot, 0x1d0000000ull, 64 * MiB, MEMMAP_RAM, MEMMAP_SRC_ACPI);
+    qemu_device_del(2);
+    loop();
+    CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ABSENT);
+    refused(3, 0xfe000000ull, 32 * MiB, "over the default LAPIC and I/O APIC");
+    acpi_madt_info = (struct acpi_madt){.valid = true, .lapic_addr = 0x180000000ull, .nioapics = 1};
+    acpi_madt_info.ioapic[0].address = 0xd0000000u;
+    refused(3, 0x180000000ull, 2 * MiB, "over the MADT's LAPIC");
+    refused(3, 0xcfe00000ull, 4 * MiB, "over the MADT's I/O APIC");
+    acpi_hpet_info = (struct acpi_hpet){.valid = true, .base = {.address = 0x1a0000000ull}};
+    refused(3, 0x1a0000000ull, 2 * MiB, "over the HPET");
+    acpi_mcfg_info = (struct acpi_mcfg){.valid = true, .n = 1};
+    acpi_mcfg_info.seg[0] = (struct acpi_mcfg_seg){0x1b0000000ull, 0, 0, 255};
+    refused(3, 0x1bfe00000ull, 2 * MiB, "over PCI ECAM");
+    refused(3, MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, "beyond the address width");
+    acpi_srat_info = (struct acpi_srat){.valid = true, .nmem = 2};
+    acpi_srat_info.mem[0] = (struct acpi_srat_mem){0, 0, 256 * MiB, ACPI_SRAT_MEM_ENABLED};
+    acpi_srat_info.mem[1] = (struct acpi_srat_mem){0, 0x100000000ull, 4 * GiB, 3};
+    refused(3, 0x200000000ull - 2 * MiB, 4 * MiB, "outside the SRAT's hot-pluggable window");
+    /* inside the window, clear of everything: added */
+    uint64_t maps_before_ok = plat_host_map_calls;
+    qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 0);
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
+    CHECK(plat_host_map_calls > maps_before_ok);
+    qemu_device_del(3);
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
+    acpi_srat_info = (struct acpi_srat){0};
+    acpi_madt_info = (struct acpi_madt){0};
+    acpi_hpet_info = (struct acpi_hpet){0};
+    acpi_mcfg_info = (struct acpi_mcfg){0};
+}
+
+/* _PXM is a proximity domain, mapped to a node through the SRAT: a domain the SRAT declares is
+ * that node; one it does not know gives the node of the SRAT range holding the DIMM. */
+static void test_pxm(void)
+{
+    acpi_srat_info = (struct acpi_srat){.valid = true, .nmem = 2};
+    acpi_srat_info.mem[0] = (struct acpi_srat_mem){0, 0, 256 * MiB, ACPI_SRAT_MEM_ENABLED};
+    acpi_srat_info.mem[1] = (struct acpi_srat_mem){1, 0x100000000ull, 4 * GiB, 3};
+    CHECK_EQ(memhp_pxm_to_node(1), 1);
+    CHECK_EQ(memhp_pxm_to_node(0), 0);
+    CHECK_EQ(memhp_pxm_to_node(3), -1);
+    qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 3); /* _PXM 3: no such domain */
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
+    CHECK_EQ(memhp_by_slot(3)->pxm, 1); /* the SRAT's node for 0x1c0000000 */
+    qemu_device_del(3);
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
+    acpi_srat_info.mem[1].node = 2;
+    qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 2); /* _PXM 2: declared by the SRAT */
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->pxm, 2);
+    qemu_device_del(3);
+    loop();
+    acpi_srat_info = (struct acpi_srat){0};
+    CHECK_EQ(memhp_pxm_to_node(5), 0); /* no SRAT: one node */
+}
+
 int main(int argc, char **argv)
 {
     size_t len = 0;
@@ -526,6 +628,8 @@ int main(int argc, char **argv)
     test_movable_fill();
     test_shell_eject();
     test_unmovable_nowhere();
+    test_bad_ranges();
+    test_pxm();
 
     memhp_dump();
     memhp_dump_counters();

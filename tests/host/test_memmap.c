@@ -195,7 +195,7 @@ static void test_random(void)
 {
     static const uint32_t types[] = {R,           RES, MEMMAP_ACPI_RECLAIM, MEMMAP_ACPI_NVS, MEMMAP_UNUSABLE,
                                      MEMMAP_PMEM, 99};
-    srand(1234);
+    srand((unsigned)check_seed("test_memmap random", 1234));
     for (int round = 0; round < 300; round++) {
         uint32_t mtype[PAGES] = {0}, msrc[PAGES] = {0};
         memmap_init(&mm);

@@ -112,7 +112,8 @@ static void test_exhaustion(void)
         uint64_t *pas = malloc(cap * sizeof *pas + 8);
         bool ok = true;
         uint64_t pa;
-        while ((pa = mm_alloc_pages(order, 0)) != 0) {
+        while ((pa = mm_alloc_pages(order, n & 1 ? MM_RESERVE : 0)) != 0 ||
+               (pa = mm_alloc_pages(order, MM_RESERVE)) != 0) { /* ordinary ones stop at the minimum */
             if (n >= cap) {
                 ok = false;
                 break;
@@ -121,7 +122,7 @@ static void test_exhaustion(void)
             uint64_t end = pa + (PAGE_SIZE << order);
             ok &= (pa >> SECTION_SHIFT) == ((end - 1) >> SECTION_SHIFT);
             ok &= pa_in(pa, 0x1000, 0x9f000) || pa_in(pa, 0x300000, 0xffe0000);
-            ok &= end <= 0x9f000 || end <= 0xffe0000;
+            ok &= pa < 0x9f000 ? end <= 0x9f000 : end <= 0xffe0000; /* a block never spans the gap */
         }
         CHECK(ok);
         CHECK(mm_counters.alloc_fail[order] >= 1);
@@ -188,10 +189,25 @@ static void test_zones(void)
     mm_zone_stats(0, MM_ZONE_MOVABLE, &zm);
     CHECK_EQ(zm.present, 128 * MiB / PAGE_SIZE);
     CHECK_EQ(zm.free, zm.present); /* the memmap went to the normal zone */
-    /* unmovable never from MOVABLE, even when NORMAL is exhausted */
+    /* unmovable never from MOVABLE, even when NORMAL is exhausted; ordinary allocations leave the
+     * zone's minimum, which MM_RESERVE allocations and mm_reserve_begin/end may take */
     uint64_t n = 0, pa;
     bool ok = true;
+    uint64_t min = mm_zone_min(0, MM_ZONE_NORMAL), amin0 = mm_counters.alloc_min;
+    CHECK_EQ(min, MM_ZONE_MIN_PAGES);
     while ((pa = mm_alloc_pages(0, 0)) != 0) {
+        ok &= pa < 128 * MiB;
+        n++;
+    }
+    CHECK(ok);
+    CHECK_EQ(n, zn.free - min);
+    CHECK_EQ(mm_counters.alloc_min, amin0 + 1);
+    mm_reserve_begin();
+    pa = mm_alloc_pages(0, 0);
+    mm_reserve_end();
+    ok &= pa != 0 && pa < 128 * MiB;
+    n += pa != 0;
+    while ((pa = mm_alloc_pages(0, MM_RESERVE)) != 0) {
         ok &= pa < 128 * MiB;
         n++;
     }
@@ -285,7 +301,7 @@ static void test_heap(void)
     struct mm_zone_stats t0 = total();
     static void *p[3000];
     static size_t sz[3000];
-    srand(1);
+    srand((unsigned)check_seed("test_mm_buddy heap", 1));
     for (int round = 0; round < 3; round++) {
         for (int i = 0; i < 3000; i++) {
             sz[i] = (size_t)(rand() % (i % 10 == 0 ? 20000 : 1100)) + 1;
@@ -321,10 +337,21 @@ static void test_heap(void)
     kfree(big);
     CHECK(kmalloc(4 * MiB) == NULL);
     CHECK(mm_counters.kmalloc_fail >= 1);
-    unsigned owner;
-    void *r = kmalloc(64);
-    (void)r;
+    /* a slab page is owned by the heap; page 0 stays firmware's */
+    unsigned owner = MM_OWN_FREE;
+    uint8_t *r = kmalloc(64);
+    uint64_t rpa = 0;
+    for (uint64_t pa = 0; pa < 128 * MiB && !rpa; pa += PAGE_SIZE) {
+        uint8_t *v = plat_phys_to_virt(pa);
+        if (v && r >= v && r < v + PAGE_SIZE)
+            rpa = pa;
+    }
+    CHECK(rpa != 0);
+    CHECK_EQ(mm_frame_owner(rpa, &owner, NULL), 0);
+    CHECK_EQ(owner, MM_OWN_HEAP);
     CHECK_EQ(mm_frame_owner(0, &owner, NULL), 0);
+    CHECK_EQ(owner, MM_OWN_FIRMWARE);
+    kfree(r);
 }
 
 int main(void)

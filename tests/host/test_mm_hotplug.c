@@ -49,17 +49,38 @@ static void setup(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* The simulated physical address of host pointer p (searched in [0, limit)), or 0. */
+static uint64_t host_pa_of(const void *p, uint64_t limit)
+{
+    for (uint64_t pa = 0; pa < limit; pa += PAGE_SIZE) {
+        const uint8_t *v = plat_phys_to_virt(pa);
+        if (v && (const uint8_t *)p >= v && (const uint8_t *)p < v + PAGE_SIZE)
+            return pa;
+    }
+    return 0;
+}
+
 static int polls;
 static uint32_t drop_after_polls_id;
 static int drop_after_polls;
-/* Poll hook: time moves 100 ms per call; optionally drop an object after some calls. */
-static void poll_hook(void *arg)
+/* Poll hook of a busy event loop (it always reports work, so the offline waits to the timeout):
+ * time moves 100 ms per call; optionally drop an object after some calls. */
+static bool poll_hook(void *arg)
 {
     (void)arg;
     polls++;
     plat_host_time_offset_ns += 100 * 1000000ull;
     if (drop_after_polls && polls == drop_after_polls)
         CHECK_EQ(mm_obj_drop(drop_after_polls_id), 0);
+    return true;
+}
+
+/* Poll hook of an idle event loop: it never has work that could free a page. */
+static bool idle_hook(void *arg)
+{
+    (void)arg;
+    polls++;
+    return false;
 }
 
 /* A caged section intercepts frees; undo restores the lists exactly. */
@@ -291,7 +312,8 @@ static void test_pinned(void)
     polls = 0;
     struct mm_offline_report rep;
     CHECK_EQ(mm_offline_range(DIMM, 256 * MiB, &rep), MM_ETIMEDOUT);
-    CHECK(polls >= 10 && polls <= 11);
+    /* fake clock: 1000 ms timeout, 100 ms per poll (+1 us per clock read) -> exactly 10 polls */
+    CHECK_EQ(polls, 10);
     CHECK_EQ(rep.block_pfn, pin_pa >> PAGE_SHIFT);
     CHECK(strcmp(rep.owner_name, "test-pin") == 0);
     CHECK_EQ(rep.block_cookie, pin);
@@ -321,7 +343,20 @@ static void test_pinned(void)
     CHECK_EQ(mm_verify(), 0);
     /* heap memory in NORMAL blocks a boot section and is named */
     void *h = kmalloc(100);
-    CHECK(h != NULL);
+    uint64_t hpa = host_pa_of(h, 256 * MiB);
+    CHECK(hpa != 0);
+    mm_set_offline_timeout_ms(0);
+    uint64_t hsub = hpa & ~(SUBSECTION_SIZE - 1);
+    CHECK_EQ(mm_offline_range(hsub, SUBSECTION_SIZE, &rep), MM_ETIMEDOUT);
+    unsigned howner = MM_OWN_FREE;
+    CHECK_EQ(mm_frame_owner(rep.block_pfn << PAGE_SHIFT, &howner, NULL), 0);
+    CHECK_EQ(howner, rep.block_owner);
+    CHECK(rep.block_pfn >= hsub >> PAGE_SHIFT && rep.block_pfn < (hsub + SUBSECTION_SIZE) >> PAGE_SHIFT);
+    CHECK(rep.block_owner == MM_OWN_HEAP || rep.block_owner == MM_OWN_MEMMAP);
+    CHECK_EQ(mm_frame_owner(hpa, &howner, NULL), 0);
+    CHECK_EQ(howner, MM_OWN_HEAP);
+    mm_set_offline_timeout_ms(1000);
+    kfree(h);
     mm_obj_drop_all();
     plat_host_time_offset_ns = 0;
 }
@@ -405,8 +440,160 @@ static void test_bad_args(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* Boot RAM that ends 0x21000 bytes below a subsection's end (the rest of it firmware's tables, as
+ * on QEMU): an offline of that subsection is refused and the tables stay mapped and intact; the
+ * RAM-only subsections before it offline, are unmapped, and come back. */
+static void test_partly_ram(void)
+{
+    mm_reset();
+    uint64_t ram_end = 64 * MiB - 0x21000, sub = 64 * MiB - SUBSECTION_SIZE;
+    CHECK_EQ(mm_boot_add_range(0, ram_end, 0, false), 0);
+    CHECK_EQ(mm_boot_add_range(64 * MiB, 192 * MiB, 0, false), 0); /* the frame database goes here */
+    CHECK_EQ(mm_boot_finish(), 0);
+    CHECK_EQ(mm_verify(), 0);
+    uint8_t *tables = plat_phys_to_virt(ram_end);
+    memset(tables, 0xac, 0x21000);
+    uint64_t fail0 = mm_counters.offline_not_ram, unmaps0 = plat_host_unmap_calls;
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(sub, SUBSECTION_SIZE, &rep), MM_EINVAL);
+    CHECK_EQ(mm_offline_range(sub - 4 * SUBSECTION_SIZE, 5 * SUBSECTION_SIZE, &rep), MM_EINVAL);
+    CHECK_EQ(mm_counters.offline_not_ram, fail0 + 2);
+    CHECK_EQ(plat_host_unmap_calls, unmaps0);
+    CHECK_EQ(mm_section_online(0) >> 31 & 1, 1); /* the subsection at 62 MiB */
+    bool intact = true;
+    for (unsigned i = 0; i < 0x21000; i++) /* crashes (SEGV) if the offline unmapped them */
+        intact &= tables[i] == 0xac;
+    CHECK(intact);
+    CHECK_EQ(mm_verify(), 0);
+    /* the whole-RAM subsections before it: offline, unmapped (not readable), online again */
+    CHECK_EQ(mm_offline_range(sub - 4 * SUBSECTION_SIZE, 4 * SUBSECTION_SIZE, &rep), 0);
+    CHECK_EQ(plat_host_unmap_calls, unmaps0 + 1);
+    CHECK_EQ(mm_online_range(sub - 4 * SUBSECTION_SIZE, 4 * SUBSECTION_SIZE), 0);
+    CHECK_EQ(mm_verify(), 0);
+}
+
+/* A map failure half way leaves nothing mapped or added that was not before: in an online, the
+ * runs already mapped are unmapped again; in a hot-add, the range is removed again. */
+static void test_map_failure_undo(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM + 4 * MiB, 4 * MiB, &rep), 0);
+    CHECK_EQ(mm_offline_range(DIMM + 12 * MiB, 4 * MiB, &rep), 0);
+    CHECK(!plat_host_mapped(DIMM + 4 * MiB) && !plat_host_mapped(DIMM + 12 * MiB));
+    plat_host_map_calls = 0;
+    plat_host_map_fail_at = 1; /* the second run (12-16 MiB) cannot be mapped */
+    CHECK_EQ(mm_online_range(DIMM, 128 * MiB), MM_ENOMEM);
+    CHECK(!plat_host_mapped(DIMM + 4 * MiB)); /* the first run was unmapped again */
+    CHECK(!plat_host_mapped(DIMM + 12 * MiB));
+    CHECK_EQ(mm_section_online(32), ~0ull & ~(0x3ull << 2) & ~(0x3ull << 6));
+    CHECK_EQ(mm_verify(), 0);
+    plat_host_map_fail_at = -1;
+    CHECK_EQ(mm_online_range(DIMM, 128 * MiB), 0);
+    CHECK(plat_host_mapped(DIMM + 4 * MiB) && plat_host_mapped(DIMM + 12 * MiB));
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(mm_remove_memory(DIMM, 128 * MiB), 0);
+    /* hot-add whose online cannot map: nothing added, nothing mapped */
+    struct mm_zone_stats t0 = total();
+    uint64_t fail0 = mm_counters.add_fail;
+    plat_host_map_calls = 0;
+    plat_host_map_fail_at = 1; /* the add maps the range, its online fails */
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), MM_ENOMEM);
+    plat_host_map_fail_at = -1;
+    CHECK_EQ(mm_counters.add_fail, fail0 + 1);
+    CHECK_EQ(mm_section_state(32), MM_SECT_ABSENT);
+    CHECK_EQ(total().present, t0.present);
+    CHECK(!plat_host_mapped(DIMM) && !plat_host_mapped(DIMM + 64 * MiB));
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0); /* and it can be added afterwards */
+    CHECK_EQ(mm_verify(), 0);
+}
+
+/* An offline whose movable data would have to go below the zones' minimum is refused at once:
+ * no wait, nothing migrated, everything as it was; with room above the minimum it succeeds. */
+static void test_offline_keeps_minimum(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint32_t id;
+    CHECK_EQ(mm_obj_create(1 * MiB, true, -1, &id), 0); /* 256 pages, in the DIMM's movable zone */
+    uint64_t min = mm_zone_min(0, MM_ZONE_NORMAL);
+    CHECK_EQ(min, MM_ZONE_MIN_PAGES);
+    static uint64_t hog[70000];
+    uint64_t n = 0, pa;
+    struct mm_zone_stats zn;
+    mm_zone_stats(0, MM_ZONE_NORMAL, &zn);
+    while (zn.free > min + 128 && n < 70000 && (pa = mm_alloc_pages(0, 0)) != 0) {
+        hog[n++] = pa;
+        mm_zone_stats(0, MM_ZONE_NORMAL, &zn);
+    }
+    CHECK_EQ(zn.free, min + 128); /* room for the 256 pages, but only by eating the minimum */
+    struct snap before, after;
+    snap_take(&before);
+    uint64_t refused0 = mm_counters.offline_min;
+    mm_set_poll_hook(poll_hook, NULL);
+    int polls0 = polls;
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), MM_ENOMEM);
+    CHECK_EQ(polls, polls0);
+    CHECK_EQ(rep.pages_migrated, 0);
+    CHECK_EQ(rep.block_owner, MM_OWN_MOVABLE_OBJ);
+    CHECK_EQ(mm_counters.offline_min, refused0 + 1);
+    snap_take(&after);
+    CHECK(snap_eq(&before, &after));
+    mm_set_poll_hook(NULL, NULL);
+    for (uint64_t i = 0; i < 256; i++)
+        mm_free_pages(hog[--n], 0);
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(rep.pages_migrated, 256);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    while (n)
+        mm_free_pages(hog[--n], 0);
+    mm_obj_drop_all();
+}
+
+/* The wait means something: with an idle event loop an offline pinned by an unmovable page fails
+ * at once (no sleeping to the timeout); a page whose owner queued its free (mm_free_pages_deferred)
+ * is freed during the wait by mm's deferred work, not by the test, and the offline succeeds. */
+static void test_wait_runs_deferred_work(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint64_t pa = mm_alloc_pages_in(DIMM, DIMM + 128 * MiB, 0, 0, MM_OWN_KERNEL, 0);
+    CHECK(pa >= DIMM && pa < DIMM + 128 * MiB);
+    mm_set_offline_timeout_ms(1000);
+    mm_set_poll_hook(idle_hook, NULL);
+    polls = 0;
+    uint64_t nowait0 = mm_counters.offline_nowait, t0 = plat_now_ns();
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), MM_EBUSY);
+    CHECK_EQ(polls, 1);
+    CHECK(plat_now_ns() - t0 < 1000 * 1000000ull); /* fake clock: it never reached the deadline */
+    CHECK_EQ(mm_counters.offline_nowait, nowait0 + 1);
+    CHECK_EQ(rep.block_pfn, pa >> PAGE_SHIFT);
+    CHECK_EQ(mm_section_state(32), MM_SECT_ONLINE);
+    /* its owner queues the free: the offline's wait runs it */
+    uint64_t freed0 = mm_counters.deferred_freed;
+    CHECK_EQ(mm_free_pages_deferred(pa, 0), 0);
+    unsigned owner = MM_OWN_FREE;
+    CHECK_EQ(mm_frame_owner(pa, &owner, NULL), 0);
+    CHECK_EQ(owner, MM_OWN_KERNEL); /* still allocated when the offline starts */
+    polls = 0;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(polls, 1);
+    CHECK_EQ(rep.pages_waited, 1);
+    CHECK_EQ(mm_counters.deferred_freed, freed0 + 1);
+    CHECK_EQ(mm_section_state(32), MM_SECT_OFFLINE);
+    CHECK_EQ(mm_verify(), 0);
+    mm_set_poll_hook(NULL, NULL);
+    CHECK_EQ(mm_run_deferred(), 0);
+}
+
 int main(void)
 {
+    plat_host_fake_clock = true; /* deadlines and poll counts depend on the poll hook alone */
     plat_host_add_ram(0, 256 * MiB);
     plat_host_add_ram(DIMM, 1 * GiB);
     test_cage();
@@ -415,6 +602,10 @@ int main(void)
     test_pinned();
     test_subsections();
     test_bad_args();
+    test_partly_ram();
+    test_map_failure_undo();
+    test_offline_keeps_minimum();
+    test_wait_runs_deferred_work();
     mm_dump_counters();
     CHECK_SUMMARY();
 }

@@ -4,46 +4,10 @@ an offline fails."""
 
 import re
 
-from harness import ROOT, MiB, dimm_addresses
+from harness import MiB, dimm_addresses
+from harness.trace import check_ring, find, owner_index, parse_trace
 
 DIMM_SIZE = 256 * MiB
-TRACE_RE = re.compile(r"^\s*(\d+)\s+(\d+)\.(\d{6}) (\S+)\s+a=0x([0-9a-f]+) b=0x([0-9a-f]+) c=0x([0-9a-f]+)$")
-
-
-def parse_trace(text):
-    """[(seq, ns, name, a, b, c)] of `trace` output; every line must parse."""
-    out = []
-    for line in text.splitlines():
-        m = TRACE_RE.match(line)
-        assert m, f"unexpected trace line {line!r}"
-        seq, s, us, name, a, b, c = m.groups()
-        out.append((int(seq), int(s) * 10**9 + int(us) * 1000, name, int(a, 16), int(b, 16), int(c, 16)))
-    return out
-
-
-def check_ring(events):
-    """Sequence numbers are consecutive and time never goes backwards."""
-    for prev, cur in zip(events, events[1:]):
-        assert cur[0] == prev[0] + 1, (prev, cur)
-        assert cur[1] >= prev[1], (prev, cur)
-
-
-def find(events, start, name, pred=lambda e: True):
-    """Index of the first event at or after start with this name and pred, or None."""
-    for i in range(start, len(events)):
-        if events[i][2] == name and pred(events[i]):
-            return i
-    return None
-
-
-def owner_index(name):
-    """Value of an enum mm_owner constant, from mm/mm.h (the trace records owners as numbers)."""
-    body = re.search(r"enum mm_owner \{(.*?)\};", (ROOT / "mm" / "mm.h").read_text(), re.S).group(1)
-    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    names = [n.split("=")[0].strip() for n in body.split(",") if n.strip()]
-    return names.index(name)
-
-
 def hot_add(q, dev_id):
     base = dimm_addresses(q.cfg, [DIMM_SIZE])[-1]
     q.hot_add_dimm(dev_id, DIMM_SIZE, node=1)

@@ -1,0 +1,129 @@
+/* memhp_check.c - is a memory device's _CRS range ours to add? (memhp_check_range, memhp.h)
+ *
+ * A range is refused, before anything is mapped, when it is not where hot-pluggable memory can
+ * be: beyond the supported physical address width; outside every hot-pluggable SRAT window (when
+ * the SRAT has any); over another memory device's range; over a range of the memory map (boot
+ * RAM, reserved, ACPI, NVS: every range there is the firmware's or already ours); over a platform
+ * device's MMIO window (local APIC, I/O APICs, HPET, PCI ECAM from the MCFG).
+ */
+#include "drivers/acpi/memhp.h"
+#include "drivers/acpi/tables/tables.h"
+#include "mm/memmap.h"
+#include "platform.h"
+
+#define TAG "memhp"
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* Log the refusal of [base, base+size) of d because of what (at [wb, wb+wlen) if wlen); -1. */
+static int refuse(const struct memdev *d, uint64_t base, uint64_t size, const char *what, uint64_t wb,
+                  uint64_t wlen)
+{
+    memhp_counters.crs_refused++;
+    if (wlen)
+        plat_log(LOG_ERR, TAG, "slot %u: _CRS range 0x%llx-0x%llx refused: overlaps %s 0x%llx-0x%llx",
+                 d->slot, (unsigned long long)base, (unsigned long long)(base + size), what,
+                 (unsigned long long)wb, (unsigned long long)(wb + wlen));
+    else
+        plat_log(LOG_ERR, TAG, "slot %u: _CRS range 0x%llx-0x%llx refused: %s", d->slot,
+                 (unsigned long long)base, (unsigned long long)(base + size), what);
+    return -1;
+}
+
+/* Is [base, base+size) covered by the enabled hot-pluggable SRAT entries? true if the SRAT has
+ * none (nothing to check against). */
+static bool in_srat_windows(uint64_t base, uint64_t size)
+{
+    const struct acpi_srat *s = &acpi_srat_info;
+    const uint32_t hp = ACPI_SRAT_MEM_ENABLED | ACPI_SRAT_MEM_HOTPLUGGABLE;
+    bool any = false;
+    for (unsigned i = 0; s->valid && i < s->nmem; i++)
+        any |= (s->mem[i].flags & hp) == hp;
+    if (!any)
+        return true;
+    uint64_t at = base, end = base + size;
+    for (bool moved = true; at < end && moved;) { /* walk forward through touching windows */
+        moved = false;
+        for (unsigned i = 0; i < s->nmem; i++) {
+            const struct acpi_srat_mem *m = &s->mem[i];
+            if ((m->flags & hp) == hp && m->base <= at && at < m->base + m->len) {
+                at = m->base + m->len;
+                moved = true;
+            }
+        }
+    }
+    return at >= end;
+}
+
+/* The first platform MMIO window over [base, base+size): its name and extent, or NULL. */
+static const char *mmio_window(uint64_t base, uint64_t size, uint64_t *wb, uint64_t *wlen)
+{
+    const struct acpi_madt *madt = &acpi_madt_info;
+    *wb = madt->valid && madt->lapic_addr ? madt->lapic_addr : LAPIC_MMIO_DEFAULT;
+    *wlen = LAPIC_MMIO_SIZE;
+    if (overlaps(base, size, *wb, *wlen))
+        return "the local APIC";
+    for (unsigned i = 0; i < (madt->valid && madt->nioapics ? madt->nioapics : 1); i++) {
+        *wb = madt->valid && madt->nioapics ? madt->ioapic[i].address : IOAPIC_MMIO_DEFAULT;
+        *wlen = IOAPIC_MMIO_SIZE;
+        if (overlaps(base, size, *wb, *wlen))
+            return "an I/O APIC";
+    }
+    *wb = acpi_hpet_info.base.address;
+    *wlen = HPET_MMIO_SIZE;
+    if (acpi_hpet_info.valid && overlaps(base, size, *wb, *wlen))
+        return "the HPET";
+    for (unsigned i = 0; acpi_mcfg_info.valid && i < acpi_mcfg_info.n; i++) {
+        const struct acpi_mcfg_seg *g = &acpi_mcfg_info.seg[i];
+        *wb = g->base + (uint64_t)g->bus_start * ECAM_BUS_SIZE;
+        *wlen = ((uint64_t)g->bus_end - g->bus_start + 1) * ECAM_BUS_SIZE;
+        if (overlaps(base, size, *wb, *wlen))
+            return "PCI ECAM (MCFG)";
+    }
+    return NULL;
+}
+
+/* 0 if [base, base+size) of device d may be added; else -1, logged, counted. */
+int memhp_check_range(const struct memdev *d, uint64_t base, uint64_t size)
+{
+    if (!size || base + size < base || base + size > MAX_PHYS_ADDR)
+        return refuse(d, base, size, "beyond the supported physical address width", 0, 0);
+    if (!in_srat_windows(base, size))
+        return refuse(d, base, size, "outside every hot-pluggable SRAT memory range", 0, 0);
+    for (unsigned i = 0; i < memhp_count(); i++) {
+        const struct memdev *o = memhp_get(i);
+        for (unsigned k = 0; o != d && o->state != MEMDEV_ABSENT && k < o->nranges; k++)
+            if (overlaps(base, size, o->r[k].base, o->r[k].size))
+                return refuse(d, base, size, "another memory device's range", o->r[k].base, o->r[k].size);
+    }
+    for (unsigned i = 0; i < memmap_boot.n; i++) {
+        const struct memmap_range *m = &memmap_boot.r[i];
+        if (overlaps(base, size, m->base, m->len))
+            return refuse(d, base, size, m->type == MEMMAP_RAM ? "RAM of the memory map" : "a reserved range",
+                          m->base, m->len);
+    }
+    uint64_t wb, wlen;
+    const char *w = mmio_window(base, size, &wb, &wlen);
+    if (w)
+        return refuse(d, base, size, w, wb, wlen);
+    return 0;
+}
+
+/* The node of proximity domain pxm: one the SRAT declares (an enabled memory or processor entry)
+ * and numa.c tracks (it numbers nodes by domain, below MAX_NODES); without an SRAT every domain
+ * is node 0. -1 if the SRAT does not know pxm. */
+int memhp_pxm_to_node(uint64_t pxm)
+{
+    const struct acpi_srat *s = &acpi_srat_info;
+    if (!s->valid)
+        return 0;
+    bool known = false;
+    for (unsigned i = 0; i < s->nmem; i++)
+        known |= (s->mem[i].flags & ACPI_SRAT_MEM_ENABLED) && s->mem[i].node == pxm;
+    for (unsigned i = 0; i < s->ncpu; i++)
+        known |= (s->cpu[i].flags & 1) && s->cpu[i].node == pxm;
+    return known && pxm < MAX_NODES ? (int)pxm : -1;
+}
