@@ -88,10 +88,12 @@ struct aml_limits {
 extern struct aml_limits aml_limits;
 
 /* Load one definition block (DSDT/SSDT with its 36-byte header) into the global namespace.
- * The table must stay mapped: method bodies point into it. 0, or <0 if the table is malformed
- * (names loaded before the error stay). Duplicate names are logged and skipped. */
+ * The table must stay mapped: method bodies point into it. A top-level statement that fails is
+ * logged with its table offset, counted in aml_load_errors() and skipped; the rest of the table
+ * loads. A duplicate name keeps the first object (a duplicate Device/ThermalZone body is skipped).
+ * 0 if every statement loaded, else <0: the header's or the first failed statement's error. */
 int aml_load_table(const void *table, size_t len);
-/* Number of errors logged by all aml_load_table calls so far. */
+/* Number of failed statements and tables of all aml_load_table calls so far. */
 unsigned aml_load_errors(void);
 
 /* Find a node: path absolute ("\\_SB.PCI0") or relative to scope (NULL = root; no upward

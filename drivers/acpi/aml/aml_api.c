@@ -36,12 +36,13 @@ int aml_load_table(const void *table, size_t len)
         return aml_error(AML_ENOMEM, "out of memory creating the namespace");
     }
     eval_nesting++;
-    int err = aml_exec_load(t + 36, tlen - 36);
+    unsigned errs = 0;
+    int err = aml_exec_load(t, tlen, &errs);
     eval_nesting--;
-    if (err) {
-        load_errs++;
-        plat_log(LOG_ERR, AML_TAG, "loading %.4s: %s", (const char *)t, aml_last_error());
-    }
+    load_errs += errs;
+    if (err)
+        plat_log(LOG_ERR, AML_TAG, "loading %.4s: %u statement(s) failed and were skipped; the first: %s",
+                 (const char *)t, errs, aml_strerror(err));
     if (!eval_nesting)
         aml_deliver_notifies();
     return err;

@@ -213,6 +213,7 @@ int vm_call(struct vm *vm, struct aml_node *node, int argc, struct aml_obj **arg
     fr->method = node;
     fr->m = m;
     fr->ret_pc = vm->pc;
+    fr->ret_base = vm->code_base;
     fr->want = want;
     fr->prev = vm->fr;
     if (m->flags & 8)
@@ -224,6 +225,7 @@ int vm_call(struct vm *vm, struct aml_node *node, int argc, struct aml_obj **arg
     }
     it->fr = fr;
     vm->fr = fr;
+    vm->code_base = m->table;
     vm->depth++;
     struct item *b = vm_push_item(vm, IT_BLOCK);
     if (!b)
@@ -251,6 +253,7 @@ int vm_frame_exit(struct vm *vm, struct aml_obj *result)
     vm->nitems--;
     bool want = fr->want;
     vm->pc = fr->ret_pc;
+    vm->code_base = fr->ret_base;
     vm->fr = fr->prev;
     frame_free(vm, fr);
     vm->depth--;
@@ -603,6 +606,15 @@ static int begin_target(struct vm *vm, char kind)
 
 /* Create a named object for the running code: at load, duplicates are logged and skipped
  * (returns 1, *out = the existing node); in a method, names go on the frame's temp list. */
+/* The table offset of the statement being run (for messages). */
+static unsigned long stmt_offset(struct vm *vm)
+{
+    for (uint32_t i = vm->nitems; i-- > 0;)
+        if (vm->items[i].kind == IT_BLOCK && vm->items[i].stmt)
+            return (unsigned long)(vm->items[i].stmt - vm->code_base);
+    return (unsigned long)(vm->pc - vm->code_base);
+}
+
 int vm_create_named(struct vm *vm, struct aml_node *scope, const struct aml_name *nm, struct aml_obj *obj,
                     struct aml_node **out)
 {
@@ -610,7 +622,9 @@ int vm_create_named(struct vm *vm, struct aml_node *scope, const struct aml_name
     if (err == AML_EEXIST && !vm->fr->method) {
         char buf[96];
         aml_name_str(nm, buf, sizeof buf);
-        plat_log(LOG_WARN, AML_TAG, "duplicate name %s skipped", buf);
+        plat_log(LOG_WARN, AML_TAG, "table offset 0x%lx: duplicate name %s skipped (the first stays)",
+                 stmt_offset(vm), buf);
+        vm->stmt_errors++;
         return 1;
     }
     if (err)
@@ -651,7 +665,7 @@ static const struct opinfo op_call = {"call", NULL, aml_op_call};
 static const struct opinfo op_while_cond = {"While", "T", aml_op_while_cond};
 
 /* The table entry of opcode op (a one-byte, 0x5B-prefixed or pseudo opcode). */
-static const struct opinfo *op_info(uint32_t op)
+const struct opinfo *vm_op_info(uint32_t op)
 {
     if (op < 0x100)
         return &ops1[op];
@@ -690,7 +704,7 @@ static int exec_op(struct vm *vm, struct item *itp)
     int err = check_operands(vm, &cur);
     if (err)
         return err;
-    return op_info(cur.op)->exec(vm, &cur, vm->ops ? &vm->ops[cur.opbase] : NULL);
+    return vm_op_info(cur.op)->exec(vm, &cur, vm->ops ? &vm->ops[cur.opbase] : NULL);
 }
 
 /* ---- the loop ------------------------------------------------------------------------------- */
@@ -794,7 +808,7 @@ static int next_operand(struct vm *vm, struct item *it)
 }
 
 /* Run until the item stack is empty. On error everything is unwound and freed. */
-static int run(struct vm *vm)
+int vm_run(struct vm *vm)
 {
     int err = 0;
     while (vm->nitems) {
@@ -804,10 +818,12 @@ static int run(struct vm *vm)
             break;
         }
         if (it->kind == IT_BLOCK) {
-            if (vm->pc >= it->end)
+            if (vm->pc >= it->end) {
                 err = block_end(vm, it);
-            else
+            } else {
+                it->stmt = vm->pc;
                 err = begin_term(vm, false, 0);
+            }
         } else if (it->kind == IT_OP) {
             if (it->sig[it->argi] == 0)
                 err = exec_op(vm, it);
@@ -816,26 +832,35 @@ static int run(struct vm *vm)
         } else {
             err = aml_error(AML_EINVAL, "internal: frame on top");
         }
+        if (err && vm->loading)
+            err = vm_recover(vm, err);
         if (err)
             break;
     }
     if (err) {
         /* unwind: free operands, frames (locals, args, method-local names, mutexes) */
         vm_pop_to(vm, 0);
-        while (vm->nitems) {
-            struct item *it = vm_top(vm);
-            vm->nitems--;
-            if (it->kind == IT_FRAME) {
-                vm->fr = it->fr->prev;
-                frame_free(vm, it->fr);
-                vm->depth--;
-            }
-        }
+        vm_unwind_to(vm, 0);
     }
     return err;
 }
 
-static void vm_init(struct vm *vm, const uint8_t *base)
+/* Pop items (freeing frames: locals, args, method-local names, mutexes) until n are left. */
+void vm_unwind_to(struct vm *vm, uint32_t n)
+{
+    while (vm->nitems > n) {
+        struct item *it = vm_top(vm);
+        vm->nitems--;
+        if (it->kind == IT_FRAME) {
+            vm->fr = it->fr->prev;
+            vm->code_base = it->fr->ret_base;
+            frame_free(vm, it->fr);
+            vm->depth--;
+        }
+    }
+}
+
+void vm_init(struct vm *vm, const uint8_t *base)
 {
     memset(vm, 0, sizeof *vm);
     vm->code_base = base;
@@ -843,7 +868,7 @@ static void vm_init(struct vm *vm, const uint8_t *base)
     vm->deadline = plat_now_ns() + aml_limits.eval_timeout_ns;
 }
 
-static void vm_fini(struct vm *vm)
+void vm_fini(struct vm *vm)
 {
     vm_pop_to(vm, 0);
     while (vm->nheld) {
@@ -873,46 +898,14 @@ int aml_exec_method(struct aml_node *node, int argc, struct aml_obj **args, stru
         return err;
     }
     struct vm vm;
-    vm_init(&vm, m->code);
+    vm_init(&vm, m->table);
     int err = vm_call(&vm, node, argc, args, true);
     if (!err)
-        err = run(&vm);
+        err = vm_run(&vm);
     if (!err)
         *result = vm.result;
     else
         aml_obj_unref(vm.result);
-    vm_fini(&vm);
-    return err;
-}
-
-/* Execute a table's top-level term list (code, len) in the root scope. */
-int aml_exec_load(const uint8_t *code, uint32_t len)
-{
-    struct vm vm;
-    vm_init(&vm, code - 36);
-    vm.deadline = plat_now_ns() + aml_limits.eval_timeout_ns;
-    struct frame *fr = aml_alloc(sizeof *fr);
-    if (!fr)
-        return aml_error(AML_ENOMEM, "out of memory");
-    struct item *it = vm_push_item(&vm, IT_FRAME);
-    int err = AML_ELIMIT;
-    if (it) {
-        it->fr = fr;
-        it->scope = aml_root;
-        it->end = code + len;
-        vm.fr = fr;
-        struct item *b = vm_push_item(&vm, IT_BLOCK);
-        if (b) {
-            b->sub = BL_METHOD;
-            b->scope = aml_root;
-            b->end = code + len;
-            vm.pc = code;
-            err = run(&vm);
-        }
-    } else {
-        aml_free(fr);
-    }
-    aml_obj_unref(vm.result);
     vm_fini(&vm);
     return err;
 }

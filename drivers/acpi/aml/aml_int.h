@@ -28,6 +28,7 @@ enum { REF_NODE, REF_SLOT, REF_INDEX, REF_DEBUG, REF_NULL, REF_OBJ };
 
 /* Private data hung off aml_obj.priv for the non-data types. */
 struct aml_method {
+    const uint8_t *table; /* the definition block holding the body (error offsets) */
     const uint8_t *code;
     uint32_t len;
     uint8_t flags; /* bits 0-2 argc, bit 3 serialized, bits 4-7 sync level */
@@ -135,7 +136,9 @@ int aml_bfield_write(struct aml_obj *bf, struct aml_obj *val);
 
 /* aml_exec.c */
 int aml_exec_method(struct aml_node *method, int argc, struct aml_obj **args, struct aml_obj **result);
-int aml_exec_load(const uint8_t *code, uint32_t len);
+/* Run a table's top-level terms; failing statements are skipped and counted in *errors. 0 or the
+ * first statement's error. */
+int aml_exec_load(const uint8_t *table, uint32_t len, unsigned *errors);
 /* The value of a named object (fields read; devices etc. as references). */
 int aml_node_value(struct aml_node *n, struct aml_obj **out);
 /* Queue a notify (aml_api.c). */

@@ -30,6 +30,7 @@ struct frame {
     struct aml_node *method; /* NULL: table load */
     struct aml_method *m;
     const uint8_t *ret_pc;
+    const uint8_t *ret_base; /* the caller's table (error offsets) */
     bool want;
     struct aml_node *temps; /* method-local names, newest first */
     struct frame *prev;
@@ -41,6 +42,7 @@ struct item {
     uint32_t op;
     const char *sig;
     const uint8_t *start; /* OP: first byte of the opcode; WHILE: the predicate */
+    const uint8_t *stmt;  /* BLOCK: the statement being run (table load recovery) */
     const uint8_t *end;
     uint32_t opbase;
     struct aml_node *scope;
@@ -63,7 +65,10 @@ struct vm {
     struct aml_obj **ops;
     uint32_t nops, cap_ops;
     const uint8_t *pc;
-    const uint8_t *code_base; /* for error offsets */
+    const uint8_t *code_base; /* the running code's table: error offsets are table offsets */
+    bool loading;             /* a table load: a failing statement is skipped (vm_recover) */
+    unsigned stmt_errors;     /* statements skipped by vm_recover */
+    int first_error;
     struct frame *fr;
     unsigned depth;
     uint64_t deadline;
@@ -100,6 +105,13 @@ static inline void vm_pop_to(struct vm *vm, uint32_t base)
 }
 
 /* aml_exec.c: the machine. */
+void vm_init(struct vm *vm, const uint8_t *table);
+void vm_fini(struct vm *vm);
+int vm_run(struct vm *vm);
+void vm_unwind_to(struct vm *vm, uint32_t n);
+const struct opinfo *vm_op_info(uint32_t op);
+/* aml_load.c: a failed statement at table load is logged, counted and skipped; 0 to go on. */
+int vm_recover(struct vm *vm, int err);
 struct item *vm_push_item(struct vm *vm, uint8_t kind);
 int vm_push(struct vm *vm, struct aml_obj *obj);
 int vm_need(struct vm *vm, size_t n);
