@@ -405,10 +405,11 @@ static int begin_name(struct vm *vm, bool want, int mode, struct aml_obj **v)
                          (unsigned long)(p - vm->code_base));
     }
     if (mode == 'E') {
-        /* like ACPICA: data objects and fields resolve to their value, others to a reference */
+        /* like ACPICA: fields resolve to their value now; other names stay references, read when
+         * the element is (DerefOf, Match, or the package leaving the interpreter): a Store to the
+         * name later is seen through the package */
         uint8_t t = n->obj->type;
-        if (t == AML_INTEGER || t == AML_STRING || t == AML_BUFFER || t == AML_PACKAGE ||
-            t == AML_FIELD_UNIT || t == AML_BUFFER_FIELD)
+        if (t == AML_FIELD_UNIT || t == AML_BUFFER_FIELD)
             return aml_node_value(n, v);
         *v = aml_node_ref(n);
         return *v ? 0 : aml_error(AML_ENOMEM, "out of memory");
@@ -902,6 +903,14 @@ int aml_exec_method(struct aml_node *node, int argc, struct aml_obj **args, stru
     int err = vm_call(&vm, node, argc, args, true);
     if (!err)
         err = vm_run(&vm);
+    if (!err && vm.result && vm.result->refs > 1 && vm.result->type != AML_REFERENCE) {
+        struct aml_obj *c; /* shared with the namespace: the caller gets a snapshot */
+        err = aml_obj_copy(vm.result, &c);
+        aml_obj_unref(vm.result);
+        vm.result = err ? NULL : c;
+    }
+    if (!err)
+        err = aml_resolve_result(&vm.result, 0);
     if (!err)
         *result = vm.result;
     else

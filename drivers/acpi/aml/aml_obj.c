@@ -378,7 +378,7 @@ int aml_to_buf(struct aml_obj *o, struct aml_obj **out)
     return *out ? 0 : AML_ENOMEM;
 }
 
-/* String value of o. how 0: implicit (integer -> hex digits, buffer -> "xx xx"? no: hex list);
+/* String value of o. how 0: implicit (integer -> hex digits, buffer -> "0x01 0x02" as ACPICA);
  * 'x': ToHexString; 'd': ToDecimalString. */
 int aml_to_str(struct aml_obj *o, struct aml_obj **out, int how)
 {
@@ -408,7 +408,7 @@ int aml_to_str(struct aml_obj *o, struct aml_obj **out, int how)
             if (how == 'd')
                 snprintf(tmp, sizeof tmp, "%s%u", i ? "," : "", o->u.buf.ptr[i]);
             else
-                snprintf(tmp, sizeof tmp, "%s0x%02X", i ? "," : "", o->u.buf.ptr[i]);
+                snprintf(tmp, sizeof tmp, "%s0x%02X", !i ? "" : how ? "," : " ", o->u.buf.ptr[i]);
             size_t l = strlen(tmp);
             memcpy(s->u.str.ptr + len, tmp, l);
             len += (uint32_t)l;

@@ -102,7 +102,7 @@ int aml_op_match(struct vm *vm, struct item *cur, struct aml_obj **a)
         return err;
     res = NULL;
     for (uint64_t i = x; i < a[0]->u.pkg.count; i++) {
-        struct aml_obj *e = a[0]->u.pkg.elems[i];
+        struct aml_obj *e = aml_elem_value(a[0]->u.pkg.elems[i]);
         bool ok1, ok2;
         if (!e)
             continue;

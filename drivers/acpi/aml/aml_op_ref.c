@@ -128,9 +128,10 @@ int aml_op_objecttype(struct vm *vm, struct item *cur, struct aml_obj **a)
         x = v->type;
     } else if (r->kind == REF_INDEX) {
         struct aml_obj *t = r->target;
-        x = t->type == AML_PACKAGE
-                ? (r->index < t->u.pkg.count && t->u.pkg.elems[r->index] ? t->u.pkg.elems[r->index]->type : 0)
-                : AML_BUFFER_FIELD;
+        struct aml_obj *e = t->type == AML_PACKAGE && r->index < t->u.pkg.count
+                                ? aml_elem_value(t->u.pkg.elems[r->index])
+                                : NULL;
+        x = t->type != AML_PACKAGE ? AML_BUFFER_FIELD : e ? e->type : 0;
     } else if (r->kind == REF_DEBUG) {
         x = AML_DEBUG;
     } else {

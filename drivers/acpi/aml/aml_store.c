@@ -104,52 +104,54 @@ int aml_int_of(struct aml_obj *o, uint64_t *v)
     return aml_to_int(o, v, true);
 }
 
-/* Convert val to the type of a named object being stored to (Integer/String/Buffer targets). */
-static int convert_for(uint8_t type, struct aml_obj *val, struct aml_obj *old, struct aml_obj **out)
+/* Store val into the named data object o in place, converted to o's type (ACPI 19.3.5.8, as
+ * ACPICA does): the object keeps its identity, so buffer fields, Index references and aliases over
+ * it see the new value. A Buffer keeps its length (the source truncated or zero-padded) unless it is
+ * empty, when it takes the source's length; a String takes the new text. */
+static int store_in_place(struct aml_obj *o, struct aml_obj *val)
 {
     uint64_t v;
     int err;
-    switch (type) {
-    case AML_INTEGER:
+    struct aml_obj *n = NULL;
+    if (o->type == AML_INTEGER) {
         if ((err = aml_int_of(val, &v)))
             return err;
-        *out = aml_obj_integer(v);
-        return *out ? 0 : AML_ENOMEM;
-    case AML_STRING:
-        if (val->type == AML_BUFFER) {
-            uint32_t n = 0;
-            while (n < val->u.buf.len && val->u.buf.ptr[n])
-                n++;
-            *out = aml_str_new((const char *)val->u.buf.ptr, n);
-            return *out ? 0 : AML_ENOMEM;
-        }
-        if ((err = aml_to_str(val, out, 0)))
-            return err;
-        if (*out == val) {
-            aml_obj_unref(val);
-            *out = aml_str_new(val->u.str.ptr, val->u.str.len);
-        }
-        return *out ? 0 : AML_ENOMEM;
-    case AML_BUFFER: {
-        /* ACPICA: the buffer keeps its length; the source is copied, truncated or zero-padded. */
-        struct aml_obj *b;
-        if (val->type == AML_STRING) {
-            b = aml_buf_new((const uint8_t *)val->u.str.ptr, val->u.str.len);
-        } else if ((err = aml_to_buf(val, &b))) {
-            return err;
-        }
-        if (!b)
-            return AML_ENOMEM;
-        uint32_t len = old->u.buf.len;
-        struct aml_obj *n = aml_buf_new(NULL, len);
-        if (n)
-            memcpy(n->u.buf.ptr, b->u.buf.ptr, b->u.buf.len < len ? b->u.buf.len : len);
-        aml_obj_unref(b);
-        *out = n;
-        return n ? 0 : AML_ENOMEM;
+        o->u.ival = v;
+        return 0;
     }
+    if (o->type == AML_STRING) {
+        if ((err = aml_to_str(val, &n, 0)))
+            return err;
+        if (n == val) {
+            aml_obj_unref(n);
+            n = aml_str_new(val->u.str.ptr, val->u.str.len);
+            if (!n)
+                return AML_ENOMEM;
+        }
+        struct aml_obj t = *o; /* swap the text: n goes away with the old one */
+        o->u.str = n->u.str;
+        n->u.str = t.u.str;
+        aml_obj_unref(n);
+        return 0;
     }
-    return aml_obj_copy(val, out);
+    struct aml_obj *b;
+    if (val->type == AML_STRING)
+        b = aml_buf_new((const uint8_t *)val->u.str.ptr, val->u.str.len);
+    else if ((err = aml_to_buf(val, &b)))
+        return err;
+    if (!b)
+        return AML_ENOMEM;
+    uint32_t len = o->u.buf.len ? o->u.buf.len : b->u.buf.len;
+    n = aml_buf_new(NULL, len);
+    if (n) {
+        memcpy(n->u.buf.ptr, b->u.buf.ptr, b->u.buf.len < len ? b->u.buf.len : len);
+        struct aml_obj t = *o;
+        o->u.buf = n->u.buf;
+        n->u.buf = t.u.buf;
+    }
+    aml_obj_unref(n);
+    aml_obj_unref(b);
+    return n ? 0 : AML_ENOMEM;
 }
 
 static void debug_line(const char *s)
@@ -199,8 +201,8 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
             if (o->type == AML_BUFFER_FIELD)
                 return aml_bfield_write(o, val);
             if (o->type == AML_INTEGER || o->type == AML_STRING || o->type == AML_BUFFER)
-                err = convert_for(o->type, val, o, &nv);
-            else if (o->type == AML_PACKAGE || o->type == AML_UNINIT)
+                return store_in_place(o, val);
+            if (o->type == AML_PACKAGE || o->type == AML_UNINIT)
                 err = aml_obj_copy(val, &nv);
             else
                 return aml_error(AML_ETYPE, "cannot store to %s (type %d)", n->sname, o->type);
@@ -297,4 +299,51 @@ int aml_store_result(struct vm *vm, struct aml_obj *res, struct aml_obj *target)
     if (!res)
         return aml_error(AML_ENOMEM, "out of memory");
     return aml_store(vm, res, target, false);
+}
+
+/* Whether package element e is a reference to a named data object (read when the element is). */
+static bool data_ref(const struct aml_obj *e)
+{
+    if (!e || e->type != AML_REFERENCE || ((struct aml_ref *)e->priv)->kind != REF_NODE)
+        return false;
+    uint8_t t = e->u.node->obj->type;
+    return t == AML_INTEGER || t == AML_STRING || t == AML_BUFFER || t == AML_PACKAGE;
+}
+
+/* The value an element stands for: a named data object's value, else the element itself. */
+struct aml_obj *aml_elem_value(struct aml_obj *e)
+{
+    return data_ref(e) ? e->u.node->obj : e;
+}
+
+/* Replace *res by a copy whose package elements that name data objects hold their values (nested
+ * packages too, depth bounded). Used when a result leaves the interpreter. 0 or AML_ENOMEM. */
+int aml_resolve_result(struct aml_obj **res, int depth)
+{
+    struct aml_obj *p = *res;
+    if (!p || p->type != AML_PACKAGE || depth > 8)
+        return 0;
+    struct aml_obj *n = NULL;
+    for (uint32_t i = 0; i < p->u.pkg.count; i++) {
+        struct aml_obj *e = aml_obj_ref(aml_elem_value(p->u.pkg.elems[i]));
+        int err = aml_resolve_result(&e, depth + 1);
+        if (!err && e != p->u.pkg.elems[i] && !n) /* the first change: work on a copy */
+            err = aml_obj_copy(p, &n);
+        if (err) {
+            aml_obj_unref(e);
+            aml_obj_unref(n);
+            return err;
+        }
+        if (n) {
+            aml_obj_unref(n->u.pkg.elems[i]);
+            n->u.pkg.elems[i] = e;
+        } else {
+            aml_obj_unref(e);
+        }
+    }
+    if (n) {
+        aml_obj_unref(p);
+        *res = n;
+    }
+    return 0;
 }

@@ -132,6 +132,8 @@ int aml_int_of(struct aml_obj *o, uint64_t *v);
 int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy_object);
 int aml_store_result(struct vm *vm, struct aml_obj *res, struct aml_obj *target);
 struct aml_obj *aml_ref_target(struct aml_obj *ref);
+struct aml_obj *aml_elem_value(struct aml_obj *e);
+int aml_resolve_result(struct aml_obj **res, int depth);
 
 /* aml_op_logic.c */
 int aml_compare(struct aml_obj *a, struct aml_obj *b, int *cmp);
