@@ -162,9 +162,17 @@ int vm_push(struct vm *vm, struct aml_obj *obj)
 
 /* ---- frames ------------------------------------------------------------------------------ */
 
-/* Free a frame's locals, args and method-local names. */
+void aml_frame_put(void *frame)
+{
+    struct frame *fr = frame;
+    if (--fr->refs == 0)
+        aml_free(fr);
+}
+
+/* Free a frame's locals, args and method-local names; the struct goes with its last reference. */
 static void frame_free(struct vm *vm, struct frame *fr)
 {
+    fr->dead = true;
     for (int i = 0; i < 8; i++)
         aml_obj_unref(fr->locals[i]);
     for (int i = 0; i < 7; i++)
@@ -187,7 +195,7 @@ static void frame_free(struct vm *vm, struct frame *fr)
         }
         aml_obj_unref(h->mutex);
     }
-    aml_free(fr);
+    aml_frame_put(fr);
 }
 
 /* Start executing method node with args (references taken over). */
@@ -210,6 +218,7 @@ int vm_call(struct vm *vm, struct aml_node *node, int argc, struct aml_obj **arg
     }
     for (int i = 0; i < argc && i < 7; i++)
         fr->args[i] = args[i];
+    fr->refs = 1;
     fr->method = node;
     fr->m = m;
     fr->ret_pc = vm->pc;
@@ -383,6 +392,21 @@ static int unsupported(struct vm *vm, const uint8_t *p, int ext)
                      (unsigned long)(p - vm->code_base));
 }
 
+/* *v = a REF_PATH element for path (not defined yet) in scope. */
+static int path_ref(struct aml_node *scope, const char *path, struct aml_obj **v)
+{
+    struct aml_obj *s = aml_str_new(path, (uint32_t)strlen(path));
+    *v = s ? aml_reference(REF_PATH) : NULL;
+    if (!*v) {
+        aml_obj_unref(s);
+        return aml_error(AML_ENOMEM, "out of memory");
+    }
+    ((struct aml_ref *)(*v)->priv)->target = s;
+    (*v)->u.node = scope;
+    aml_node_get(scope);
+    return 0;
+}
+
 /* A NameString term at pc: a method call (an OP item is pushed, *v stays NULL), nothing (a statement
  * naming a non-method), or the named object's value in *v. mode 'E': a package element (names are
  * not invoked; unresolved names become strings). */
@@ -397,10 +421,8 @@ static int begin_name(struct vm *vm, bool want, int mode, struct aml_obj **v)
     if (!n) {
         char buf[96];
         aml_name_str(&nm, buf, sizeof buf);
-        if (mode == 'E') {
-            *v = aml_str_new(buf, (uint32_t)strlen(buf));
-            return *v ? 0 : aml_error(AML_ENOMEM, "out of memory");
-        }
+        if (mode == 'E') /* maybe defined later: looked up when the element is read */
+            return path_ref(vm_top(vm)->scope, buf, v);
         return aml_error(AML_ENOENT, "undefined name %s at offset 0x%lx", buf,
                          (unsigned long)(p - vm->code_base));
     }
@@ -412,6 +434,8 @@ static int begin_name(struct vm *vm, bool want, int mode, struct aml_obj **v)
         if (t == AML_FIELD_UNIT || t == AML_BUFFER_FIELD)
             return aml_node_value(n, v);
         *v = aml_node_ref(n);
+        if (*v)
+            ((struct aml_ref *)(*v)->priv)->index = 1; /* written as a name in the package */
         return *v ? 0 : aml_error(AML_ENOMEM, "out of memory");
     }
     if (n->obj->type == AML_METHOD) {
@@ -569,11 +593,11 @@ static int begin_target(struct vm *vm, char kind)
     }
     if (b >= 0x60 && b <= 0x67) {
         vm->pc++;
-        return vm_push(vm, aml_slot_ref(&fr->locals[b - 0x60], false));
+        return vm_push(vm, aml_slot_ref(&fr->locals[b - 0x60], false, fr));
     }
     if (b >= 0x68 && b <= 0x6E) {
         vm->pc++;
-        return vm_push(vm, aml_slot_ref(&fr->args[b - 0x68], true));
+        return vm_push(vm, aml_slot_ref(&fr->args[b - 0x68], true, fr));
     }
     if (b == 0x5B) {
         if ((err = vm_need(vm, 2)))
@@ -584,8 +608,12 @@ static int begin_target(struct vm *vm, char kind)
         }
         return aml_error(AML_EINVAL, "bad target opcode 0x5B 0x%02X", p[1]);
     }
-    if (b == 0x88 || b == 0x83 || b == 0x71)
-        return begin_term(vm, true, 0);
+    if (b == 0x88 || b == 0x83 || b == 0x71) {
+        int e = begin_term(vm, true, 0);
+        if (!e && b == 0x83)
+            vm_top(vm)->as_target = true;
+        return e;
+    }
     if (b == '\\' || b == '^' || b == 0x2E || b == 0x2F || (b >= 'A' && b <= 'Z') || b == '_') {
         struct aml_name nm;
         if ((err = aml_parse_name(&vm->pc, vm_top(vm)->end, &nm)))

@@ -24,7 +24,11 @@ struct aml_node {
 };
 
 /* Reference kinds (AML_REFERENCE objects, priv part). */
-enum { REF_NODE, REF_SLOT, REF_INDEX, REF_DEBUG, REF_NULL, REF_OBJ };
+/* REF_NODE a name (index 1: written as a name in a package literal, read when the element is);
+ * REF_SLOT a local/arg while one operator runs; REF_LOCAL RefOf(LocalX/ArgX): the slot of a frame
+ * (held; reads fail once the method returned); REF_INDEX Index(); REF_PATH a package element naming
+ * an object not yet defined (target: the path string, u.node: the scope; resolved when read). */
+enum { REF_NODE, REF_SLOT, REF_INDEX, REF_DEBUG, REF_NULL, REF_OBJ, REF_LOCAL, REF_PATH };
 
 /* Private data hung off aml_obj.priv for the non-data types. */
 struct aml_method {
@@ -69,6 +73,7 @@ struct aml_ref {
     uint8_t kind;
     struct aml_obj **slot;  /* REF_SLOT: a local/arg (only transiently, inside one operator) */
     struct aml_obj *target; /* REF_INDEX: package/buffer/string (held); REF_OBJ: the object (held) */
+    void *frame;            /* REF_SLOT, REF_LOCAL: the frame owning slot (REF_LOCAL holds it) */
     uint32_t index;
 };
 
@@ -141,5 +146,7 @@ int aml_exec_method(struct aml_node *method, int argc, struct aml_obj **args, st
 int aml_exec_load(const uint8_t *table, uint32_t len, unsigned *errors);
 /* The value of a named object (fields read; devices etc. as references). */
 int aml_node_value(struct aml_node *n, struct aml_obj **out);
+/* Drop a REF_LOCAL's hold on a method frame (aml_exec.c). */
+void aml_frame_put(void *frame);
 /* Queue a notify (aml_api.c). */
 void aml_notify_queue(struct aml_node *node, uint32_t value);

@@ -138,6 +138,7 @@ int aml_exec_load(const uint8_t *table, uint32_t len, unsigned *errors)
     struct frame *fr = aml_alloc(sizeof *fr);
     if (!fr)
         return aml_error(AML_ENOMEM, "out of memory");
+    fr->refs = 1;
     struct item *it = vm_push_item(&vm, IT_FRAME);
     int err = AML_ELIMIT;
     if (it) {

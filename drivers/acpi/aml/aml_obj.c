@@ -127,10 +127,12 @@ static struct aml_obj *free_dead(struct aml_obj *o, struct aml_obj **work)
         return NULL;
     case AML_REFERENCE: {
         struct aml_ref *r = o->priv;
-        if (r && (r->kind == REF_INDEX || r->kind == REF_OBJ))
+        if (r && (r->kind == REF_INDEX || r->kind == REF_OBJ || r->kind == REF_PATH))
             next = r->target;
-        if (r && r->kind == REF_NODE && o->u.node)
+        if (r && (r->kind == REF_NODE || r->kind == REF_PATH) && o->u.node)
             aml_node_put(o->u.node);
+        if (r && r->kind == REF_LOCAL)
+            aml_frame_put(r->frame);
         aml_free(r);
         break;
     }

@@ -189,7 +189,8 @@ int aml_op_package(struct vm *vm, struct item *cur, struct aml_obj **a)
         return AML_ENOMEM;
     for (uint32_t i = 0; i < nel; i++) {
         struct aml_obj *e = a[first + i];
-        if (e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind != REF_NODE) {
+        uint8_t k = e->type == AML_REFERENCE ? ((struct aml_ref *)e->priv)->kind : REF_NODE;
+        if (k != REF_NODE && k != REF_PATH && k != REF_LOCAL) {
             aml_obj_unref(res);
             return aml_error(AML_ETYPE, "bad package element");
         }

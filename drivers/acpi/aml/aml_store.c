@@ -49,6 +49,10 @@ int aml_deref(struct aml_obj *ref, struct aml_obj **out)
     switch (r->kind) {
     case REF_NODE:
         return aml_node_value(ref->u.node, out);
+    case REF_LOCAL:
+        if (((struct frame *)r->frame)->dead)
+            return aml_error(AML_ETYPE, "reference to a local or argument of a method that returned");
+        /* fall through */
     case REF_SLOT:
         if (!*r->slot)
             return aml_error(AML_ETYPE, "uninitialized local or argument");
@@ -69,8 +73,13 @@ int aml_deref(struct aml_obj *ref, struct aml_obj **out)
             struct aml_obj *e = t->u.pkg.elems[r->index];
             if (!e)
                 return aml_error(AML_ETYPE, "package element %u is uninitialized", r->index);
-            if (e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind == REF_NODE)
-                return aml_node_value(e->u.node, out);
+            /* a name written in the package is read now; a stored reference comes out as is (once) */
+            struct aml_node *n = aml_elem_node(e);
+            if (n)
+                return aml_node_value(n, out);
+            if (e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind == REF_PATH)
+                return aml_error(AML_ENOENT, "package element %u: %s not found", r->index,
+                                 ((struct aml_ref *)e->priv)->target->u.str.ptr);
             *out = aml_obj_ref(e);
             return 0;
         }
@@ -178,13 +187,18 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
     case REF_DEBUG:
         aml_obj_print_to(val, 0, debug_line);
         return 0;
+    case REF_LOCAL:
+        if (((struct frame *)r->frame)->dead)
+            return aml_error(AML_ETYPE, "store through a reference to a method that returned");
+        /* fall through */
     case REF_SLOT: {
         struct aml_obj *cur = *r->slot;
-        if (cur && cur->type == AML_REFERENCE && r->index == 1 && !copy_object) {
-            /* ArgX holding a reference (RefOf passed in): store through it */
+        if (cur && cur->type == AML_REFERENCE && r->index == 1 && r->kind == REF_SLOT) {
+            /* ArgX holding a reference (RefOf passed in): Store and CopyObject write the referent
+             * (ACPICA's rule; a LocalX is overwritten instead) */
             struct aml_ref *cr = cur->priv;
-            if (cr->kind != REF_SLOT)
-                return aml_store(vm, val, cur, false); /* one level: cur is never REF_SLOT */
+            if (cr->kind == REF_NODE || cr->kind == REF_LOCAL || cr->kind == REF_INDEX)
+                return aml_store(vm, val, cur, copy_object); /* one level: cur is never REF_SLOT */
         }
         if ((err = aml_obj_copy(val, &nv)))
             return err;
@@ -240,8 +254,9 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
                 return aml_error(AML_ERANGE, "index %u past the package end", r->index);
             /* a package holding an Index/RefOf reference could hold itself: a cycle that reference
              * counting never frees. Only references to names may go into packages. */
-            if (val->type == AML_REFERENCE && ((struct aml_ref *)val->priv)->kind != REF_NODE)
-                return aml_error(AML_ETYPE, "cannot store an Index/RefOf reference into a package");
+            if (val->type == AML_REFERENCE && ((struct aml_ref *)val->priv)->kind != REF_NODE &&
+                ((struct aml_ref *)val->priv)->kind != REF_LOCAL)
+                return aml_error(AML_ETYPE, "cannot store an Index reference into a package");
             if ((err = aml_obj_copy(val, &nv)))
                 return err;
             aml_obj_unref(t->u.pkg.elems[r->index]);
@@ -269,14 +284,43 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
     return aml_error(AML_ETYPE, "bad store target");
 }
 
-struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg)
+/* A transient reference to a local/arg slot of frame fr (is_arg: an ArgX). */
+struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg, struct frame *fr)
 {
     struct aml_obj *r = aml_reference(REF_SLOT);
     if (r) {
         ((struct aml_ref *)r->priv)->slot = slot;
         ((struct aml_ref *)r->priv)->index = is_arg;
+        ((struct aml_ref *)r->priv)->frame = fr;
     }
     return r;
+}
+
+/* RefOf(LocalX/ArgX): a lasting reference to the slot (holds the frame). */
+struct aml_obj *aml_local_ref(struct aml_obj *slot_ref)
+{
+    struct aml_ref *s = slot_ref->priv;
+    struct aml_obj *r = aml_reference(REF_LOCAL);
+    if (r) {
+        struct aml_ref *l = r->priv;
+        l->slot = s->slot;
+        l->index = s->index;
+        l->frame = s->frame;
+        ((struct frame *)s->frame)->refs++;
+    }
+    return r;
+}
+
+/* The node a name operand names: a REF_NODE, or a local/arg holding one (a Device, Mutex or Event
+ * passed as an argument). NULL otherwise. */
+struct aml_node *aml_target_node(struct aml_obj *ref)
+{
+    struct aml_ref *r = ref->type == AML_REFERENCE ? ref->priv : NULL;
+    if (r && r->kind == REF_SLOT && *r->slot && (*r->slot)->type == AML_REFERENCE) {
+        ref = *r->slot;
+        r = ref->priv;
+    }
+    return r && r->kind == REF_NODE ? ref->u.node : NULL;
 }
 
 /* The object a reference operand names (a plain value operand is its own target). */
@@ -287,7 +331,7 @@ struct aml_obj *aml_ref_target(struct aml_obj *ref)
         return ref;
     if (r->kind == REF_NODE)
         return ref->u.node->obj;
-    if (r->kind == REF_SLOT)
+    if (r->kind == REF_SLOT || (r->kind == REF_LOCAL && !((struct frame *)r->frame)->dead))
         return *r->slot;
     if (r->kind == REF_OBJ)
         return r->target;
@@ -301,19 +345,34 @@ int aml_store_result(struct vm *vm, struct aml_obj *res, struct aml_obj *target)
     return aml_store(vm, res, target, false);
 }
 
-/* Whether package element e is a reference to a named data object (read when the element is). */
-static bool data_ref(const struct aml_obj *e)
+/* The node a package element written as a name stands for: a data object named in the package
+ * literal, or a name defined after the package (REF_PATH, looked up now with the search rules).
+ * NULL for other elements (values, devices, references stored by RefOf). */
+struct aml_node *aml_elem_node(struct aml_obj *e)
 {
-    if (!e || e->type != AML_REFERENCE || ((struct aml_ref *)e->priv)->kind != REF_NODE)
-        return false;
-    uint8_t t = e->u.node->obj->type;
-    return t == AML_INTEGER || t == AML_STRING || t == AML_BUFFER || t == AML_PACKAGE;
+    if (!e || e->type != AML_REFERENCE)
+        return NULL;
+    struct aml_ref *r = e->priv;
+    struct aml_node *n = NULL;
+    if (r->kind == REF_NODE && r->index == 1) {
+        n = e->u.node;
+    } else if (r->kind == REF_PATH) {
+        const char *path = r->target->u.str.ptr;
+        bool seg = !strchr(path, '.') && path[0] != '\\' && path[0] != '^';
+        for (struct aml_node *s = e->u.node; s && !n; s = seg ? s->parent : NULL)
+            n = aml_find(s, path);
+    }
+    if (!n)
+        return NULL;
+    uint8_t t = n->obj->type;
+    return t == AML_INTEGER || t == AML_STRING || t == AML_BUFFER || t == AML_PACKAGE ? n : NULL;
 }
 
 /* The value an element stands for: a named data object's value, else the element itself. */
 struct aml_obj *aml_elem_value(struct aml_obj *e)
 {
-    return data_ref(e) ? e->u.node->obj : e;
+    struct aml_node *n = aml_elem_node(e);
+    return n ? n->obj : e;
 }
 
 /* Replace *res by a copy whose package elements that name data objects hold their values (nested
@@ -326,6 +385,13 @@ int aml_resolve_result(struct aml_obj **res, int depth)
     struct aml_obj *n = NULL;
     for (uint32_t i = 0; i < p->u.pkg.count; i++) {
         struct aml_obj *e = aml_obj_ref(aml_elem_value(p->u.pkg.elems[i]));
+        if (e && e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind == REF_PATH) {
+            struct aml_obj *s = ((struct aml_ref *)e->priv)->target; /* never defined: its path */
+            aml_obj_unref(e);
+            e = aml_str_new(s->u.str.ptr, s->u.str.len);
+            if (!e)
+                return AML_ENOMEM;
+        }
         int err = aml_resolve_result(&e, depth + 1);
         if (!err && e != p->u.pkg.elems[i] && !n) /* the first change: work on a copy */
             err = aml_obj_copy(p, &n);

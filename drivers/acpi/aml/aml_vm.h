@@ -34,11 +34,14 @@ struct frame {
     bool want;
     struct aml_node *temps; /* method-local names, newest first */
     struct frame *prev;
+    uint32_t refs; /* the running invocation + REF_LOCAL references to its slots */
+    bool dead;     /* returned: locals and args are gone, the struct stays while refs > 0 */
 };
 
 struct item {
     uint8_t kind, sub, argi, nnames;
     bool want;
+    bool as_target; /* OP: DerefOf parsed as a SuperName: yields the reference, not the value */
     uint32_t op;
     const char *sig;
     const uint8_t *start; /* OP: first byte of the opcode; WHILE: the predicate */
@@ -126,13 +129,16 @@ int vm_create_named(struct vm *vm, struct aml_node *scope, const struct aml_name
 
 /* aml_store.c: values and stores. */
 struct aml_obj *aml_node_ref(struct aml_node *n);
-struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg);
+struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg, struct frame *fr);
 int aml_deref(struct aml_obj *ref, struct aml_obj **out);
 int aml_int_of(struct aml_obj *o, uint64_t *v);
 int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy_object);
 int aml_store_result(struct vm *vm, struct aml_obj *res, struct aml_obj *target);
 struct aml_obj *aml_ref_target(struct aml_obj *ref);
 struct aml_obj *aml_elem_value(struct aml_obj *e);
+struct aml_node *aml_elem_node(struct aml_obj *e);
+struct aml_obj *aml_local_ref(struct aml_obj *slot_ref);
+struct aml_node *aml_target_node(struct aml_obj *ref);
 int aml_resolve_result(struct aml_obj **res, int depth);
 
 /* aml_op_logic.c */
