@@ -372,7 +372,7 @@ int aml_to_buf(struct aml_obj *o, struct aml_obj **out)
         break;
     }
     case AML_STRING:
-        *out = aml_buf_new((const uint8_t *)o->u.str.ptr, o->u.str.len ? o->u.str.len + 1 : 0);
+        *out = aml_buf_new((const uint8_t *)o->u.str.ptr, o->u.str.len + 1); /* with its NUL */
         break;
     default:
         return aml_error(AML_ETYPE, "cannot convert object type %d to a buffer", o->type);

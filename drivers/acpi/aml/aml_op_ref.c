@@ -109,6 +109,8 @@ int aml_op_sizeof(struct vm *vm, struct item *cur, struct aml_obj **a)
         x = v->u.buf.len;
     else if (v->type == AML_PACKAGE)
         x = v->u.pkg.count;
+    else if (v->type == AML_INTEGER) /* ACPICA: the integer width in bytes */
+        x = aml_int_bits / 8;
     else
         err = aml_error(AML_ETYPE, "SizeOf of an object of type %d", v->type);
     aml_obj_unref(tmp);

@@ -264,7 +264,11 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
             return 0;
         }
         uint64_t v;
-        if ((err = aml_int_of(val, &v)))
+        if (val->type == AML_STRING) /* a byte element takes a String's first character (ACPICA) */
+            v = (uint8_t)val->u.str.ptr[0];
+        else if (val->type == AML_BUFFER) /* ... and a Buffer's first byte */
+            v = val->u.buf.len ? val->u.buf.ptr[0] : 0;
+        else if ((err = aml_int_of(val, &v)))
             return err;
         if (t->type == AML_BUFFER) {
             if (r->index >= t->u.buf.len)
