@@ -80,6 +80,8 @@ static const struct opinfo ops2[256] = {
     [0x02] = {"Event", "N", aml_op_sync_obj},
     [0x12] = {"CondRefOf", "CR", aml_op_refof},
     [0x13] = {"CreateField", "TTTN", aml_op_create_field},
+    [0x1F] = {"LoadTable", "TTTTTT", aml_op_loadtable},
+    [0x20] = {"Load", "NR", aml_op_load},
     [0x21] = {"Stall", "T", aml_op_stall_sleep},
     [0x22] = {"Sleep", "T", aml_op_stall_sleep},
     [0x23] = {"Acquire", "Sw", aml_op_mutex},
@@ -89,6 +91,7 @@ static const struct opinfo ops2[256] = {
     [0x27] = {"Release", "S", aml_op_mutex},
     [0x28] = {"FromBCD", "TR", aml_op_unary},
     [0x29] = {"ToBCD", "TR", aml_op_unary},
+    [0x2A] = {"Unload", "S", aml_op_unload},
     [0x32] = {"Fatal", "bdT", aml_op_fatal},
     [0x80] = {"OperationRegion", "NbTT", aml_op_region},
     [0x81] = {"Field", "pNb", aml_op_field},
@@ -98,6 +101,7 @@ static const struct opinfo ops2[256] = {
     [0x85] = {"ThermalZone", "pN", aml_op_scope},
     [0x86] = {"IndexField", "pNNb", aml_op_field},
     [0x87] = {"BankField", "pNNTb", aml_op_field},
+    [0x88] = {"DataTableRegion", "NTTT", aml_op_data_region},
 };
 
 /* ---- stacks ------------------------------------------------------------------------------ */
@@ -353,6 +357,9 @@ static bool yields_value(uint32_t op)
     case 0x5B24:
     case 0x5B26:
     case 0x5B27:
+    case 0x5B20:
+    case 0x5B2A:
+    case 0x5B88:
     case 0x5B32:
     case 0x5B80:
     case 0x5B81:

@@ -20,6 +20,7 @@ struct aml_node {
     struct aml_node *tnext; /* frame's list of method-local names */
     struct aml_obj *obj;    /* the object; NULL never (a bare scope has AML_SCOPE) */
     uint32_t refs;          /* references from REF_NODE objects and the notify queue */
+    uint16_t owner;         /* the table whose load created it (aml_table.c), 0 at run time */
     bool dead;              /* removed from the namespace; freed when refs reaches 0 */
 };
 
@@ -40,7 +41,9 @@ struct aml_method {
 };
 
 struct aml_region {
+    const uint8_t *mem; /* DataTableRegion: the table itself (read-only), else NULL */
     uint8_t space;
+    bool reg; /* _REG(space, 1) was run for it (and _REG(space, 0) not since) */
     uint64_t base, len;
     struct aml_node *node; /* for PCI_Config: parent device's _ADR / _BBN */
 };
@@ -110,10 +113,19 @@ int aml_to_buf(struct aml_obj *o, struct aml_obj **out);
 int aml_to_str(struct aml_obj *o, struct aml_obj **out, int how); /* 0 implicit, 'x' hex, 'd' dec */
 void aml_obj_print_to(const struct aml_obj *o, int indent, void (*out)(const char *));
 
+/* aml_table.c: the table registry and the owner of the table being loaded. */
+extern uint16_t aml_owner;
+uint16_t aml_table_add(const uint8_t *t, uint32_t len, bool copy, bool loaded);
+int aml_table_load(uint16_t id);
+void aml_table_reg(uint16_t id, bool connect);
+void aml_table_reset(void);
+void aml_count_load_errors(unsigned n);
+
 /* aml_ns.c */
 struct aml_node *aml_node_new(struct aml_node *parent, uint32_t name, struct aml_obj *obj);
 struct aml_node *aml_child(const struct aml_node *scope, uint32_t name);
 void aml_node_unlink_free(struct aml_node *n);
+bool aml_node_is_under(const struct aml_node *n, const struct aml_node *anc);
 void aml_node_get(struct aml_node *n);
 void aml_node_put(struct aml_node *n);
 void aml_ns_init(void);

@@ -4,7 +4,9 @@
 #include <stdio.h>
 
 struct aml_limits aml_limits = {
-    .max_call_depth = 32,
+    /* firmware nests methods a few dozen deep (recursive walks of device trees); frames live on the
+     * interpreter's heap, not the C stack, so a deep limit costs only heap (max_heap bounds it) */
+    .max_call_depth = 256,
     .max_nesting = 4096,
     .loop_timeout_ns = 2000000000ull,
     .eval_timeout_ns = 10000000000ull,

@@ -98,6 +98,8 @@ int aml_op_sizeof(struct vm *vm, struct item *cur, struct aml_obj **a)
     int err = 0;
     struct aml_obj *v = aml_ref_target(a[0]);
     struct aml_obj *tmp = NULL;
+    if (v && v->type == AML_REFERENCE && v->priv && aml_ref_target(v)) /* an Arg holding RefOf(x) */
+        v = aml_ref_target(v);
     if (!v || v->type == AML_REFERENCE) {
         if ((err = aml_deref(a[0], &tmp)))
             return err;

@@ -10,6 +10,8 @@ static void vm_busy_wait(struct vm *vm, uint64_t ns)
         ;
 }
 
+void (*aml_sleep_fn)(uint64_t ns);
+
 /* Stall(us) / Sleep(ms), bounded by the evaluation deadline */
 int aml_op_stall_sleep(struct vm *vm, struct item *cur, struct aml_obj **a)
 {
@@ -19,8 +21,12 @@ int aml_op_stall_sleep(struct vm *vm, struct item *cur, struct aml_obj **a)
         return err;
     if (cur->op == 0x5B21)
         vm_busy_wait(vm, (x > 100 ? 100 : x) * 1000);
-    else
+    else if (!aml_sleep_fn)
         vm_busy_wait(vm, (x > 10 ? 10 : x) * 1000000ull);
+    else if (plat_now_ns() < vm->deadline) { /* the whole time, up to the evaluation's limit */
+        uint64_t left = vm->deadline - plat_now_ns();
+        aml_sleep_fn(x > left / 1000000 ? left : x * 1000000ull);
+    }
     return vm_finish(vm, cur, NULL);
 }
 

@@ -209,7 +209,7 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
     case REF_NODE: {
         struct aml_node *n = ref->u.node;
         struct aml_obj *o = n->obj;
-        if (!copy_object) {
+        if (!copy_object && val->type != AML_DDB_HANDLE) { /* a handle replaces the object */
             if (o->type == AML_FIELD_UNIT)
                 return aml_field_write(o, val);
             if (o->type == AML_BUFFER_FIELD)

@@ -188,3 +188,7 @@ int aml_op_fatal(struct vm *, struct item *, struct aml_obj **);
 int aml_op_stall_sleep(struct vm *, struct item *, struct aml_obj **);
 int aml_op_mutex(struct vm *, struct item *, struct aml_obj **);
 int aml_op_event(struct vm *, struct item *, struct aml_obj **);
+int aml_op_load(struct vm *, struct item *, struct aml_obj **);
+int aml_op_loadtable(struct vm *, struct item *, struct aml_obj **);
+int aml_op_unload(struct vm *, struct item *, struct aml_obj **);
+int aml_op_data_region(struct vm *, struct item *, struct aml_obj **);
