@@ -399,16 +399,14 @@ static int unsupported(struct vm *vm, const uint8_t *p, int ext)
                      (unsigned long)(p - vm->code_base));
 }
 
-/* *v = a REF_PATH element for path (not defined yet) in scope. */
-static int path_ref(struct aml_node *scope, const char *path, struct aml_obj **v)
+/* *v = a REF_PATH element for the NameString [p, end) (not defined yet) in scope. */
+static int path_ref(struct aml_node *scope, const uint8_t *p, const uint8_t *end, struct aml_obj **v)
 {
-    struct aml_obj *s = aml_str_new(path, (uint32_t)strlen(path));
-    *v = s ? aml_reference(REF_PATH) : NULL;
-    if (!*v) {
-        aml_obj_unref(s);
+    *v = aml_reference(REF_PATH);
+    if (!*v)
         return aml_error(AML_ENOMEM, "out of memory");
-    }
-    ((struct aml_ref *)(*v)->priv)->target = s;
+    ((struct aml_ref *)(*v)->priv)->path = p;
+    ((struct aml_ref *)(*v)->priv)->index = (uint32_t)(end - p);
     (*v)->u.node = scope;
     aml_node_get(scope);
     return 0;
@@ -429,7 +427,7 @@ static int begin_name(struct vm *vm, bool want, int mode, struct aml_obj **v)
         char buf[96];
         aml_name_str(&nm, buf, sizeof buf);
         if (mode == 'E') /* maybe defined later: looked up when the element is read */
-            return path_ref(vm_top(vm)->scope, buf, v);
+            return path_ref(vm_top(vm)->scope, p, vm->pc, v);
         return aml_error(AML_ENOENT, "undefined name %s at offset 0x%lx", buf,
                          (unsigned long)(p - vm->code_base));
     }

@@ -77,6 +77,7 @@ struct aml_ref {
     struct aml_obj **slot;  /* REF_SLOT: a local/arg (only transiently, inside one operator) */
     struct aml_obj *target; /* REF_INDEX: package/buffer/string (held); REF_OBJ: the object (held) */
     void *frame;            /* REF_SLOT, REF_LOCAL: the frame owning slot (REF_LOCAL holds it) */
+    const uint8_t *path;    /* REF_PATH: the NameString in the (mapped) table, index bytes long */
     uint32_t index;
 };
 
@@ -117,7 +118,8 @@ void aml_obj_print_to(const struct aml_obj *o, int indent, void (*out)(const cha
 extern uint16_t aml_owner;
 uint16_t aml_table_add(const uint8_t *t, uint32_t len, bool copy, bool loaded);
 int aml_table_load(uint16_t id);
-void aml_table_reg(uint16_t id, bool connect);
+void aml_table_reg(uint16_t id, bool connect, int from);
+void aml_table_note_region(struct aml_node *n);
 void aml_table_reset(void);
 void aml_count_load_errors(unsigned n);
 
@@ -144,6 +146,8 @@ struct aml_node *aml_resolve(struct aml_node *scope, const struct aml_name *nm);
 /* Create the last segment under the scope named by the others. */
 int aml_create(struct aml_node *scope, const struct aml_name *nm, struct aml_obj *obj, struct aml_node **out);
 void aml_name_str(const struct aml_name *nm, char *buf, size_t size);
+/* REF_PATH e: its name parsed into *nm (0), for lookup or messages (aml_store.c). */
+int aml_ref_path(const struct aml_obj *e, struct aml_name *nm);
 
 /* aml_region.c: fields, buffer fields, region I/O. */
 int aml_field_read(struct aml_obj *field, struct aml_obj **out);

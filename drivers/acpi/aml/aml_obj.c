@@ -129,14 +129,13 @@ static struct aml_obj *free_dead(struct aml_obj *o, struct aml_obj **work)
         return NULL;
     case AML_REFERENCE: {
         struct aml_ref *r = o->priv;
-        if (r && (r->kind == REF_INDEX || r->kind == REF_OBJ || r->kind == REF_PATH))
+        if (r && (r->kind == REF_INDEX || r->kind == REF_OBJ))
             next = r->target;
         if (r && (r->kind == REF_NODE || r->kind == REF_PATH) && o->u.node)
             aml_node_put(o->u.node);
         if (r && r->kind == REF_LOCAL)
             aml_frame_put(r->frame);
-        aml_free(r);
-        break;
+        break; /* r is part of o's allocation (aml_reference) */
     }
     case AML_BUFFER_FIELD: {
         struct aml_bfield *b = o->priv;
@@ -243,17 +242,18 @@ struct aml_obj *aml_pkg_new(uint32_t count)
 /* New reference object of the given kind (fields zero). */
 struct aml_obj *aml_reference(uint8_t kind)
 {
-    struct aml_obj *o = aml_obj_new(AML_REFERENCE);
-    if (!o)
+    /* one allocation: the object and its aml_ref (freed with the object) */
+    struct refobj {
+        struct aml_obj o;
+        struct aml_ref r;
+    } *b = aml_alloc(sizeof *b);
+    if (!b)
         return NULL;
-    struct aml_ref *r = aml_alloc(sizeof *r);
-    if (!r) {
-        aml_free(o);
-        return NULL;
-    }
-    r->kind = kind;
-    o->priv = r;
-    return o;
+    b->o.refs = 1;
+    b->o.type = AML_REFERENCE;
+    b->r.kind = kind;
+    b->o.priv = &b->r;
+    return &b->o;
 }
 
 struct aml_obj *aml_obj_integer(uint64_t v)

@@ -140,6 +140,8 @@ int aml_op_region(struct vm *vm, struct item *cur, struct aml_obj **a)
     o->priv = rg;
     if ((err = vm_create_named(vm, cur->scope, &cur->names[0], o, &nd)) < 0)
         return err;
+    if (!err && aml_owner && !vm->fr->method) /* a table's region: _REG runs when the load ends */
+        aml_table_note_region(nd);
     return vm_finish(vm, cur, NULL);
 }
 

@@ -77,9 +77,12 @@ int aml_deref(struct aml_obj *ref, struct aml_obj **out)
             struct aml_node *n = aml_elem_node(e);
             if (n)
                 return aml_node_value(n, out);
-            if (e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind == REF_PATH)
-                return aml_error(AML_ENOENT, "package element %u: %s not found", r->index,
-                                 ((struct aml_ref *)e->priv)->target->u.str.ptr);
+            struct aml_name nm;
+            if (!aml_ref_path(e, &nm)) {
+                char buf[96];
+                aml_name_str(&nm, buf, sizeof buf);
+                return aml_error(AML_ENOENT, "package element %u: %s not found", r->index, buf);
+            }
             *out = aml_obj_ref(e);
             return 0;
         }
@@ -349,6 +352,15 @@ int aml_store_result(struct vm *vm, struct aml_obj *res, struct aml_obj *target)
     return aml_store(vm, res, target, false);
 }
 
+int aml_ref_path(const struct aml_obj *e, struct aml_name *nm)
+{
+    const struct aml_ref *r = e->type == AML_REFERENCE ? e->priv : NULL;
+    if (!r || r->kind != REF_PATH)
+        return AML_EINVAL;
+    const uint8_t *p = r->path;
+    return aml_parse_name(&p, r->path + r->index, nm);
+}
+
 /* The node a package element written as a name stands for: a data object named in the package
  * literal, or a name defined after the package (REF_PATH, looked up now with the search rules).
  * NULL for other elements (values, devices, references stored by RefOf). */
@@ -361,10 +373,8 @@ struct aml_node *aml_elem_node(struct aml_obj *e)
     if (r->kind == REF_NODE && r->index == 1) {
         n = e->u.node;
     } else if (r->kind == REF_PATH) {
-        const char *path = r->target->u.str.ptr;
-        bool seg = !strchr(path, '.') && path[0] != '\\' && path[0] != '^';
-        for (struct aml_node *s = e->u.node; s && !n; s = seg ? s->parent : NULL)
-            n = aml_find(s, path);
+        struct aml_name nm;
+        n = aml_ref_path(e, &nm) ? NULL : aml_resolve(e->u.node, &nm); /* with the search rules */
     }
     if (!n)
         return NULL;
@@ -389,10 +399,12 @@ int aml_resolve_result(struct aml_obj **res, int depth)
     struct aml_obj *n = NULL;
     for (uint32_t i = 0; i < p->u.pkg.count; i++) {
         struct aml_obj *e = aml_obj_ref(aml_elem_value(p->u.pkg.elems[i]));
-        if (e && e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind == REF_PATH) {
-            struct aml_obj *s = ((struct aml_ref *)e->priv)->target; /* never defined: its path */
+        struct aml_name nm;
+        if (e && !aml_ref_path(e, &nm)) { /* never defined: its path, as text */
+            char buf[96];
+            aml_name_str(&nm, buf, sizeof buf);
             aml_obj_unref(e);
-            e = aml_str_new(s->u.str.ptr, s->u.str.len);
+            e = aml_str_new(buf, (uint32_t)strlen(buf));
             if (!e)
                 return AML_ENOMEM;
         }

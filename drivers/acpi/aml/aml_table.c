@@ -24,6 +24,13 @@ static unsigned ntables;
 static unsigned load_nesting;
 uint16_t aml_owner; /* the table whose top-level code is running (0: none) */
 
+/* Regions created by the top-level code of the tables being loaded, in creation (namespace) order,
+ * each holding a node reference; more than fit are found by a namespace walk instead. */
+#define MAX_NEW_REGIONS 64
+static struct aml_node *new_regions[MAX_NEW_REGIONS];
+static unsigned nnew_regions;
+static bool new_regions_lost;
+
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -56,6 +63,9 @@ void aml_table_reset(void)
             aml_free((void *)tables[i].t);
     ntables = 0;
     aml_owner = 0;
+    while (nnew_regions)
+        aml_node_put(new_regions[--nnew_regions]);
+    new_regions_lost = false;
 }
 
 /* Whether a field of the header (size n at off) matches s, padded with NULs ("" matches any). */
@@ -79,24 +89,46 @@ static struct table *table_find(struct aml_obj *sig, struct aml_obj *oem, struct
     return NULL;
 }
 
+void aml_table_note_region(struct aml_node *n)
+{
+    if (nnew_regions == MAX_NEW_REGIONS) {
+        new_regions_lost = true;
+        return;
+    }
+    aml_node_get(n);
+    new_regions[nnew_regions++] = n;
+}
+
+/* Run _REG(space, connect) for region node nd if its state differs. */
+static void reg_one(struct aml_node *nd, uint8_t space, bool connect)
+{
+    struct aml_region *rg = nd->obj->type == AML_REGION ? nd->obj->priv : NULL;
+    if (nd->dead || !rg || rg->mem || rg->space != space || rg->reg == connect)
+        return;
+    rg->reg = connect;
+    struct aml_node *m = nd->parent ? aml_find(nd->parent, "_REG") : NULL;
+    if (m && m->obj->type == AML_METHOD) {
+        uint64_t args[2] = {space, connect};
+        aml_eval_args(nd->parent, "_REG", 2, args, NULL);
+    }
+}
+
 /* Run _REG(space, connect) in the scope of every SystemMemory, SystemIO and PCI_Config region of
- * table id (0: every table) whose state differs, by space then namespace order as ACPICA does: the
- * OS's handlers for these spaces are always there, so regions connect when their table loads and
- * disconnect when it is unloaded. A failing _REG is logged by aml_eval and does not stop the rest. */
-void aml_table_reg(uint16_t id, bool connect)
+ * table id whose state differs, by space then namespace order as ACPICA does: the OS's handlers for
+ * these spaces are always there, so regions connect when their table loads and disconnect when it
+ * is unloaded. from: the first new_regions[] entry of this load (connect), or -1 to walk the
+ * namespace. A failing _REG is logged by aml_eval and does not stop the rest. */
+void aml_table_reg(uint16_t id, bool connect, int from)
 {
     for (uint8_t space = 0; space <= 2; space++) {
-        for (struct aml_node *nd = aml_ns_next(NULL); nd; nd = aml_ns_next(nd)) {
-            struct aml_region *rg = nd->obj->type == AML_REGION ? nd->obj->priv : NULL;
-            if (!rg || rg->mem || rg->space != space || rg->reg == connect || (id && nd->owner != id))
-                continue;
-            rg->reg = connect;
-            struct aml_node *m = nd->parent ? aml_find(nd->parent, "_REG") : NULL;
-            if (m && m->obj->type == AML_METHOD) {
-                uint64_t args[2] = {space, connect};
-                aml_eval_args(nd->parent, "_REG", 2, args, NULL);
-            }
+        if (from >= 0) {
+            for (unsigned i = (unsigned)from; i < nnew_regions; i++)
+                reg_one(new_regions[i], space, connect);
+            continue;
         }
+        for (struct aml_node *nd = aml_ns_next(NULL); nd; nd = aml_ns_next(nd))
+            if (nd->owner == id)
+                reg_one(nd, space, connect);
     }
 }
 
@@ -107,7 +139,9 @@ int aml_table_load(uint16_t id)
     if (load_nesting >= MAX_LOAD_NESTING)
         return aml_error(AML_ELIMIT, "tables loading tables nested deeper than %u", MAX_LOAD_NESTING);
     uint16_t prev = aml_owner;
-    unsigned errs = 0;
+    unsigned errs = 0, first_region = nnew_regions;
+    bool lost = new_regions_lost;
+    new_regions_lost = false;
     aml_owner = id;
     load_nesting++;
     int err = aml_exec_load(tb->t, tb->len, &errs);
@@ -115,7 +149,10 @@ int aml_table_load(uint16_t id)
     aml_owner = prev;
     tb->loaded = true;
     aml_count_load_errors(errs);
-    aml_table_reg(id, true);
+    aml_table_reg(id, true, new_regions_lost ? -1 : (int)first_region);
+    while (nnew_regions > first_region)
+        aml_node_put(new_regions[--nnew_regions]);
+    new_regions_lost = lost;
     return err;
 }
 
@@ -220,7 +257,7 @@ int aml_op_unload(struct vm *vm, struct item *cur, struct aml_obj **a)
     uint16_t id = (uint16_t)h->u.ival;
     if (!tables[id - 1].loaded)
         return aml_error(AML_EINVAL, "Unload: the table is not loaded");
-    aml_table_reg(id, false);
+    aml_table_reg(id, false, -1);
     for (struct aml_node *nd = aml_ns_next(NULL); nd;) {
         struct aml_node *next = aml_ns_next(nd);
         if (nd->owner == id && (!nd->parent || nd->parent->owner != id)) {
