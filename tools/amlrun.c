@@ -9,6 +9,7 @@
  *   -t                   trace port I/O to stdout
  *   -q                   quiet: no "Evaluating" lines
  *   -L N                 load the tables N times (a reset between loads; for the load benchmark)
+ *   -T table.aml         offer a table to LoadTable/DataTableRegion without loading it; repeatable
  * Results print as "[Integer] = ...", "[String] ...", "[Buffer] ...", "[Package] ..." lines, "NONE"
  * when nothing is returned or "ERROR <message>". Delivered notifies print "NOTIFY <path> 0x<value>".
  * Ports outside the controller read back what was last written (64 KiB of zeroed "port RAM"), like
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_SLOTS 256
 
@@ -68,6 +70,13 @@ static void io_write(uint16_t port, int width, uint32_t value)
     }
     for (int i = 0; i < width / 8; i++)
         port_ram[(uint16_t)(port + i)] = (uint8_t)(value >> (8 * i));
+}
+
+/* Sleep(ms) blocks the process (as the kernel's ACPI worker thread does). */
+static void host_sleep(uint64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    nanosleep(&ts, NULL);
 }
 
 static void on_notify(struct aml_node *node, uint32_t value, void *ctx)
@@ -144,8 +153,8 @@ int main(int argc, char **argv)
     const char *evals[64];
     int nevals = 0, dump = 0, paths = 0, quiet = 0, loads = 1;
     const char *dump_path = NULL;
-    const char *files[32];
-    int nfiles = 0;
+    const char *files[32], *offered[8];
+    int nfiles = 0, noffered = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-e") && i + 1 < argc && nevals < 64) {
@@ -160,6 +169,8 @@ int main(int argc, char **argv)
             trace = 1;
         } else if (!strcmp(a, "-q")) {
             quiet = 1;
+        } else if (!strcmp(a, "-T") && i + 1 < argc && noffered < 8) {
+            offered[noffered++] = argv[++i];
         } else if (!strcmp(a, "-L") && i + 1 < argc) {
             loads = atoi(argv[++i]);
         } else if (!strcmp(a, "-H") && i + 1 < argc) {
@@ -196,10 +207,13 @@ int main(int argc, char **argv)
     }
     plat_host_add_ram(0, 1ull << 32);
     plat_host_set_io(io_read, io_write);
+    aml_sleep_fn = host_sleep;
     int status = 0;
-    static uint8_t *tables[32];
-    static size_t sizes[32];
-    for (int i = 0; i < nfiles; i++) {
+    static uint8_t *tables[40];
+    static size_t sizes[40];
+    for (int k = 0; k < noffered; k++)
+        files[nfiles + k] = offered[k];
+    for (int i = 0; i < nfiles + noffered; i++) {
         FILE *f = fopen(files[i], "rb");
         if (!f) {
             perror(files[i]);
@@ -222,6 +236,8 @@ int main(int argc, char **argv)
         aml_reset();
     }
     aml_register_notify(NULL, on_notify, NULL);
+    for (int k = 0; k < noffered; k++)
+        aml_register_table(tables[nfiles + k], sizes[nfiles + k]);
     for (int i = 0; i < nfiles; i++) {
         if (aml_load_table(tables[i], sizes[i])) {
             printf("LOAD ERROR %s: %s\n", files[i], aml_last_error());
@@ -237,7 +253,7 @@ int main(int argc, char **argv)
         if (eval_line(evals[i], quiet))
             status = 1;
     aml_reset();
-    for (int i = 0; i < nfiles; i++)
+    for (int i = 0; i < nfiles + noffered; i++)
         free(tables[i]);
     return status;
 }

@@ -22,10 +22,13 @@ def build_amlrun():
 
 
 def compile_asl(asl, outdir):
-    """iasl asl -> outdir/<name>.aml (path)."""
+    """iasl asl -> outdir/<name>.aml (path). An "IASL: -f" comment in the file adds those iasl options
+    (-f: emit AML despite compile errors, for cases of AML that iasl refuses but firmware ships)."""
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, os.path.splitext(os.path.basename(asl))[0])
-    r = subprocess.run(["iasl", "-p", base, asl], capture_output=True, text=True)
+    m = re.search(r"IASL: ([^*]*)\*/", open(asl).read())
+    opts = m.group(1).split() if m else []
+    r = subprocess.run(["iasl"] + opts + ["-p", base, asl], capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("iasl failed on %s:\n%s" % (asl, r.stdout + r.stderr))
     return base + ".aml"

@@ -30,6 +30,7 @@ enum aml_type {
     AML_PROCESSOR = 12,
     AML_THERMAL = 13,
     AML_BUFFER_FIELD = 14,
+    AML_DDB_HANDLE = 15, /* a table loaded by Load/LoadTable (u.ival: its owner id) */
     AML_DEBUG = 16,
     AML_REFERENCE = 20, /* internal: RefOf / Index / a target */
     AML_SCOPE = 21,     /* internal: a bare scope such as \_GPE */
@@ -78,7 +79,7 @@ struct aml_obj {
 
 /* Limits (tunable before use; the fuzzer lowers them). */
 struct aml_limits {
-    unsigned max_call_depth;  /* nested method calls (default 32) */
+    unsigned max_call_depth;  /* nested method calls (default 256) */
     unsigned max_nesting;     /* blocks + operators in flight (default 4096) */
     uint64_t loop_timeout_ns; /* one While loop (default 2 s) */
     uint64_t eval_timeout_ns; /* one evaluation (default 10 s) */
@@ -87,11 +88,22 @@ struct aml_limits {
 };
 extern struct aml_limits aml_limits;
 
+/* Sleep(ms) blocks through this when it is set (the kernel's ACPI worker thread: a sleep that lets
+ * other threads and interrupts run), for the whole duration up to the evaluation's time limit.
+ * Unset, Sleep busy-waits at most 10 ms (host tools, early boot). Stall(us) always spins (<= 100 us,
+ * as the spec bounds it). */
+extern void (*aml_sleep_fn)(uint64_t ns);
+
 /* Load one definition block (DSDT/SSDT with its 36-byte header) into the global namespace.
- * The table must stay mapped: method bodies point into it. 0, or <0 if the table is malformed
- * (names loaded before the error stay). Duplicate names are logged and skipped. */
+ * The table must stay mapped: method bodies point into it. A top-level statement that fails is
+ * logged with its table offset, counted in aml_load_errors() and skipped; the rest of the table
+ * loads. A duplicate name keeps the first object (a duplicate Device/ThermalZone body is skipped).
+ * 0 if every statement loaded, else <0: the header's or the first failed statement's error. */
 int aml_load_table(const void *table, size_t len);
-/* Number of errors logged by all aml_load_table calls so far. */
+/* Offer a table (an SSDT the firmware lists but did not ask to load) to LoadTable and
+ * DataTableRegion without loading it. The table must stay mapped. 0 or <0. */
+int aml_register_table(const void *table, size_t len);
+/* Number of failed statements and tables of all aml_load_table calls so far. */
 unsigned aml_load_errors(void);
 
 /* Find a node: path absolute ("\\_SB.PCI0") or relative to scope (NULL = root; no upward

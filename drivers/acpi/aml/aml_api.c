@@ -36,15 +36,23 @@ int aml_load_table(const void *table, size_t len)
         return aml_error(AML_ENOMEM, "out of memory creating the namespace");
     }
     eval_nesting++;
-    int err = aml_exec_load(t + 36, tlen - 36);
+    unsigned before = load_errs, errs = 0;
+    uint16_t id = aml_table_add(t, tlen, false, false);
+    int err = id ? aml_table_load(id) : aml_exec_load(t, tlen, &errs);
     eval_nesting--;
-    if (err) {
-        load_errs++;
-        plat_log(LOG_ERR, AML_TAG, "loading %.4s: %s", (const char *)t, aml_last_error());
-    }
+    load_errs += errs;
+    errs = load_errs - before;
+    if (err)
+        plat_log(LOG_ERR, AML_TAG, "loading %.4s: %u statement(s) failed and were skipped; the first: %s",
+                 (const char *)t, errs, aml_strerror(err));
     if (!eval_nesting)
         aml_deliver_notifies();
     return err;
+}
+
+void aml_count_load_errors(unsigned n)
+{
+    load_errs += n;
 }
 
 unsigned aml_load_errors(void)
@@ -335,6 +343,7 @@ void aml_reset(void)
     q_dropped = 0;
     memset(handlers, 0, sizeof handlers);
     aml_ns_free();
+    aml_table_reset();
     load_errs = 0;
     aml_int_bits = 64;
 }

@@ -80,6 +80,8 @@ static const struct opinfo ops2[256] = {
     [0x02] = {"Event", "N", aml_op_sync_obj},
     [0x12] = {"CondRefOf", "CR", aml_op_refof},
     [0x13] = {"CreateField", "TTTN", aml_op_create_field},
+    [0x1F] = {"LoadTable", "TTTTTT", aml_op_loadtable},
+    [0x20] = {"Load", "NR", aml_op_load},
     [0x21] = {"Stall", "T", aml_op_stall_sleep},
     [0x22] = {"Sleep", "T", aml_op_stall_sleep},
     [0x23] = {"Acquire", "Sw", aml_op_mutex},
@@ -89,6 +91,7 @@ static const struct opinfo ops2[256] = {
     [0x27] = {"Release", "S", aml_op_mutex},
     [0x28] = {"FromBCD", "TR", aml_op_unary},
     [0x29] = {"ToBCD", "TR", aml_op_unary},
+    [0x2A] = {"Unload", "S", aml_op_unload},
     [0x32] = {"Fatal", "bdT", aml_op_fatal},
     [0x80] = {"OperationRegion", "NbTT", aml_op_region},
     [0x81] = {"Field", "pNb", aml_op_field},
@@ -98,6 +101,7 @@ static const struct opinfo ops2[256] = {
     [0x85] = {"ThermalZone", "pN", aml_op_scope},
     [0x86] = {"IndexField", "pNNb", aml_op_field},
     [0x87] = {"BankField", "pNNTb", aml_op_field},
+    [0x88] = {"DataTableRegion", "NTTT", aml_op_data_region},
 };
 
 /* ---- stacks ------------------------------------------------------------------------------ */
@@ -162,9 +166,17 @@ int vm_push(struct vm *vm, struct aml_obj *obj)
 
 /* ---- frames ------------------------------------------------------------------------------ */
 
-/* Free a frame's locals, args and method-local names. */
+void aml_frame_put(void *frame)
+{
+    struct frame *fr = frame;
+    if (--fr->refs == 0)
+        aml_free(fr);
+}
+
+/* Free a frame's locals, args and method-local names; the struct goes with its last reference. */
 static void frame_free(struct vm *vm, struct frame *fr)
 {
+    fr->dead = true;
     for (int i = 0; i < 8; i++)
         aml_obj_unref(fr->locals[i]);
     for (int i = 0; i < 7; i++)
@@ -187,7 +199,7 @@ static void frame_free(struct vm *vm, struct frame *fr)
         }
         aml_obj_unref(h->mutex);
     }
-    aml_free(fr);
+    aml_frame_put(fr);
 }
 
 /* Start executing method node with args (references taken over). */
@@ -210,9 +222,11 @@ int vm_call(struct vm *vm, struct aml_node *node, int argc, struct aml_obj **arg
     }
     for (int i = 0; i < argc && i < 7; i++)
         fr->args[i] = args[i];
+    fr->refs = 1;
     fr->method = node;
     fr->m = m;
     fr->ret_pc = vm->pc;
+    fr->ret_base = vm->code_base;
     fr->want = want;
     fr->prev = vm->fr;
     if (m->flags & 8)
@@ -224,6 +238,7 @@ int vm_call(struct vm *vm, struct aml_node *node, int argc, struct aml_obj **arg
     }
     it->fr = fr;
     vm->fr = fr;
+    vm->code_base = m->table;
     vm->depth++;
     struct item *b = vm_push_item(vm, IT_BLOCK);
     if (!b)
@@ -251,6 +266,7 @@ int vm_frame_exit(struct vm *vm, struct aml_obj *result)
     vm->nitems--;
     bool want = fr->want;
     vm->pc = fr->ret_pc;
+    vm->code_base = fr->ret_base;
     vm->fr = fr->prev;
     frame_free(vm, fr);
     vm->depth--;
@@ -341,6 +357,9 @@ static bool yields_value(uint32_t op)
     case 0x5B24:
     case 0x5B26:
     case 0x5B27:
+    case 0x5B20:
+    case 0x5B2A:
+    case 0x5B88:
     case 0x5B32:
     case 0x5B80:
     case 0x5B81:
@@ -380,6 +399,19 @@ static int unsupported(struct vm *vm, const uint8_t *p, int ext)
                      (unsigned long)(p - vm->code_base));
 }
 
+/* *v = a REF_PATH element for the NameString [p, end) (not defined yet) in scope. */
+static int path_ref(struct aml_node *scope, const uint8_t *p, const uint8_t *end, struct aml_obj **v)
+{
+    *v = aml_reference(REF_PATH);
+    if (!*v)
+        return aml_error(AML_ENOMEM, "out of memory");
+    ((struct aml_ref *)(*v)->priv)->path = p;
+    ((struct aml_ref *)(*v)->priv)->index = (uint32_t)(end - p);
+    (*v)->u.node = scope;
+    aml_node_get(scope);
+    return 0;
+}
+
 /* A NameString term at pc: a method call (an OP item is pushed, *v stays NULL), nothing (a statement
  * naming a non-method), or the named object's value in *v. mode 'E': a package element (names are
  * not invoked; unresolved names become strings). */
@@ -394,20 +426,21 @@ static int begin_name(struct vm *vm, bool want, int mode, struct aml_obj **v)
     if (!n) {
         char buf[96];
         aml_name_str(&nm, buf, sizeof buf);
-        if (mode == 'E') {
-            *v = aml_str_new(buf, (uint32_t)strlen(buf));
-            return *v ? 0 : aml_error(AML_ENOMEM, "out of memory");
-        }
+        if (mode == 'E') /* maybe defined later: looked up when the element is read */
+            return path_ref(vm_top(vm)->scope, p, vm->pc, v);
         return aml_error(AML_ENOENT, "undefined name %s at offset 0x%lx", buf,
                          (unsigned long)(p - vm->code_base));
     }
     if (mode == 'E') {
-        /* like ACPICA: data objects and fields resolve to their value, others to a reference */
+        /* like ACPICA: fields resolve to their value now; other names stay references, read when
+         * the element is (DerefOf, Match, or the package leaving the interpreter): a Store to the
+         * name later is seen through the package */
         uint8_t t = n->obj->type;
-        if (t == AML_INTEGER || t == AML_STRING || t == AML_BUFFER || t == AML_PACKAGE ||
-            t == AML_FIELD_UNIT || t == AML_BUFFER_FIELD)
+        if (t == AML_FIELD_UNIT || t == AML_BUFFER_FIELD)
             return aml_node_value(n, v);
         *v = aml_node_ref(n);
+        if (*v)
+            ((struct aml_ref *)(*v)->priv)->index = 1; /* written as a name in the package */
         return *v ? 0 : aml_error(AML_ENOMEM, "out of memory");
     }
     if (n->obj->type == AML_METHOD) {
@@ -565,11 +598,11 @@ static int begin_target(struct vm *vm, char kind)
     }
     if (b >= 0x60 && b <= 0x67) {
         vm->pc++;
-        return vm_push(vm, aml_slot_ref(&fr->locals[b - 0x60], false));
+        return vm_push(vm, aml_slot_ref(&fr->locals[b - 0x60], false, fr));
     }
     if (b >= 0x68 && b <= 0x6E) {
         vm->pc++;
-        return vm_push(vm, aml_slot_ref(&fr->args[b - 0x68], true));
+        return vm_push(vm, aml_slot_ref(&fr->args[b - 0x68], true, fr));
     }
     if (b == 0x5B) {
         if ((err = vm_need(vm, 2)))
@@ -580,8 +613,12 @@ static int begin_target(struct vm *vm, char kind)
         }
         return aml_error(AML_EINVAL, "bad target opcode 0x5B 0x%02X", p[1]);
     }
-    if (b == 0x88 || b == 0x83 || b == 0x71)
-        return begin_term(vm, true, 0);
+    if (b == 0x88 || b == 0x83 || b == 0x71) {
+        int e = begin_term(vm, true, 0);
+        if (!e && b == 0x83)
+            vm_top(vm)->as_target = true;
+        return e;
+    }
     if (b == '\\' || b == '^' || b == 0x2E || b == 0x2F || (b >= 'A' && b <= 'Z') || b == '_') {
         struct aml_name nm;
         if ((err = aml_parse_name(&vm->pc, vm_top(vm)->end, &nm)))
@@ -603,6 +640,15 @@ static int begin_target(struct vm *vm, char kind)
 
 /* Create a named object for the running code: at load, duplicates are logged and skipped
  * (returns 1, *out = the existing node); in a method, names go on the frame's temp list. */
+/* The table offset of the statement being run (for messages). */
+static unsigned long stmt_offset(struct vm *vm)
+{
+    for (uint32_t i = vm->nitems; i-- > 0;)
+        if (vm->items[i].kind == IT_BLOCK && vm->items[i].stmt)
+            return (unsigned long)(vm->items[i].stmt - vm->code_base);
+    return (unsigned long)(vm->pc - vm->code_base);
+}
+
 int vm_create_named(struct vm *vm, struct aml_node *scope, const struct aml_name *nm, struct aml_obj *obj,
                     struct aml_node **out)
 {
@@ -610,7 +656,9 @@ int vm_create_named(struct vm *vm, struct aml_node *scope, const struct aml_name
     if (err == AML_EEXIST && !vm->fr->method) {
         char buf[96];
         aml_name_str(nm, buf, sizeof buf);
-        plat_log(LOG_WARN, AML_TAG, "duplicate name %s skipped", buf);
+        plat_log(LOG_WARN, AML_TAG, "table offset 0x%lx: duplicate name %s skipped (the first stays)",
+                 stmt_offset(vm), buf);
+        vm->stmt_errors++;
         return 1;
     }
     if (err)
@@ -651,7 +699,7 @@ static const struct opinfo op_call = {"call", NULL, aml_op_call};
 static const struct opinfo op_while_cond = {"While", "T", aml_op_while_cond};
 
 /* The table entry of opcode op (a one-byte, 0x5B-prefixed or pseudo opcode). */
-static const struct opinfo *op_info(uint32_t op)
+const struct opinfo *vm_op_info(uint32_t op)
 {
     if (op < 0x100)
         return &ops1[op];
@@ -690,7 +738,7 @@ static int exec_op(struct vm *vm, struct item *itp)
     int err = check_operands(vm, &cur);
     if (err)
         return err;
-    return op_info(cur.op)->exec(vm, &cur, vm->ops ? &vm->ops[cur.opbase] : NULL);
+    return vm_op_info(cur.op)->exec(vm, &cur, vm->ops ? &vm->ops[cur.opbase] : NULL);
 }
 
 /* ---- the loop ------------------------------------------------------------------------------- */
@@ -794,7 +842,7 @@ static int next_operand(struct vm *vm, struct item *it)
 }
 
 /* Run until the item stack is empty. On error everything is unwound and freed. */
-static int run(struct vm *vm)
+int vm_run(struct vm *vm)
 {
     int err = 0;
     while (vm->nitems) {
@@ -804,10 +852,12 @@ static int run(struct vm *vm)
             break;
         }
         if (it->kind == IT_BLOCK) {
-            if (vm->pc >= it->end)
+            if (vm->pc >= it->end) {
                 err = block_end(vm, it);
-            else
+            } else {
+                it->stmt = vm->pc;
                 err = begin_term(vm, false, 0);
+            }
         } else if (it->kind == IT_OP) {
             if (it->sig[it->argi] == 0)
                 err = exec_op(vm, it);
@@ -816,26 +866,35 @@ static int run(struct vm *vm)
         } else {
             err = aml_error(AML_EINVAL, "internal: frame on top");
         }
+        if (err && vm->loading)
+            err = vm_recover(vm, err);
         if (err)
             break;
     }
     if (err) {
         /* unwind: free operands, frames (locals, args, method-local names, mutexes) */
         vm_pop_to(vm, 0);
-        while (vm->nitems) {
-            struct item *it = vm_top(vm);
-            vm->nitems--;
-            if (it->kind == IT_FRAME) {
-                vm->fr = it->fr->prev;
-                frame_free(vm, it->fr);
-                vm->depth--;
-            }
-        }
+        vm_unwind_to(vm, 0);
     }
     return err;
 }
 
-static void vm_init(struct vm *vm, const uint8_t *base)
+/* Pop items (freeing frames: locals, args, method-local names, mutexes) until n are left. */
+void vm_unwind_to(struct vm *vm, uint32_t n)
+{
+    while (vm->nitems > n) {
+        struct item *it = vm_top(vm);
+        vm->nitems--;
+        if (it->kind == IT_FRAME) {
+            vm->fr = it->fr->prev;
+            vm->code_base = it->fr->ret_base;
+            frame_free(vm, it->fr);
+            vm->depth--;
+        }
+    }
+}
+
+void vm_init(struct vm *vm, const uint8_t *base)
 {
     memset(vm, 0, sizeof *vm);
     vm->code_base = base;
@@ -843,7 +902,7 @@ static void vm_init(struct vm *vm, const uint8_t *base)
     vm->deadline = plat_now_ns() + aml_limits.eval_timeout_ns;
 }
 
-static void vm_fini(struct vm *vm)
+void vm_fini(struct vm *vm)
 {
     vm_pop_to(vm, 0);
     while (vm->nheld) {
@@ -873,46 +932,22 @@ int aml_exec_method(struct aml_node *node, int argc, struct aml_obj **args, stru
         return err;
     }
     struct vm vm;
-    vm_init(&vm, m->code);
+    vm_init(&vm, m->table);
     int err = vm_call(&vm, node, argc, args, true);
     if (!err)
-        err = run(&vm);
+        err = vm_run(&vm);
+    if (!err && vm.result && vm.result->refs > 1 && vm.result->type != AML_REFERENCE) {
+        struct aml_obj *c; /* shared with the namespace: the caller gets a snapshot */
+        err = aml_obj_copy(vm.result, &c);
+        aml_obj_unref(vm.result);
+        vm.result = err ? NULL : c;
+    }
+    if (!err)
+        err = aml_resolve_result(&vm.result, 0);
     if (!err)
         *result = vm.result;
     else
         aml_obj_unref(vm.result);
-    vm_fini(&vm);
-    return err;
-}
-
-/* Execute a table's top-level term list (code, len) in the root scope. */
-int aml_exec_load(const uint8_t *code, uint32_t len)
-{
-    struct vm vm;
-    vm_init(&vm, code - 36);
-    vm.deadline = plat_now_ns() + aml_limits.eval_timeout_ns;
-    struct frame *fr = aml_alloc(sizeof *fr);
-    if (!fr)
-        return aml_error(AML_ENOMEM, "out of memory");
-    struct item *it = vm_push_item(&vm, IT_FRAME);
-    int err = AML_ELIMIT;
-    if (it) {
-        it->fr = fr;
-        it->scope = aml_root;
-        it->end = code + len;
-        vm.fr = fr;
-        struct item *b = vm_push_item(&vm, IT_BLOCK);
-        if (b) {
-            b->sub = BL_METHOD;
-            b->scope = aml_root;
-            b->end = code + len;
-            vm.pc = code;
-            err = run(&vm);
-        }
-    } else {
-        aml_free(fr);
-    }
-    aml_obj_unref(vm.result);
     vm_fini(&vm);
     return err;
 }

@@ -21,6 +21,7 @@ struct aml_node *aml_node_new(struct aml_node *parent, uint32_t name, struct aml
         return NULL;
     }
     n->name = name;
+    n->owner = aml_owner;
     memcpy(n->sname, &name, 4);
     n->obj = obj;
     n->parent = parent;
@@ -32,6 +33,15 @@ struct aml_node *aml_node_new(struct aml_node *parent, uint32_t name, struct aml
         parent->last_child = n;
     }
     return n;
+}
+
+/* Whether anc is n or one of its ancestors. */
+bool aml_node_is_under(const struct aml_node *n, const struct aml_node *anc)
+{
+    for (; n; n = n->parent)
+        if (n == anc)
+            return true;
+    return false;
 }
 
 /* The child of scope named name, or NULL. */

@@ -4,7 +4,9 @@
 #include <stdio.h>
 
 struct aml_limits aml_limits = {
-    .max_call_depth = 32,
+    /* firmware nests methods a few dozen deep (recursive walks of device trees); frames live on the
+     * interpreter's heap, not the C stack, so a deep limit costs only heap (max_heap bounds it) */
+    .max_call_depth = 256,
     .max_nesting = 4096,
     .loop_timeout_ns = 2000000000ull,
     .eval_timeout_ns = 10000000000ull,
@@ -129,10 +131,11 @@ static struct aml_obj *free_dead(struct aml_obj *o, struct aml_obj **work)
         struct aml_ref *r = o->priv;
         if (r && (r->kind == REF_INDEX || r->kind == REF_OBJ))
             next = r->target;
-        if (r && r->kind == REF_NODE && o->u.node)
+        if (r && (r->kind == REF_NODE || r->kind == REF_PATH) && o->u.node)
             aml_node_put(o->u.node);
-        aml_free(r);
-        break;
+        if (r && r->kind == REF_LOCAL)
+            aml_frame_put(r->frame);
+        break; /* r is part of o's allocation (aml_reference) */
     }
     case AML_BUFFER_FIELD: {
         struct aml_bfield *b = o->priv;
@@ -239,17 +242,18 @@ struct aml_obj *aml_pkg_new(uint32_t count)
 /* New reference object of the given kind (fields zero). */
 struct aml_obj *aml_reference(uint8_t kind)
 {
-    struct aml_obj *o = aml_obj_new(AML_REFERENCE);
-    if (!o)
+    /* one allocation: the object and its aml_ref (freed with the object) */
+    struct refobj {
+        struct aml_obj o;
+        struct aml_ref r;
+    } *b = aml_alloc(sizeof *b);
+    if (!b)
         return NULL;
-    struct aml_ref *r = aml_alloc(sizeof *r);
-    if (!r) {
-        aml_free(o);
-        return NULL;
-    }
-    r->kind = kind;
-    o->priv = r;
-    return o;
+    b->o.refs = 1;
+    b->o.type = AML_REFERENCE;
+    b->r.kind = kind;
+    b->o.priv = &b->r;
+    return &b->o;
 }
 
 struct aml_obj *aml_obj_integer(uint64_t v)
@@ -370,7 +374,7 @@ int aml_to_buf(struct aml_obj *o, struct aml_obj **out)
         break;
     }
     case AML_STRING:
-        *out = aml_buf_new((const uint8_t *)o->u.str.ptr, o->u.str.len ? o->u.str.len + 1 : 0);
+        *out = aml_buf_new((const uint8_t *)o->u.str.ptr, o->u.str.len + 1); /* with its NUL */
         break;
     default:
         return aml_error(AML_ETYPE, "cannot convert object type %d to a buffer", o->type);
@@ -378,7 +382,7 @@ int aml_to_buf(struct aml_obj *o, struct aml_obj **out)
     return *out ? 0 : AML_ENOMEM;
 }
 
-/* String value of o. how 0: implicit (integer -> hex digits, buffer -> "xx xx"? no: hex list);
+/* String value of o. how 0: implicit (integer -> hex digits, buffer -> "0x01 0x02" as ACPICA);
  * 'x': ToHexString; 'd': ToDecimalString. */
 int aml_to_str(struct aml_obj *o, struct aml_obj **out, int how)
 {
@@ -408,7 +412,7 @@ int aml_to_str(struct aml_obj *o, struct aml_obj **out, int how)
             if (how == 'd')
                 snprintf(tmp, sizeof tmp, "%s%u", i ? "," : "", o->u.buf.ptr[i]);
             else
-                snprintf(tmp, sizeof tmp, "%s0x%02X", i ? "," : "", o->u.buf.ptr[i]);
+                snprintf(tmp, sizeof tmp, "%s0x%02X", !i ? "" : how ? "," : " ", o->u.buf.ptr[i]);
             size_t l = strlen(tmp);
             memcpy(s->u.str.ptr + len, tmp, l);
             len += (uint32_t)l;

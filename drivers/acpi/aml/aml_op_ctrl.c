@@ -155,15 +155,15 @@ int aml_op_notify(struct vm *vm, struct item *cur, struct aml_obj **a)
 {
     uint64_t x = 0;
     int err = 0;
-    struct aml_ref *r = a[0]->priv;
-    if (r->kind != REF_NODE)
+    struct aml_node *n = aml_target_node(a[0]);
+    if (!n)
         return aml_error(AML_ETYPE, "Notify needs a device");
-    uint8_t t = a[0]->u.node->obj->type;
+    uint8_t t = n->obj->type;
     if (t != AML_DEVICE && t != AML_PROCESSOR && t != AML_THERMAL && t != AML_POWER_RES)
-        return aml_error(AML_ETYPE, "Notify on %s, which is not a device", a[0]->u.node->sname);
+        return aml_error(AML_ETYPE, "Notify on %s, which is not a device", n->sname);
     if ((err = aml_int_of(a[1], &x)))
         return err;
-    aml_notify_queue(a[0]->u.node, (uint32_t)x);
+    aml_notify_queue(n, (uint32_t)x);
     return vm_finish(vm, cur, NULL);
 }
 

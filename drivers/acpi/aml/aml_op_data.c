@@ -1,14 +1,47 @@
 /* aml_op_data.c - operators building data objects: Buffer, Package, Concatenate, conversions, Mid. */
 #include "drivers/acpi/aml/aml_vm.h"
 
-/* Concatenate(a, b) by a's type. */
+#include <stdio.h>
+
+/* Whether o is Integer, String or Buffer data. */
+static bool is_data(const struct aml_obj *o)
+{
+    return o->type == AML_INTEGER || o->type == AML_STRING || o->type == AML_BUFFER;
+}
+
+/* ACPICA's text for an operand that has no data value: "[Package Object]", "[Device Object]"... */
+static struct aml_obj *type_text(struct aml_obj *o)
+{
+    static const char *const names[] = {"Untyped",   "Integer",    "String",    "Buffer",  "Package",
+                                        "FieldUnit", "Device",     "Event",     "Method",  "Mutex",
+                                        "OpRegion",  "Power",      "Processor", "Thermal", "BufferField",
+                                        "DdbHandle", "DebugObject"};
+    struct aml_obj *t = o->type == AML_REFERENCE ? aml_ref_target(o) : o;
+    char buf[32];
+    snprintf(buf, sizeof buf, "[%s Object]", t && t->type <= 16 ? names[t->type] : "Reference");
+    return aml_str_new(buf, (uint32_t)strlen(buf));
+}
+
+/* Concatenate(a, b) by a's type; an operand without a data value (a Package, a Device...) is its
+ * type text, as ACPICA does (so a debug Printf of any object works). */
 static int concat(struct aml_obj *a, struct aml_obj *b, struct aml_obj **out)
 {
     int err;
     struct aml_obj *x = NULL, *y = NULL;
+    if (!is_data(a)) {
+        if (!(x = type_text(a)))
+            return AML_ENOMEM;
+        err = concat(x, b, out); /* one level: x is a String */
+        aml_obj_unref(x);
+        return err;
+    }
     if (a->type == AML_STRING) {
-        if ((err = aml_to_str(b, &y, 0)))
+        if (!is_data(b))
+            y = type_text(b);
+        else if ((err = aml_to_str(b, &y, 0)))
             return err;
+        if (!y)
+            return AML_ENOMEM;
         uint64_t n = (uint64_t)a->u.str.len + y->u.str.len;
         if (n > aml_limits.max_object) {
             aml_obj_unref(y);
@@ -108,14 +141,22 @@ int aml_op_tostring(struct vm *vm, struct item *cur, struct aml_obj **a)
     uint64_t x = 0;
     struct aml_obj *res = NULL;
     int err = 0;
-    if (a[0]->type != AML_BUFFER)
-        return aml_error(AML_ETYPE, "ToString needs a buffer");
-    if ((err = aml_int_of(a[1], &x)))
+    struct aml_obj *b; /* the source as a buffer: Integer and String sources are converted */
+    if (a[0]->type == AML_STRING)
+        b = aml_buf_new((const uint8_t *)a[0]->u.str.ptr, a[0]->u.str.len);
+    else if ((err = aml_to_buf(a[0], &b)))
         return err;
+    if (!b)
+        return AML_ENOMEM;
+    if ((err = aml_int_of(a[1], &x))) {
+        aml_obj_unref(b);
+        return err;
+    }
     uint32_t n = 0;
-    while (n < a[0]->u.buf.len && a[0]->u.buf.ptr[n] && n < x)
+    while (n < b->u.buf.len && b->u.buf.ptr[n] && n < x)
         n++;
-    res = aml_str_new((const char *)a[0]->u.buf.ptr, n);
+    res = aml_str_new((const char *)b->u.buf.ptr, n);
+    aml_obj_unref(b);
     return vm_finish_store(vm, cur, res, a[2]);
 }
 
@@ -127,19 +168,24 @@ int aml_op_mid(struct vm *vm, struct item *cur, struct aml_obj **a)
     int err = 0;
     if ((err = aml_int_of(a[1], &x)) || (err = aml_int_of(a[2], &y)))
         return err;
-    if (a[0]->type == AML_STRING || a[0]->type == AML_BUFFER) {
-        bool s = a[0]->type == AML_STRING;
-        uint32_t len = s ? a[0]->u.str.len : a[0]->u.buf.len;
-        const uint8_t *p = s ? (const uint8_t *)a[0]->u.str.ptr : a[0]->u.buf.ptr;
+    struct aml_obj *src = a[0]; /* an Integer source is taken as its buffer */
+    if (src->type == AML_INTEGER && (err = aml_to_buf(a[0], &src)))
+        return err;
+    if (src->type == AML_STRING || src->type == AML_BUFFER) {
+        bool s = src->type == AML_STRING;
+        uint32_t len = s ? src->u.str.len : src->u.buf.len;
+        const uint8_t *p = s ? (const uint8_t *)src->u.str.ptr : src->u.buf.ptr;
         if (x > len)
             x = len;
         if (y > len - x)
             y = len - x;
         res = s ? aml_str_new((const char *)p + x, (uint32_t)y) : aml_buf_new(p + x, (uint32_t)y);
     } else {
-        return aml_error(AML_ETYPE, "Mid needs a string or buffer");
+        err = aml_error(AML_ETYPE, "Mid needs a string, buffer or integer");
     }
-    return vm_finish_store(vm, cur, res, a[3]);
+    if (src != a[0])
+        aml_obj_unref(src);
+    return err ? err : vm_finish_store(vm, cur, res, a[3]);
 }
 
 /* Buffer(size) {init bytes}: a new buffer, the body skipped */
@@ -189,7 +235,8 @@ int aml_op_package(struct vm *vm, struct item *cur, struct aml_obj **a)
         return AML_ENOMEM;
     for (uint32_t i = 0; i < nel; i++) {
         struct aml_obj *e = a[first + i];
-        if (e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind != REF_NODE) {
+        uint8_t k = e->type == AML_REFERENCE ? ((struct aml_ref *)e->priv)->kind : REF_NODE;
+        if (k != REF_NODE && k != REF_PATH && k != REF_LOCAL) {
             aml_obj_unref(res);
             return aml_error(AML_ETYPE, "bad package element");
         }

@@ -83,10 +83,14 @@ static int match_one(int mop, struct aml_obj *e, struct aml_obj *v, bool *ok)
         *ok = false;
         return 0;
     }
-    if ((err = aml_compare(e, v, &c)))
-        return err;
-    *ok = (mop == 1 && c == 0) || (mop == 2 && c <= 0) || (mop == 3 && c < 0) || (mop == 4 && c >= 0) ||
-          (mop == 5 && c > 0);
+    /* the element is converted to the match value's type (ACPI 19.6.80); one that does not convert
+     * does not match. c compares v with e, so the relations are reversed. */
+    if ((err = aml_compare(v, e, &c))) {
+        *ok = false;
+        return 0;
+    }
+    *ok = (mop == 1 && c == 0) || (mop == 2 && c >= 0) || (mop == 3 && c > 0) || (mop == 4 && c <= 0) ||
+          (mop == 5 && c < 0);
     return 0;
 }
 
@@ -102,7 +106,7 @@ int aml_op_match(struct vm *vm, struct item *cur, struct aml_obj **a)
         return err;
     res = NULL;
     for (uint64_t i = x; i < a[0]->u.pkg.count; i++) {
-        struct aml_obj *e = a[0]->u.pkg.elems[i];
+        struct aml_obj *e = aml_elem_value(a[0]->u.pkg.elems[i]);
         bool ok1, ok2;
         if (!e)
             continue;

@@ -26,8 +26,13 @@ int aml_op_alias(struct vm *vm, struct item *cur, struct aml_obj **a)
     int err = 0;
     struct aml_node *nd;
     struct aml_node *src = aml_resolve(cur->scope, &cur->names[0]);
-    if (!src)
-        return aml_error(AML_ENOENT, "Alias source not found");
+    if (!src) {
+        /* like ACPICA: the alias name exists, unresolved (CondRefOf sees it, reading it fails) */
+        vm_create_named(vm, cur->scope, &cur->names[1], aml_obj_new(AML_UNINIT), &nd);
+        char buf[96];
+        aml_name_str(&cur->names[0], buf, sizeof buf);
+        return aml_error(AML_ENOENT, "Alias source %s not found", buf);
+    }
     if ((err = vm_create_named(vm, cur->scope, &cur->names[1], aml_obj_ref(src->obj), &nd)) < 0)
         return err;
     return vm_finish(vm, cur, NULL);
@@ -58,6 +63,10 @@ int aml_op_scope(struct vm *vm, struct item *cur, struct aml_obj **a)
             o->u.ival = cur->imm[0]; /* processor id */
         if ((err = vm_create_named(vm, cur->scope, &cur->names[0], o, &nd)) < 0)
             return err;
+        if (err) { /* a duplicate at load: the first object stays, this body is not run */
+            vm->pc = cur->end;
+            return 0;
+        }
     }
     struct item *b = vm_push_item(vm, IT_BLOCK);
     if (!b)
@@ -80,6 +89,7 @@ int aml_op_method(struct vm *vm, struct item *cur, struct aml_obj **a)
         aml_obj_unref(o);
         return aml_error(AML_ENOMEM, "out of memory");
     }
+    m->table = vm->code_base;
     m->code = vm->pc;
     m->len = (uint32_t)(cur->end - vm->pc);
     m->flags = (uint8_t)cur->imm[0];
@@ -130,6 +140,8 @@ int aml_op_region(struct vm *vm, struct item *cur, struct aml_obj **a)
     o->priv = rg;
     if ((err = vm_create_named(vm, cur->scope, &cur->names[0], o, &nd)) < 0)
         return err;
+    if (!err && aml_owner && !vm->fr->method) /* a table's region: _REG runs when the load ends */
+        aml_table_note_region(nd);
     return vm_finish(vm, cur, NULL);
 }
 

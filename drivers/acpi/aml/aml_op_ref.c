@@ -20,12 +20,9 @@ int aml_op_refof(struct vm *vm, struct item *cur, struct aml_obj **a)
     if (r->kind == REF_NULL)
         return vm_finish(vm, cur, aml_obj_integer(0));
     if (r->kind == REF_SLOT) {
-        if (!*r->slot)
-            return aml_error(AML_ETYPE, "RefOf an uninitialized local");
-        res = aml_reference(REF_OBJ);
+        res = aml_local_ref(a[0]); /* the variable itself, not its current value */
         if (!res)
             return AML_ENOMEM;
-        ((struct aml_ref *)res->priv)->target = aml_obj_ref(*r->slot);
     } else if (r->kind == REF_NODE) {
         res = aml_node_ref(a[0]->u.node);
     } else {
@@ -46,7 +43,9 @@ int aml_op_derefof(struct vm *vm, struct item *cur, struct aml_obj **a)
     struct aml_obj *res = NULL;
     int err = 0;
     struct aml_node *nd;
-    if (a[0]->type == AML_REFERENCE) {
+    if (a[0]->type == AML_REFERENCE && cur->as_target) {
+        res = aml_obj_ref(a[0]); /* Store(x, DerefOf(ref)): the target is the referent */
+    } else if (a[0]->type == AML_REFERENCE) {
         if ((err = aml_deref(a[0], &res)))
             return err;
     } else if (a[0]->type == AML_STRING) {
@@ -99,6 +98,8 @@ int aml_op_sizeof(struct vm *vm, struct item *cur, struct aml_obj **a)
     int err = 0;
     struct aml_obj *v = aml_ref_target(a[0]);
     struct aml_obj *tmp = NULL;
+    if (v && v->type == AML_REFERENCE && v->priv && aml_ref_target(v)) /* an Arg holding RefOf(x) */
+        v = aml_ref_target(v);
     if (!v || v->type == AML_REFERENCE) {
         if ((err = aml_deref(a[0], &tmp)))
             return err;
@@ -110,6 +111,8 @@ int aml_op_sizeof(struct vm *vm, struct item *cur, struct aml_obj **a)
         x = v->u.buf.len;
     else if (v->type == AML_PACKAGE)
         x = v->u.pkg.count;
+    else if (v->type == AML_INTEGER) /* ACPICA: the integer width in bytes */
+        x = aml_int_bits / 8;
     else
         err = aml_error(AML_ETYPE, "SizeOf of an object of type %d", v->type);
     aml_obj_unref(tmp);
@@ -128,11 +131,26 @@ int aml_op_objecttype(struct vm *vm, struct item *cur, struct aml_obj **a)
         x = v->type;
     } else if (r->kind == REF_INDEX) {
         struct aml_obj *t = r->target;
-        x = t->type == AML_PACKAGE
-                ? (r->index < t->u.pkg.count && t->u.pkg.elems[r->index] ? t->u.pkg.elems[r->index]->type : 0)
-                : AML_BUFFER_FIELD;
+        struct aml_obj *e = t->type == AML_PACKAGE && r->index < t->u.pkg.count
+                                ? aml_elem_value(t->u.pkg.elems[r->index])
+                                : NULL;
+        if (e && e->type == AML_REFERENCE && e->priv) /* a stored reference: its referent's type */
+            e = aml_ref_target(e);
+        x = t->type != AML_PACKAGE ? AML_BUFFER_FIELD : e ? e->type : 0;
     } else if (r->kind == REF_DEBUG) {
         x = AML_DEBUG;
+    } else if (v && v->type == AML_REFERENCE && v->priv) {
+        /* a local/arg/name holding a reference: the referent's type (ACPICA) */
+        struct aml_ref *vr = v->priv;
+        struct aml_obj *t = aml_ref_target(v);
+        x = vr->kind == REF_INDEX   ? (vr->target->type == AML_PACKAGE ? AML_PACKAGE : AML_BUFFER_FIELD)
+            : vr->kind == REF_DEBUG ? AML_DEBUG
+            : t                     ? t->type
+                                    : 0;
+        if (vr->kind == REF_INDEX && vr->target->type == AML_PACKAGE && vr->index < vr->target->u.pkg.count) {
+            struct aml_obj *e = aml_elem_value(vr->target->u.pkg.elems[vr->index]);
+            x = e ? e->type : 0;
+        }
     } else {
         x = v ? v->type : 0;
     }

@@ -10,6 +10,8 @@ static void vm_busy_wait(struct vm *vm, uint64_t ns)
         ;
 }
 
+void (*aml_sleep_fn)(uint64_t ns);
+
 /* Stall(us) / Sleep(ms), bounded by the evaluation deadline */
 int aml_op_stall_sleep(struct vm *vm, struct item *cur, struct aml_obj **a)
 {
@@ -19,16 +21,20 @@ int aml_op_stall_sleep(struct vm *vm, struct item *cur, struct aml_obj **a)
         return err;
     if (cur->op == 0x5B21)
         vm_busy_wait(vm, (x > 100 ? 100 : x) * 1000);
-    else
+    else if (!aml_sleep_fn)
         vm_busy_wait(vm, (x > 10 ? 10 : x) * 1000000ull);
+    else if (plat_now_ns() < vm->deadline) { /* the whole time, up to the evaluation's limit */
+        uint64_t left = vm->deadline - plat_now_ns();
+        aml_sleep_fn(x > left / 1000000 ? left : x * 1000000ull);
+    }
     return vm_finish(vm, cur, NULL);
 }
 
 /* Acquire(mutex, timeout) / Release(mutex) */
 int aml_op_mutex(struct vm *vm, struct item *cur, struct aml_obj **a)
 {
-    struct aml_ref *r = a[0]->priv;
-    struct aml_obj *mo = r->kind == REF_NODE ? a[0]->u.node->obj : NULL;
+    struct aml_node *n = aml_target_node(a[0]);
+    struct aml_obj *mo = n ? n->obj : NULL;
     if (!mo || mo->type != AML_MUTEX || !mo->priv)
         return aml_error(AML_ETYPE, "%s needs a mutex", cur->op == 0x5B23 ? "Acquire" : "Release");
     struct aml_mutex *mx = mo->priv;
@@ -50,7 +56,7 @@ int aml_op_mutex(struct vm *vm, struct item *cur, struct aml_obj **a)
         return vm_finish(vm, cur, aml_obj_integer(0));
     }
     if (!mx->depth || mx->owner != vm->id)
-        return aml_error(AML_EMUTEX, "Release of %s, which is not held", a[0]->u.node->sname);
+        return aml_error(AML_EMUTEX, "Release of %s, which is not held", n->sname);
     if (--mx->depth == 0) {
         mx->owner = 0;
         for (unsigned i = vm->nheld; i-- > 0;) {
@@ -70,8 +76,8 @@ int aml_op_event(struct vm *vm, struct item *cur, struct aml_obj **a)
 {
     uint64_t x = 0;
     int err = 0;
-    struct aml_ref *r = a[0]->priv;
-    struct aml_obj *eo = r->kind == REF_NODE ? a[0]->u.node->obj : NULL;
+    struct aml_node *n = aml_target_node(a[0]);
+    struct aml_obj *eo = n ? n->obj : NULL;
     if (!eo || eo->type != AML_EVENT || !eo->priv)
         return aml_error(AML_ETYPE, "Signal/Wait/Reset needs an event");
     struct aml_mutex *ev = eo->priv;

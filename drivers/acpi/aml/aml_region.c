@@ -51,6 +51,15 @@ static int region_rw(struct aml_obj *region, uint64_t off, unsigned w, uint64_t 
         return aml_error(AML_ERANGE, "access at 0x%llx+%u past the end of a region of 0x%llx bytes",
                          (unsigned long long)off, w, (unsigned long long)rg->len);
     uint64_t addr = rg->base + off;
+    if (rg->mem) { /* DataTableRegion: the table's bytes, read-only */
+        if (write)
+            return aml_error(AML_EINVAL, "write to a DataTableRegion");
+        uint64_t v = 0;
+        for (unsigned i = 0; i < w; i++)
+            v |= (uint64_t)rg->mem[off + i] << (8 * i);
+        *val = v;
+        return 0;
+    }
     switch (rg->space) {
     case SPACE_MEM: {
         uint8_t *p = plat_phys_to_virt(addr);

@@ -49,6 +49,10 @@ int aml_deref(struct aml_obj *ref, struct aml_obj **out)
     switch (r->kind) {
     case REF_NODE:
         return aml_node_value(ref->u.node, out);
+    case REF_LOCAL:
+        if (((struct frame *)r->frame)->dead)
+            return aml_error(AML_ETYPE, "reference to a local or argument of a method that returned");
+        /* fall through */
     case REF_SLOT:
         if (!*r->slot)
             return aml_error(AML_ETYPE, "uninitialized local or argument");
@@ -69,8 +73,16 @@ int aml_deref(struct aml_obj *ref, struct aml_obj **out)
             struct aml_obj *e = t->u.pkg.elems[r->index];
             if (!e)
                 return aml_error(AML_ETYPE, "package element %u is uninitialized", r->index);
-            if (e->type == AML_REFERENCE && ((struct aml_ref *)e->priv)->kind == REF_NODE)
-                return aml_node_value(e->u.node, out);
+            /* a name written in the package is read now; a stored reference comes out as is (once) */
+            struct aml_node *n = aml_elem_node(e);
+            if (n)
+                return aml_node_value(n, out);
+            struct aml_name nm;
+            if (!aml_ref_path(e, &nm)) {
+                char buf[96];
+                aml_name_str(&nm, buf, sizeof buf);
+                return aml_error(AML_ENOENT, "package element %u: %s not found", r->index, buf);
+            }
             *out = aml_obj_ref(e);
             return 0;
         }
@@ -104,52 +116,54 @@ int aml_int_of(struct aml_obj *o, uint64_t *v)
     return aml_to_int(o, v, true);
 }
 
-/* Convert val to the type of a named object being stored to (Integer/String/Buffer targets). */
-static int convert_for(uint8_t type, struct aml_obj *val, struct aml_obj *old, struct aml_obj **out)
+/* Store val into the named data object o in place, converted to o's type (ACPI 19.3.5.8, as
+ * ACPICA does): the object keeps its identity, so buffer fields, Index references and aliases over
+ * it see the new value. A Buffer keeps its length (the source truncated or zero-padded) unless it is
+ * empty, when it takes the source's length; a String takes the new text. */
+static int store_in_place(struct aml_obj *o, struct aml_obj *val)
 {
     uint64_t v;
     int err;
-    switch (type) {
-    case AML_INTEGER:
+    struct aml_obj *n = NULL;
+    if (o->type == AML_INTEGER) {
         if ((err = aml_int_of(val, &v)))
             return err;
-        *out = aml_obj_integer(v);
-        return *out ? 0 : AML_ENOMEM;
-    case AML_STRING:
-        if (val->type == AML_BUFFER) {
-            uint32_t n = 0;
-            while (n < val->u.buf.len && val->u.buf.ptr[n])
-                n++;
-            *out = aml_str_new((const char *)val->u.buf.ptr, n);
-            return *out ? 0 : AML_ENOMEM;
-        }
-        if ((err = aml_to_str(val, out, 0)))
-            return err;
-        if (*out == val) {
-            aml_obj_unref(val);
-            *out = aml_str_new(val->u.str.ptr, val->u.str.len);
-        }
-        return *out ? 0 : AML_ENOMEM;
-    case AML_BUFFER: {
-        /* ACPICA: the buffer keeps its length; the source is copied, truncated or zero-padded. */
-        struct aml_obj *b;
-        if (val->type == AML_STRING) {
-            b = aml_buf_new((const uint8_t *)val->u.str.ptr, val->u.str.len);
-        } else if ((err = aml_to_buf(val, &b))) {
-            return err;
-        }
-        if (!b)
-            return AML_ENOMEM;
-        uint32_t len = old->u.buf.len;
-        struct aml_obj *n = aml_buf_new(NULL, len);
-        if (n)
-            memcpy(n->u.buf.ptr, b->u.buf.ptr, b->u.buf.len < len ? b->u.buf.len : len);
-        aml_obj_unref(b);
-        *out = n;
-        return n ? 0 : AML_ENOMEM;
+        o->u.ival = v;
+        return 0;
     }
+    if (o->type == AML_STRING) {
+        if ((err = aml_to_str(val, &n, 0)))
+            return err;
+        if (n == val) {
+            aml_obj_unref(n);
+            n = aml_str_new(val->u.str.ptr, val->u.str.len);
+            if (!n)
+                return AML_ENOMEM;
+        }
+        struct aml_obj t = *o; /* swap the text: n goes away with the old one */
+        o->u.str = n->u.str;
+        n->u.str = t.u.str;
+        aml_obj_unref(n);
+        return 0;
     }
-    return aml_obj_copy(val, out);
+    struct aml_obj *b;
+    if (val->type == AML_STRING)
+        b = aml_buf_new((const uint8_t *)val->u.str.ptr, val->u.str.len);
+    else if ((err = aml_to_buf(val, &b)))
+        return err;
+    if (!b)
+        return AML_ENOMEM;
+    uint32_t len = o->u.buf.len ? o->u.buf.len : b->u.buf.len;
+    n = aml_buf_new(NULL, len);
+    if (n) {
+        memcpy(n->u.buf.ptr, b->u.buf.ptr, b->u.buf.len < len ? b->u.buf.len : len);
+        struct aml_obj t = *o;
+        o->u.buf = n->u.buf;
+        n->u.buf = t.u.buf;
+    }
+    aml_obj_unref(n);
+    aml_obj_unref(b);
+    return n ? 0 : AML_ENOMEM;
 }
 
 static void debug_line(const char *s)
@@ -176,13 +190,18 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
     case REF_DEBUG:
         aml_obj_print_to(val, 0, debug_line);
         return 0;
+    case REF_LOCAL:
+        if (((struct frame *)r->frame)->dead)
+            return aml_error(AML_ETYPE, "store through a reference to a method that returned");
+        /* fall through */
     case REF_SLOT: {
         struct aml_obj *cur = *r->slot;
-        if (cur && cur->type == AML_REFERENCE && r->index == 1 && !copy_object) {
-            /* ArgX holding a reference (RefOf passed in): store through it */
+        if (cur && cur->type == AML_REFERENCE && r->index == 1 && r->kind == REF_SLOT) {
+            /* ArgX holding a reference (RefOf passed in): Store and CopyObject write the referent
+             * (ACPICA's rule; a LocalX is overwritten instead) */
             struct aml_ref *cr = cur->priv;
-            if (cr->kind != REF_SLOT)
-                return aml_store(vm, val, cur, false); /* one level: cur is never REF_SLOT */
+            if (cr->kind == REF_NODE || cr->kind == REF_LOCAL || cr->kind == REF_INDEX)
+                return aml_store(vm, val, cur, copy_object); /* one level: cur is never REF_SLOT */
         }
         if ((err = aml_obj_copy(val, &nv)))
             return err;
@@ -193,14 +212,14 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
     case REF_NODE: {
         struct aml_node *n = ref->u.node;
         struct aml_obj *o = n->obj;
-        if (!copy_object) {
+        if (!copy_object && val->type != AML_DDB_HANDLE) { /* a handle replaces the object */
             if (o->type == AML_FIELD_UNIT)
                 return aml_field_write(o, val);
             if (o->type == AML_BUFFER_FIELD)
                 return aml_bfield_write(o, val);
             if (o->type == AML_INTEGER || o->type == AML_STRING || o->type == AML_BUFFER)
-                err = convert_for(o->type, val, o, &nv);
-            else if (o->type == AML_PACKAGE || o->type == AML_UNINIT)
+                return store_in_place(o, val);
+            if (o->type == AML_PACKAGE || o->type == AML_UNINIT)
                 err = aml_obj_copy(val, &nv);
             else
                 return aml_error(AML_ETYPE, "cannot store to %s (type %d)", n->sname, o->type);
@@ -238,8 +257,9 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
                 return aml_error(AML_ERANGE, "index %u past the package end", r->index);
             /* a package holding an Index/RefOf reference could hold itself: a cycle that reference
              * counting never frees. Only references to names may go into packages. */
-            if (val->type == AML_REFERENCE && ((struct aml_ref *)val->priv)->kind != REF_NODE)
-                return aml_error(AML_ETYPE, "cannot store an Index/RefOf reference into a package");
+            if (val->type == AML_REFERENCE && ((struct aml_ref *)val->priv)->kind != REF_NODE &&
+                ((struct aml_ref *)val->priv)->kind != REF_LOCAL)
+                return aml_error(AML_ETYPE, "cannot store an Index reference into a package");
             if ((err = aml_obj_copy(val, &nv)))
                 return err;
             aml_obj_unref(t->u.pkg.elems[r->index]);
@@ -247,7 +267,11 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
             return 0;
         }
         uint64_t v;
-        if ((err = aml_int_of(val, &v)))
+        if (val->type == AML_STRING) /* a byte element takes a String's first character (ACPICA) */
+            v = (uint8_t)val->u.str.ptr[0];
+        else if (val->type == AML_BUFFER) /* ... and a Buffer's first byte */
+            v = val->u.buf.len ? val->u.buf.ptr[0] : 0;
+        else if ((err = aml_int_of(val, &v)))
             return err;
         if (t->type == AML_BUFFER) {
             if (r->index >= t->u.buf.len)
@@ -267,14 +291,43 @@ int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy
     return aml_error(AML_ETYPE, "bad store target");
 }
 
-struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg)
+/* A transient reference to a local/arg slot of frame fr (is_arg: an ArgX). */
+struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg, struct frame *fr)
 {
     struct aml_obj *r = aml_reference(REF_SLOT);
     if (r) {
         ((struct aml_ref *)r->priv)->slot = slot;
         ((struct aml_ref *)r->priv)->index = is_arg;
+        ((struct aml_ref *)r->priv)->frame = fr;
     }
     return r;
+}
+
+/* RefOf(LocalX/ArgX): a lasting reference to the slot (holds the frame). */
+struct aml_obj *aml_local_ref(struct aml_obj *slot_ref)
+{
+    struct aml_ref *s = slot_ref->priv;
+    struct aml_obj *r = aml_reference(REF_LOCAL);
+    if (r) {
+        struct aml_ref *l = r->priv;
+        l->slot = s->slot;
+        l->index = s->index;
+        l->frame = s->frame;
+        ((struct frame *)s->frame)->refs++;
+    }
+    return r;
+}
+
+/* The node a name operand names: a REF_NODE, or a local/arg holding one (a Device, Mutex or Event
+ * passed as an argument). NULL otherwise. */
+struct aml_node *aml_target_node(struct aml_obj *ref)
+{
+    struct aml_ref *r = ref->type == AML_REFERENCE ? ref->priv : NULL;
+    if (r && r->kind == REF_SLOT && *r->slot && (*r->slot)->type == AML_REFERENCE) {
+        ref = *r->slot;
+        r = ref->priv;
+    }
+    return r && r->kind == REF_NODE ? ref->u.node : NULL;
 }
 
 /* The object a reference operand names (a plain value operand is its own target). */
@@ -285,7 +338,7 @@ struct aml_obj *aml_ref_target(struct aml_obj *ref)
         return ref;
     if (r->kind == REF_NODE)
         return ref->u.node->obj;
-    if (r->kind == REF_SLOT)
+    if (r->kind == REF_SLOT || (r->kind == REF_LOCAL && !((struct frame *)r->frame)->dead))
         return *r->slot;
     if (r->kind == REF_OBJ)
         return r->target;
@@ -297,4 +350,82 @@ int aml_store_result(struct vm *vm, struct aml_obj *res, struct aml_obj *target)
     if (!res)
         return aml_error(AML_ENOMEM, "out of memory");
     return aml_store(vm, res, target, false);
+}
+
+int aml_ref_path(const struct aml_obj *e, struct aml_name *nm)
+{
+    const struct aml_ref *r = e->type == AML_REFERENCE ? e->priv : NULL;
+    if (!r || r->kind != REF_PATH)
+        return AML_EINVAL;
+    const uint8_t *p = r->path;
+    return aml_parse_name(&p, r->path + r->index, nm);
+}
+
+/* The node a package element written as a name stands for: a data object named in the package
+ * literal, or a name defined after the package (REF_PATH, looked up now with the search rules).
+ * NULL for other elements (values, devices, references stored by RefOf). */
+struct aml_node *aml_elem_node(struct aml_obj *e)
+{
+    if (!e || e->type != AML_REFERENCE)
+        return NULL;
+    struct aml_ref *r = e->priv;
+    struct aml_node *n = NULL;
+    if (r->kind == REF_NODE && r->index == 1) {
+        n = e->u.node;
+    } else if (r->kind == REF_PATH) {
+        struct aml_name nm;
+        n = aml_ref_path(e, &nm) ? NULL : aml_resolve(e->u.node, &nm); /* with the search rules */
+    }
+    if (!n)
+        return NULL;
+    uint8_t t = n->obj->type;
+    return t == AML_INTEGER || t == AML_STRING || t == AML_BUFFER || t == AML_PACKAGE ? n : NULL;
+}
+
+/* The value an element stands for: a named data object's value, else the element itself. */
+struct aml_obj *aml_elem_value(struct aml_obj *e)
+{
+    struct aml_node *n = aml_elem_node(e);
+    return n ? n->obj : e;
+}
+
+/* Replace *res by a copy whose package elements that name data objects hold their values (nested
+ * packages too, depth bounded). Used when a result leaves the interpreter. 0 or AML_ENOMEM. */
+int aml_resolve_result(struct aml_obj **res, int depth)
+{
+    struct aml_obj *p = *res;
+    if (!p || p->type != AML_PACKAGE || depth > 8)
+        return 0;
+    struct aml_obj *n = NULL;
+    for (uint32_t i = 0; i < p->u.pkg.count; i++) {
+        struct aml_obj *e = aml_obj_ref(aml_elem_value(p->u.pkg.elems[i]));
+        struct aml_name nm;
+        if (e && !aml_ref_path(e, &nm)) { /* never defined: its path, as text */
+            char buf[96];
+            aml_name_str(&nm, buf, sizeof buf);
+            aml_obj_unref(e);
+            e = aml_str_new(buf, (uint32_t)strlen(buf));
+            if (!e)
+                return AML_ENOMEM;
+        }
+        int err = aml_resolve_result(&e, depth + 1);
+        if (!err && e != p->u.pkg.elems[i] && !n) /* the first change: work on a copy */
+            err = aml_obj_copy(p, &n);
+        if (err) {
+            aml_obj_unref(e);
+            aml_obj_unref(n);
+            return err;
+        }
+        if (n) {
+            aml_obj_unref(n->u.pkg.elems[i]);
+            n->u.pkg.elems[i] = e;
+        } else {
+            aml_obj_unref(e);
+        }
+    }
+    if (n) {
+        aml_obj_unref(p);
+        *res = n;
+    }
+    return 0;
 }

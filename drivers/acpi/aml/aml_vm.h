@@ -30,17 +30,22 @@ struct frame {
     struct aml_node *method; /* NULL: table load */
     struct aml_method *m;
     const uint8_t *ret_pc;
+    const uint8_t *ret_base; /* the caller's table (error offsets) */
     bool want;
     struct aml_node *temps; /* method-local names, newest first */
     struct frame *prev;
+    uint32_t refs; /* the running invocation + REF_LOCAL references to its slots */
+    bool dead;     /* returned: locals and args are gone, the struct stays while refs > 0 */
 };
 
 struct item {
     uint8_t kind, sub, argi, nnames;
     bool want;
+    bool as_target; /* OP: DerefOf parsed as a SuperName: yields the reference, not the value */
     uint32_t op;
     const char *sig;
     const uint8_t *start; /* OP: first byte of the opcode; WHILE: the predicate */
+    const uint8_t *stmt;  /* BLOCK: the statement being run (table load recovery) */
     const uint8_t *end;
     uint32_t opbase;
     struct aml_node *scope;
@@ -63,7 +68,10 @@ struct vm {
     struct aml_obj **ops;
     uint32_t nops, cap_ops;
     const uint8_t *pc;
-    const uint8_t *code_base; /* for error offsets */
+    const uint8_t *code_base; /* the running code's table: error offsets are table offsets */
+    bool loading;             /* a table load: a failing statement is skipped (vm_recover) */
+    unsigned stmt_errors;     /* statements skipped by vm_recover */
+    int first_error;
     struct frame *fr;
     unsigned depth;
     uint64_t deadline;
@@ -100,6 +108,13 @@ static inline void vm_pop_to(struct vm *vm, uint32_t base)
 }
 
 /* aml_exec.c: the machine. */
+void vm_init(struct vm *vm, const uint8_t *table);
+void vm_fini(struct vm *vm);
+int vm_run(struct vm *vm);
+void vm_unwind_to(struct vm *vm, uint32_t n);
+const struct opinfo *vm_op_info(uint32_t op);
+/* aml_load.c: a failed statement at table load is logged, counted and skipped; 0 to go on. */
+int vm_recover(struct vm *vm, int err);
 struct item *vm_push_item(struct vm *vm, uint8_t kind);
 int vm_push(struct vm *vm, struct aml_obj *obj);
 int vm_need(struct vm *vm, size_t n);
@@ -114,12 +129,17 @@ int vm_create_named(struct vm *vm, struct aml_node *scope, const struct aml_name
 
 /* aml_store.c: values and stores. */
 struct aml_obj *aml_node_ref(struct aml_node *n);
-struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg);
+struct aml_obj *aml_slot_ref(struct aml_obj **slot, bool is_arg, struct frame *fr);
 int aml_deref(struct aml_obj *ref, struct aml_obj **out);
 int aml_int_of(struct aml_obj *o, uint64_t *v);
 int aml_store(struct vm *vm, struct aml_obj *val, struct aml_obj *ref, bool copy_object);
 int aml_store_result(struct vm *vm, struct aml_obj *res, struct aml_obj *target);
 struct aml_obj *aml_ref_target(struct aml_obj *ref);
+struct aml_obj *aml_elem_value(struct aml_obj *e);
+struct aml_node *aml_elem_node(struct aml_obj *e);
+struct aml_obj *aml_local_ref(struct aml_obj *slot_ref);
+struct aml_node *aml_target_node(struct aml_obj *ref);
+int aml_resolve_result(struct aml_obj **res, int depth);
 
 /* aml_op_logic.c */
 int aml_compare(struct aml_obj *a, struct aml_obj *b, int *cmp);
@@ -168,3 +188,7 @@ int aml_op_fatal(struct vm *, struct item *, struct aml_obj **);
 int aml_op_stall_sleep(struct vm *, struct item *, struct aml_obj **);
 int aml_op_mutex(struct vm *, struct item *, struct aml_obj **);
 int aml_op_event(struct vm *, struct item *, struct aml_obj **);
+int aml_op_load(struct vm *, struct item *, struct aml_obj **);
+int aml_op_loadtable(struct vm *, struct item *, struct aml_obj **);
+int aml_op_unload(struct vm *, struct item *, struct aml_obj **);
+int aml_op_data_region(struct vm *, struct item *, struct aml_obj **);
