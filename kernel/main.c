@@ -2,6 +2,7 @@
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
 
 const char *kern_cmdline = "";
 const char *kern_boot_loader;
@@ -86,6 +87,7 @@ void kmain(uint64_t mb2_phys)
     kern_uptime_ns();
     plat_printf("\nhotmem %s booting\n", HOTMEM_VERSION);
     gdt_init();
+    percpu_set(&cpus[0]);
     idt_init();
     kern_boot_info(mb2_phys);
     paging_init();
@@ -93,8 +95,11 @@ void kmain(uint64_t mb2_phys)
     apic_init();
     timer_init();
     serial_enable_irq();
+    cpus[0].online = 1;
     sti();
+    lapic_timer_start();
     kern_late_init();
+    smp_init();
     if (cmdline_has("selftest", NULL))
         selftest_run_all();
     plat_printf("hotmem %s ready. Type 'help' for commands.\n", HOTMEM_VERSION);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
 
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -54,6 +55,12 @@ void idt_init(void)
     idt[14].ist = 1;
     idt[8].ist = 2;
     idt[2].ist = 3;
+    idt_load();
+}
+
+/* Load the IDT on this CPU. */
+void idt_load(void)
+{
     struct {
         uint16_t limit;
         uint64_t base;

@@ -52,3 +52,27 @@
 #define COM1_IRQ 4
 #define PIT_HZ 1193182 /* the 8254's input clock */
 #define TIMER_HZ 100   /* ticks wake the main loop; time itself comes from the TSC */
+
+/* ---- SMP ---- */
+/* CPUs the kernel starts: one bit each in a uint64_t CPU mask (IPI targets, shootdowns). */
+#define MAX_CPUS 64
+/* The application-processor trampoline: 4 KiB of real-mode code and, in the three pages above
+ * it, the page tables that identity-map it while long mode is switched on. 0x8000 is below the
+ * EBDA and SeaBIOS/GRUB data, page aligned (SIPI vector 0x08), and inside the first MiB that the
+ * memory manager keeps reserved as firmware memory. */
+#define TRAMPOLINE_PA 0x8000ull
+#define TRAMPOLINE_PAGES 4
+/* Each AP gets 64 KiB (order 4) from the buddy allocator: its kernel stack and three IST stacks
+ * of 16 KiB each (the boot CPU's are in .bss). */
+#define AP_STACK_ORDER 4
+#define AP_STACK_SIZE 16384
+/* INIT-SIPI-SIPI waits (Intel SDM vol. 3 8.4.4.1: 10 ms after INIT, 200 us between SIPIs) and how
+ * long an AP may take to reach C (generous: TCG with busy host cores can be slow). */
+#define AP_INIT_WAIT_US 10000
+#define AP_SIPI_WAIT_US 200
+#define AP_START_TIMEOUT_MS 5000
+/* Local APIC timer: every CPU ticks at this rate (preemption and per-CPU timekeeping). */
+#define LAPIC_TIMER_HZ 100
+/* IPI vectors: above every device vector, below the spurious vector. */
+#define VECTOR_LAPIC_TIMER 0xef
+#define VECTOR_IPI_CALL 0xf0
