@@ -90,6 +90,7 @@ static void free_pagetable_page(uint64_t pa)
 static void offline_wait_idle(void *arg)
 {
     (void)arg;
+    plat_might_block("offline wait for unmovable pages");
     unsigned long f = plat_irq_save();
     sti_hlt();
     cli();

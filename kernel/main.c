@@ -83,11 +83,11 @@ void kern_acpi_tables(void);
 /* C entry from boot.asm: mb2_phys is the multiboot2 information block. */
 void kmain(uint64_t mb2_phys)
 {
+    percpu_set(&cpus[0]); /* first: spinlocks (console, mm) read this_cpu() */
     serial_init();
     kern_uptime_ns();
     plat_printf("\nhotmem %s booting\n", HOTMEM_VERSION);
     gdt_init();
-    percpu_set(&cpus[0]);
     idt_init();
     kern_boot_info(mb2_phys);
     paging_init();

@@ -1,9 +1,12 @@
 /* paging.c - the kernel's page tables: the image at -2 GiB with per-section permissions and a
  * stack guard page, the direct map (2 MiB pages, NX) at DIRECT_MAP_BASE, and 4 KiB mappings in
- * the vmap area. Page-table pages come from a static pool until the buddy allocator takes over. */
+ * the vmap area. Page-table pages come from a static pool until the buddy allocator takes over.
+ * The tables are changed under mm_lock (platform.h LOCK ORDER: page-table pages come from the
+ * buddy allocator, so the tables belong to the memory manager's lock). */
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "mm/mm.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -104,7 +107,7 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 }
 
 /* Map [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB pages (rounded out to 2 MiB). */
-int paging_map_direct(uint64_t pa, uint64_t len)
+static int paging_map_direct_locked(uint64_t pa, uint64_t len)
 {
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
@@ -119,7 +122,7 @@ int paging_map_direct(uint64_t pa, uint64_t len)
 
 /* Remove [pa, pa+len) from the direct map, flush those TLB entries, and free the page
  * directories that became empty (so removing memory gives back the tables that mapped it). */
-void paging_unmap_direct(uint64_t pa, uint64_t len)
+static void paging_unmap_direct_locked(uint64_t pa, uint64_t len)
 {
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
@@ -140,7 +143,7 @@ void paging_unmap_direct(uint64_t pa, uint64_t len)
 }
 
 /* Map one 4 KiB page va -> pa (NX unless exec), replacing any mapping; flush it. */
-int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec)
+static int paging_map_page_locked(uint64_t va, uint64_t pa, bool writable, bool exec)
 {
     uint64_t *e = walk(va, 0, true);
     if (!e)
@@ -151,7 +154,7 @@ int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec)
 }
 
 /* Remove the 4 KiB mapping at va and flush it. */
-void paging_unmap_page(uint64_t va)
+static void paging_unmap_page_locked(uint64_t va)
 {
     uint64_t *e = walk(va, 0, false);
     if (e) {
@@ -201,4 +204,34 @@ void paging_init(void)
     plat_log(LOG_INFO, "paging", "kernel 0x%llx-0x%llx (text RX, rodata R, data RW NX), guard page at %p",
              (unsigned long long)KERNEL_PHYS(__text_start), (unsigned long long)KERNEL_PHYS(__kernel_end),
              (void *)kernel_stack_guard);
+}
+
+/* ---- the public entry points: each runs its _locked body under mm_lock ---- */
+
+/* paging_map_direct (kernel.h) under mm_lock. */
+int paging_map_direct(uint64_t pa, uint64_t len)
+{
+    int r;
+    MM_WITH_LOCK(r = paging_map_direct_locked(pa, len));
+    return r;
+}
+
+/* paging_unmap_direct (kernel.h) under mm_lock. */
+void paging_unmap_direct(uint64_t pa, uint64_t len)
+{
+    MM_WITH_LOCK(paging_unmap_direct_locked(pa, len));
+}
+
+/* paging_map_page (kernel.h) under mm_lock. */
+int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec)
+{
+    int r;
+    MM_WITH_LOCK(r = paging_map_page_locked(va, pa, writable, exec));
+    return r;
+}
+
+/* paging_unmap_page (kernel.h) under mm_lock. */
+void paging_unmap_page(uint64_t va)
+{
+    MM_WITH_LOCK(paging_unmap_page_locked(va));
 }

@@ -6,6 +6,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "hotmem/lockcheck.h"
 #include "hotmem/params.h"
 
 struct cpu {
@@ -20,9 +21,8 @@ struct cpu {
     void (*call_fn)(void *arg);
     void *call_arg;
     volatile int call_pending;
-    int irq_depth;       /* > 0 inside an interrupt handler */
-    int locks_held;      /* spinlocks held (debug checks) */
-    uint64_t lock_ranks; /* bit r set while a lock of rank r is held (debug lock order) */
+    int irq_depth;              /* > 0 inside an interrupt handler */
+    struct lockcheck lockcheck; /* spinlocks held (debug lock-order checks) */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -11,6 +11,8 @@ int kern_loglevel = LOG_INFO;
 static char ring[LOG_RING];
 static size_t ring_pos; /* total bytes ever written */
 static const char level_ch[] = "EWID";
+/* The log ring and console output of log lines (platform.h LOCK ORDER: a leaf). */
+static struct plat_spinlock console_lock = PLAT_SPINLOCK_INIT("console", PLAT_RANK_CONSOLE, 0);
 
 /* Append text to the log ring. */
 static void ring_put(const char *s, size_t n)
@@ -31,11 +33,11 @@ void vprintk(int level, const char *subsys, const char *fmt, va_list ap)
     if (n > (int)sizeof line - 2)
         n = sizeof line - 2;
     line[n++] = '\n';
-    unsigned long flags = plat_irq_save();
+    unsigned long flags = plat_spin_lock_irqsave(&console_lock);
     ring_put(line, n);
     if (level <= kern_loglevel)
         serial_write(line, n);
-    plat_irq_restore(flags);
+    plat_spin_unlock_irqrestore(&console_lock, flags);
 }
 
 /* Log a kernel line at a level. */

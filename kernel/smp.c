@@ -52,13 +52,13 @@ uint64_t smp_online_mask(void)
 /* C entry of an AP (from the trampoline, on its own stack): finish the CPU setup and idle. */
 static __attribute__((noreturn)) void ap_main(struct cpu *c)
 {
+    percpu_set(c);
     write_cr3(kernel_cr3);
     uint8_t *stk = phys_to_virt(c->stack_pa);
     uint64_t ist[3];
     for (int i = 0; i < 3; i++)
         ist[i] = (uint64_t)(stk + (uint64_t)(i + 2) * AP_STACK_SIZE);
     gdt_init_cpu(c->id, ist);
-    percpu_set(c);
     idt_load();
     lapic_enable();
     lapic_timer_start();

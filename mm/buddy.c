@@ -194,7 +194,7 @@ uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, ui
     unsigned pref = (flags & 0x100) ? (flags >> 4) & 0xf : 0;
     if (pref >= MAX_NODES)
         pref = 0;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     uint64_t pfn = try_node(pref, order, flags, owner, cookie);
     if (!pfn && !(flags & MM_THISNODE)) {
         for (unsigned n = 0; n < MAX_NODES && !pfn; n++)
@@ -203,7 +203,7 @@ uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, ui
     }
     if (!pfn)
         mm_counters.alloc_fail[order]++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     return pfn ? finish_alloc(pfn, order, flags) : 0;
 }
 
@@ -223,7 +223,7 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
     }
     uint64_t n = 1ull << order;
     uint64_t lpfn = ((lo >> PAGE_SHIFT) + n - 1) & ~(n - 1), hpfn = hi >> PAGE_SHIFT;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     uint64_t found = 0;
     for (uint64_t sp = lpfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1); sp < hpfn && !found;
          sp += MM_PAGES_PER_SUB) {
@@ -272,7 +272,7 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
     }
     if (!found)
         mm_counters.alloc_in_fail++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     return found ? finish_alloc(found, order, flags) : 0;
 }
 
@@ -314,7 +314,7 @@ void mm_free_pages(uint64_t pa, unsigned order)
     if (!(s->online >> pfn_sub(pfn) & 1))
         plat_panic("mm_free_pages: pa 0x%llx (pfn 0x%llx) is in an offline subsection",
                    (unsigned long long)pa, (unsigned long long)pfn);
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     uint8_t fl = f->flags;
     if (__builtin_expect((fl & (FR_HEAD | FR_FREE | FR_FIXED)) != FR_HEAD || f->order != order, 0)) {
         const char *why = !(fl & FR_HEAD)   ? "not the start of an allocated block (tail of a block)"
@@ -326,7 +326,7 @@ void mm_free_pages(uint64_t pa, unsigned order)
                    (unsigned)f->order, why);
     }
     buddy_release_locked(pfn, order);
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
 }
 
 /* Set the aux word of an allocated block head. */
@@ -357,6 +357,7 @@ void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st)
     if (node >= MAX_NODES || zone >= MM_NR_ZONES)
         return;
     const struct mm_zone_lists *z = &mm_zones[node][zone];
+    unsigned long irq = mm_lock_irqsave();
     st->present = z->present;
     st->online = z->online;
     st->free = z->free;
@@ -365,6 +366,7 @@ void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st)
     st->kernel = z->online - z->free - z->held - z->movable;
     for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
         st->nr_blocks[o] = z->nr[o];
+    mm_unlock_irqrestore(irq);
 }
 
 /* Sum over all nodes and zones. */

@@ -213,9 +213,9 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     int r = check_range(base, size, &spfn, &epfn);
     if (r)
         return rep->err = r;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     if (offline_running) {
-        plat_irq_restore(irq);
+        mm_unlock_irqrestore(irq);
         MM_LOG(LOG_ERR, "offline 0x%llx+0x%llx: another offline is running", (unsigned long long)base,
                (unsigned long long)size);
         mm_counters.offline_fail++;
@@ -252,10 +252,10 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         }
         if (plat_now_ns() >= deadline)
             break;
-        plat_irq_restore(irq);
+        mm_unlock_irqrestore(irq);
         if (mm_poll_fn)
             mm_poll_fn(mm_poll_arg);
-        irq = plat_irq_save();
+        irq = mm_lock_irqsave();
     }
     if (r == 0)
         r = cage_test_locked(spfn, epfn, &blocker);
@@ -289,7 +289,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             mm_counters.offline_timeout++;
     }
     offline_running = false;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     rep->err = r;
     rep->elapsed_ns = plat_now_ns() - t0;
     if (r)
@@ -310,20 +310,20 @@ int mm_online_range(uint64_t base, uint64_t size)
     int r = check_range(base, size, &spfn, &epfn);
     if (r)
         return r;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     if (offline_running) {
         /* a nested call from the poll hook: the range may be caged */
         for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
             struct mm_section *s = pfn_sect(sp);
             if (s && s->caged) {
-                plat_irq_restore(irq);
+                mm_unlock_irqrestore(irq);
                 mm_counters.online_fail++;
                 return MM_EBUSY;
             }
         }
     }
     if (map_subs(spfn, epfn, want_offline_map, true)) {
-        plat_irq_restore(irq);
+        mm_unlock_irqrestore(irq);
         MM_LOG(LOG_ERR, "online 0x%llx+0x%llx: cannot map", (unsigned long long)base,
                (unsigned long long)size);
         mm_counters.online_fail++;
@@ -350,7 +350,7 @@ int mm_online_range(uint64_t base, uint64_t size)
         }
     }
     mm_counters.online_ok++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     plat_trace(TRACE_ONLINE, base, size, 0);
     return 0;
 }
@@ -406,7 +406,7 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     }
     uint64_t nsub = (epfn - spfn) / MM_PAGES_PER_SUB;
     uint64_t mm_end = spfn + (nsub * MM_PAGES_PER_SUB * sizeof(struct frame) + PAGE_SIZE - 1) / PAGE_SIZE;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     for (uint64_t i = 0; i < nsub; i++) {
         uint64_t sp = spfn + i * MM_PAGES_PER_SUB;
         struct mm_section *s = pfn_sect(sp);
@@ -444,7 +444,7 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     }
     added[slot].base = base;
     added[slot].size = size;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     mm_counters.add_ok++;
     MM_LOG(LOG_INFO, "added 0x%llx-0x%llx on node %u (memmap %llu pages on itself)", (unsigned long long)base,
            (unsigned long long)(base + size), node, (unsigned long long)(mm_end - spfn));
@@ -470,11 +470,11 @@ int mm_remove_memory(uint64_t base, uint64_t size)
         mm_counters.remove_fail++;
         return MM_ENOENT;
     }
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         if (s->online >> pfn_sub(sp) & 1) {
-            plat_irq_restore(irq);
+            mm_unlock_irqrestore(irq);
             MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: 0x%llx is online", (unsigned long long)base,
                    (unsigned long long)size, (unsigned long long)(sp << PAGE_SHIFT));
             mm_counters.remove_fail++;
@@ -496,7 +496,7 @@ int mm_remove_memory(uint64_t base, uint64_t size)
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB)
         sect_put_if_empty((unsigned)(sp >> PFN_SECTION_SHIFT));
     added[slot].base = added[slot].size = 0;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     mm_counters.remove_ok++;
     plat_trace(TRACE_REMOVE, base, size, 0);
     return 0;

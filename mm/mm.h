@@ -17,13 +17,32 @@
  * The frame database of boot memory is carved from boot RAM of the same node (preferring
  * non-hotpluggable ranges) and shows up as frames owned by "memmap".
  *
- * Concurrency: single CPU; every public function masks interrupts (plat_irq_save) around its
- * critical section. mm_free_pages and kfree may be called from interrupt context; nothing
- * else may.
+ * Concurrency: every public function takes mm_lock (platform.h LOCK ORDER, rank PLAT_RANK_MM;
+ * recursive, interrupts off while held) around its critical section, so any CPU may call any of
+ * them. mm_free_pages and kfree may be called from interrupt context; nothing else may. An
+ * offline drops the lock only while it waits for unmovable pages (the poll hook).
  */
 #pragma once
 #include "hotmem/params.h"
 #include "platform.h"
+
+/* The memory manager's lock (mm/lock.c): covers everything in mm/ and the kernel page tables. */
+extern struct plat_spinlock mm_lock;
+static inline unsigned long mm_lock_irqsave(void)
+{
+    return plat_spin_lock_irqsave(&mm_lock);
+}
+static inline void mm_unlock_irqrestore(unsigned long flags)
+{
+    plat_spin_unlock_irqrestore(&mm_lock, flags);
+}
+/* Run one statement with mm_lock held. */
+#define MM_WITH_LOCK(stmt)                                                                                   \
+    do {                                                                                                     \
+        unsigned long mm_irq_ = mm_lock_irqsave();                                                           \
+        stmt;                                                                                                \
+        mm_unlock_irqrestore(mm_irq_);                                                                       \
+    } while (0)
 
 /* Largest buddy block: order 9 = 2 MiB = one subsection. So a block never crosses a subsection
  * (hence never a section) boundary, and subsection-granular offline never splits a block. */
