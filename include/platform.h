@@ -60,6 +60,9 @@ void plat_irq_restore(unsigned long flags);
  *                               movable objects, mm_counters - and the kernel's page tables
  *                               (page-table pages come from the buddy allocator). RECURSIVE:
  *                               the page-table allocator and kmalloc re-enter the mm under it.
+ *   rank 12  PLAT_RANK_WAITQ    a wait queue's lock (kernel/sched.h): taken by wakers, which may
+ *                               run under mm_lock or in interrupt handlers.
+ *   rank 14  PLAT_RANK_RUNQ     a CPU's run queue (kernel/sched.c); held across no switch.
  *   rank 20  PLAT_RANK_IPI      the cross-call lock (kernel/ipi.c): one cross-call at a time.
  *   rank 30  PLAT_RANK_TRACE    the event trace ring (kernel/trace.c).
  *   rank 40  PLAT_RANK_CONSOLE  the log ring and console output (kernel/printk.c): a leaf, so any
@@ -67,6 +70,8 @@ void plat_irq_restore(unsigned long flags);
  */
 enum {
     PLAT_RANK_MM = 10,
+    PLAT_RANK_WAITQ = 12,
+    PLAT_RANK_RUNQ = 14,
     PLAT_RANK_IPI = 20,
     PLAT_RANK_TRACE = 30,
     PLAT_RANK_CONSOLE = 40,
@@ -74,21 +79,24 @@ enum {
 };
 #define PLAT_LOCK_RECURSIVE 0x1u
 
-/* Invariants: locked == 0 <=> owner == 0 and depth == 0; while locked, owner is the holder's
- * plat_cpu_id() + 1 and depth counts its nested acquisitions (1 unless RECURSIVE). */
+/* Invariants: free <=> owner == 0 and depth == 0 (free: locked == 0 on the host, serving ==
+ * ticket in the kernel); while held, owner is the holder's plat_cpu_id() + 1 and depth counts its
+ * nested acquisitions (1 unless RECURSIVE). */
 struct plat_spinlock {
-    volatile int locked;
+    volatile int locked;               /* host: test-and-set word */
+    volatile uint32_t ticket, serving; /* kernel: a ticket lock (FIFO: no CPU starves) */
     volatile int owner;
     unsigned depth;
     unsigned rank;  /* PLAT_RANK_* */
     unsigned flags; /* PLAT_LOCK_* */
     const char *name;
-    uint64_t acquired;  /* acquisitions (statistics) */
-    uint64_t contended; /* acquisitions that had to spin */
+    uint64_t acquired;          /* acquisitions (statistics) */
+    uint64_t contended;         /* acquisitions that had to spin */
+    volatile uint64_t sleepers; /* kernel: CPUs halted waiting for it (woken by an IPI on release) */
 };
 #define PLAT_SPINLOCK_INIT(lname, lrank, lflags)                                                             \
     {                                                                                                        \
-        0, 0, 0, (lrank), (lflags), (lname), 0, 0                                                            \
+        .rank = (lrank), .flags = (lflags), .name = (lname)                                                  \
     }
 
 /* Disable interrupts and take l; returns the interrupt state for plat_spin_unlock_irqrestore. */

@@ -186,6 +186,7 @@ void lapic_udelay(uint64_t us)
 static void lapic_timer_irq(void)
 {
     this_cpu()->lapic_ticks++;
+    sched_tick();
     lapic_eoi();
 }
 

@@ -9,6 +9,7 @@
 #include "kernel/heap.h"
 #include "kernel/kernel.h"
 #include "kernel/mb2.h"
+#include "kernel/sched.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
 
@@ -85,12 +86,16 @@ static void free_pagetable_page(uint64_t pa)
     mm_free_pages(pa, 0);
 }
 
-/* While an offline waits for unmovable pages, sleep until the next interrupt instead of spinning
- * (nothing else runs meanwhile: the wait is bounded by the offline timeout). */
+/* While an offline waits for unmovable pages, let the other threads of this CPU run, or sleep
+ * until the next interrupt (the wait is bounded by the offline timeout). */
 static void offline_wait_idle(void *arg)
 {
     (void)arg;
     plat_might_block("offline wait for unmovable pages");
+    if (sched_others_runnable()) {
+        sched_yield();
+        return;
+    }
     unsigned long f = plat_irq_save();
     sti_hlt();
     cli();

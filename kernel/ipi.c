@@ -14,7 +14,7 @@ static volatile int call_lock;
 uint64_t ipi_calls_sent;
 
 /* Run this CPU's pending cross-call, if any. */
-static void run_pending(void)
+void ipi_run_pending(void)
 {
     struct cpu *c = this_cpu();
     if (!__atomic_load_n(&c->call_pending, __ATOMIC_ACQUIRE))
@@ -27,7 +27,7 @@ static void run_pending(void)
 /* VECTOR_IPI_CALL handler. */
 static void ipi_call_irq(void)
 {
-    run_pending();
+    ipi_run_pending();
     lapic_eoi();
 }
 
@@ -44,7 +44,7 @@ void ipi_call_mask(uint64_t mask, void (*fn)(void *arg), void *arg)
     struct cpu *me = this_cpu();
     mask &= smp_online_mask();
     while (__atomic_exchange_n(&call_lock, 1, __ATOMIC_ACQUIRE)) {
-        run_pending();
+        ipi_run_pending();
         cpu_pause();
     }
     for (unsigned i = 0; i < ncpus; i++) {

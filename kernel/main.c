@@ -9,17 +9,6 @@ const char *kern_boot_loader;
 void shell_prompt(void);
 void shell_input(int c);
 
-#define MAX_LOOP_FNS 8
-static void (*loop_fns[MAX_LOOP_FNS])(void);
-static int n_loop_fns;
-
-/* Register fn to run on every pass of the main loop. */
-void kern_loop_register(void (*fn)(void))
-{
-    PLAT_ASSERT(n_loop_fns < MAX_LOOP_FNS);
-    loop_fns[n_loop_fns++] = fn;
-}
-
 /* Does the command line contain word w, alone or as w=value? */
 bool cmdline_has(const char *w, const char **value)
 {
@@ -59,20 +48,14 @@ void kern_debug_exit(int code)
     outl(DEBUG_EXIT_PORT, (uint32_t)code);
 }
 
-/* The main loop: feed serial input to the shell, run registered work, halt when idle. */
+/* The shell thread's loop: feed serial input to the shell, sleep until more arrives. */
 static __attribute__((noreturn)) void main_loop(void)
 {
     for (;;) {
         int c;
         while ((c = serial_getc()) >= 0)
             shell_input(c);
-        for (int i = 0; i < n_loop_fns; i++)
-            loop_fns[i]();
-        cli();
-        if (serial_getc_pending())
-            sti();
-        else
-            sti_hlt();
+        serial_wait_input();
     }
 }
 
@@ -99,9 +82,13 @@ void kmain(uint64_t mb2_phys)
     sti();
     lapic_timer_start();
     kern_late_init();
+    sched_init();
+    sched_init_cpu("shell", false);
+    console_set_owner(sched_current());
     smp_init();
     if (cmdline_has("selftest", NULL))
         selftest_run_all();
+    kern_worker_start();
     plat_printf("hotmem %s ready. Type 'help' for commands.\n", HOTMEM_VERSION);
     shell_prompt();
     main_loop();

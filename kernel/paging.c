@@ -6,6 +6,7 @@
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
 #include "mm/mm.h"
 
 #define PTE_P (1ull << 0)
@@ -13,6 +14,7 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
+#define PTE_MIGRATING (1ull << 9) /* software bit in a non-present PTE: a migration entry */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define EARLY_POOL_PAGES 256 /* 1 MiB: image tables + direct map of ~200 GiB before the buddy runs */
 
@@ -130,7 +132,7 @@ static void paging_unmap_direct_locked(uint64_t pa, uint64_t len)
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
         if (e && (*e & PTE_PS)) {
             *e = 0;
-            invlpg(DIRECT_MAP_BASE + a);
+            tlb_shootdown(DIRECT_MAP_BASE + a, 1, SUBSECTION_SIZE);
         }
         bool last_in_pd = ((a + SUBSECTION_SIZE) & ((1ull << 30) - 1)) == 0 || a + SUBSECTION_SIZE >= end;
         uint64_t *pdpte = walk(DIRECT_MAP_BASE + a, 2, false);
@@ -148,8 +150,12 @@ static int paging_map_page_locked(uint64_t va, uint64_t pa, bool writable, bool 
     uint64_t *e = walk(va, 0, true);
     if (!e)
         return -1;
+    bool was = *e & PTE_P;
     *e = (pa & PTE_ADDR) | PTE_P | (writable ? PTE_W : 0) | (exec ? 0 : PTE_NX) | PTE_G;
-    invlpg(va);
+    if (was)
+        tlb_shootdown(va, 1, PAGE_SIZE);
+    else
+        invlpg(va);
     return 0;
 }
 
@@ -158,9 +164,55 @@ static void paging_unmap_page_locked(uint64_t va)
 {
     uint64_t *e = walk(va, 0, false);
     if (e) {
+        bool was = *e & PTE_P;
         *e = 0;
-        invlpg(va);
+        if (was)
+            tlb_shootdown(va, 1, PAGE_SIZE);
     }
+}
+
+/* Remove the n 4 KiB mappings from va (their pages in pas[]) with one TLB shootdown on the CPUs
+ * of mask. */
+static void paging_unmap_pages_locked(uint64_t va, uint64_t n, uint64_t *pas, uint64_t mask)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t *e = walk(va + i * PAGE_SIZE, 0, false);
+        pas[i] = e && (*e & PTE_P) ? *e & PTE_ADDR : 0;
+        if (e)
+            *e = 0;
+    }
+    tlb_shootdown_mask(va, n, PAGE_SIZE, mask);
+}
+
+/* Make the 4 KiB mapping at va a migration entry (not present, its page kept in the entry) and
+ * shoot it down on every CPU: from now on a CPU touching va waits in its page fault handler
+ * (paging_migration_wait) until paging_map_page maps va again. */
+static int paging_set_migrating_locked(uint64_t va, uint64_t mask)
+{
+    uint64_t *e = walk(va, 0, false);
+    if (!e || !(*e & PTE_P))
+        return -1;
+    *e = (*e & PTE_ADDR) | PTE_MIGRATING;
+    tlb_shootdown_mask(va, 1, PAGE_SIZE, mask);
+    return 0;
+}
+
+uint64_t paging_migration_waits;
+
+/* Page fault at va: if its entry is a migration entry, wait (interrupts off, answering
+ * cross-calls) until it is mapped again and return true; false for any other fault. The tables
+ * of the areas that use migration entries are never freed, so they are walked without a lock. */
+bool paging_migration_wait(uint64_t va)
+{
+    volatile uint64_t *e = walk(va & ~(PAGE_SIZE - 1), 0, false);
+    if (!e || (*e & PTE_P) || !(*e & PTE_MIGRATING))
+        return false;
+    __atomic_add_fetch(&paging_migration_waits, 1, __ATOMIC_RELAXED);
+    while (!(*e & PTE_P)) {
+        ipi_run_pending();
+        cpu_pause();
+    }
+    return true;
 }
 
 /* Physical address mapped at va, or ~0. */
@@ -234,4 +286,18 @@ int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec)
 void paging_unmap_page(uint64_t va)
 {
     MM_WITH_LOCK(paging_unmap_page_locked(va));
+}
+
+/* paging_set_migrating (kernel.h) under mm_lock. */
+int paging_set_migrating(uint64_t va, uint64_t mask)
+{
+    int r;
+    MM_WITH_LOCK(r = paging_set_migrating_locked(va, mask));
+    return r;
+}
+
+/* paging_unmap_pages (kernel.h) under mm_lock. */
+void paging_unmap_pages(uint64_t va, uint64_t n, uint64_t *pas, uint64_t mask)
+{
+    MM_WITH_LOCK(paging_unmap_pages_locked(va, n, pas, mask));
 }

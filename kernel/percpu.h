@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "hotmem/lockcheck.h"
 #include "hotmem/params.h"
+#include "kernel/sched.h"
 
 struct cpu {
     struct cpu *self; /* %gs:0 */
@@ -23,6 +24,14 @@ struct cpu {
     volatile int call_pending;
     int irq_depth;              /* > 0 inside an interrupt handler */
     struct lockcheck lockcheck; /* spinlocks held (debug lock-order checks) */
+    /* scheduler (sched.c) */
+    struct thread *current, *idle;
+    struct runq rq;
+    volatile int need_resched;
+    int preempt_off;        /* > 0: no preemption at interrupt exit (spinning on a lock) */
+    unsigned slice;         /* ticks the current thread has run */
+    struct thread *zombies; /* DEAD threads (linked by rq_next) whose stacks are not freed yet */
+    uint64_t switches;      /* context switches on this CPU */
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -44,9 +53,18 @@ unsigned smp_init(void);
 /* Run fn(arg) on every online CPU in mask (the caller's own CPU included, run directly) and
  * return when all have run it. Interrupts may be on or off; callable from any CPU. */
 void ipi_call_mask(uint64_t mask, void (*fn)(void *arg), void *arg);
+/* spinlock.c: install the wake-up vector of halted lock waiters (before smp_init starts APs). */
+void spinlock_init(void);
+extern uint64_t spin_halts;
 /* Install the cross-call interrupt handler (before smp_init starts APs). */
 void ipi_init(void);
 extern uint64_t ipi_calls_sent, smp_start_failures;
+/* Run this CPU's pending cross-call, if any (code spinning with interrupts off calls it). */
+void ipi_run_pending(void);
+/* tlb.c: flush n mappings of stride bytes from va on every online CPU. */
+void tlb_shootdown(uint64_t va, uint64_t n, uint64_t stride);
+void tlb_shootdown_mask(uint64_t va, uint64_t n, uint64_t stride, uint64_t mask);
+extern uint64_t tlb_shootdowns, tlb_remote_flushes;
 /* Mask of every online CPU. */
 uint64_t smp_online_mask(void);
 /* Local APIC of this CPU: its ID, timer start, enable on an AP, an IPI to another CPU. */

@@ -62,10 +62,10 @@ static __attribute__((noreturn)) void ap_main(struct cpu *c)
     idt_load();
     lapic_enable();
     lapic_timer_start();
+    sched_init_cpu("idle", true);
     __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
     __atomic_add_fetch(&ncpus_online, 1, __ATOMIC_ACQ_REL);
-    for (;;)
-        sti_hlt();
+    sched_idle_loop();
 }
 
 /* Copy the trampoline to low memory and build its page tables (kernel PML4 + identity 2 MiB). */
@@ -130,6 +130,8 @@ unsigned smp_init(void)
     cpus[0].apic_id = bsp;
     kernel_cr3 = read_cr3();
     ipi_init();
+    sched_init();
+    spinlock_init();
     if (!m->valid || trampoline_setup())
         return ncpus_online;
     for (unsigned i = 0; i < m->ncpus && i < ACPI_MAX_CPUS; i++) {

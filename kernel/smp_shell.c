@@ -26,3 +26,13 @@ static int cmd_cpus(int argc, char **argv)
     return 0;
 }
 SHELL_COMMAND("cpus", "", "list the CPUs (each online CPU answers a cross-call IPI)", cmd_cpus);
+
+static int cmd_threads(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1)
+        return shell_error("takes no arguments");
+    sched_dump();
+    return 0;
+}
+SHELL_COMMAND("threads", "", "list the kernel threads (cpu, state, times switched in)", cmd_threads);

@@ -171,9 +171,13 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
 /* Called by isr_common for every interrupt and exception. */
 void trap_dispatch(struct trap_frame *f)
 {
+    if (f->vector == 14 && !(f->error & 1) && paging_migration_wait(read_cr2()))
+        return; /* the page was being migrated: retry the access on its new page */
     if (f->vector < 32)
         exception_report(f);
     void (*fn)(void) = irq_handlers[f->vector];
+    struct cpu *c = this_cpu();
+    c->irq_depth++;
     if (fn) {
         fn();
     } else {
@@ -181,6 +185,8 @@ void trap_dispatch(struct trap_frame *f)
         if (f->vector != 0xff)
             lapic_eoi();
     }
+    c->irq_depth--;
+    sched_irq_exit();
 }
 
 /* Print a message and a backtrace, then stop the machine. */

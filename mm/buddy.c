@@ -25,6 +25,7 @@ static const char *const owner_names[MM_NR_OWNERS] = {
     [MM_OWN_UNMOVABLE_OBJ] = "unmovable-obj",
     [MM_OWN_TEST_PIN] = "test-pin",
     [MM_OWN_SHELL] = "shell",
+    [MM_OWN_STRESS] = "stress",
 };
 
 /* Make every free list empty (once; again after mm_reset). */

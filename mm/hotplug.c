@@ -22,8 +22,18 @@ static struct {
     uint64_t base, size;
 } added[MAX_ADDED];
 
+static mm_isolate_fn isolate_fns[MM_NR_OWNERS];
+
+/* Register the pre-copy callback of an owner (mm.h). */
+void mm_set_isolate_fn(unsigned owner, mm_isolate_fn fn)
+{
+    if (owner < MM_NR_OWNERS)
+        isolate_fns[owner] = fn;
+}
+
 void hotplug_reset(void)
 {
+    memset(isolate_fns, 0, sizeof isolate_fns);
     memset(added, 0, sizeof added);
     offline_timeout_ms = 1000;
     offline_running = false;
@@ -104,6 +114,8 @@ static int migrate_block_locked(uint64_t pfn, struct frame *f)
     }
     void *src = plat_phys_to_virt(old), *dst = plat_phys_to_virt(nw);
     PLAT_ASSERT(src && dst);
+    if (isolate_fns[owner])
+        isolate_fns[owner](old, order, cookie, aux);
     memcpy(dst, src, PAGE_SIZE << order);
     pfn_frame(nw >> PAGE_SHIFT)->use.aux = aux;
     int r = mm_migrate_fns[owner](old, nw, order, cookie, aux);
@@ -117,8 +129,12 @@ static int migrate_block_locked(uint64_t pfn, struct frame *f)
     return 0;
 }
 
-/* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker). */
-static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
+/* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker).
+ * After each block mm_lock is released and taken again (*irq: the
+ * caller's saved interrupt state), so other CPUs and interrupts get in; the walk then resumes at
+ * the start of the block's subsection (blocks never cross one, and the cage keeps its layout
+ * valid: frees into it become HELD blocks). */
+static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, unsigned long *irq)
 {
     int64_t moved = 0;
     struct cage_iter it = cage_iter(spfn, epfn);
@@ -134,6 +150,9 @@ static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *bloc
             return r;
         }
         moved += 1 << o;
+        mm_unlock_irqrestore(*irq);
+        *irq = mm_lock_irqsave();
+        it.next = it.pfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
     }
     if (moved)
         plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, 0);
@@ -240,7 +259,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             break;
         }
         if (!sc.nunmov) {
-            int64_t m = migrate_range_locked(spfn, epfn, &blocker);
+            int64_t m = migrate_range_locked(spfn, epfn, &blocker, &irq);
             if (m >= 0) {
                 rep->pages_migrated += (uint64_t)m;
                 continue;

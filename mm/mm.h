@@ -79,6 +79,7 @@ enum mm_owner {
     MM_OWN_UNMOVABLE_OBJ, /* pages of an unmovable object (direct map) */
     MM_OWN_TEST_PIN,      /* test aid: unmovable page forced into a range (mm_obj_pin) */
     MM_OWN_SHELL,         /* shell `alloc` */
+    MM_OWN_STRESS,        /* the `stress` workload's objects (kernel/stress.c; migratable) */
     MM_NR_OWNERS
 };
 /* Short name of an owner ("heap", "movable", ...); "?" if out of range. */
@@ -156,6 +157,11 @@ void mm_set_poll_hook(void (*fn)(void *arg), void *arg);
  * new_pa; must switch every reference to new_pa and return 0 (or <0: block stays, blocking). */
 typedef int (*mm_migrate_fn)(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie, uint32_t aux);
 void mm_set_migrate_fn(unsigned owner, mm_migrate_fn fn);
+/* Optional, for owners whose pages are written concurrently: called (mm_lock held) just before
+ * a block is copied; it must make the block unreachable for writers (e.g. unmap it and shoot
+ * down the TLBs). The migrate callback then makes it reachable again at its new address. */
+typedef void (*mm_isolate_fn)(uint64_t old_pa, unsigned order, uint32_t cookie, uint32_t aux);
+void mm_set_isolate_fn(unsigned owner, mm_isolate_fn fn);
 
 /* ---- movable objects ("fill" workloads) ------------------------------------------------------ */
 /* Create an object of bytes (rounded up to pages) filled with a pattern and checksummed.

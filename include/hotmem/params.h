@@ -76,3 +76,23 @@
 /* IPI vectors: above every device vector, below the spurious vector. */
 #define VECTOR_LAPIC_TIMER 0xef
 #define VECTOR_IPI_CALL 0xf0
+#define VECTOR_RESCHED 0xf1
+/* Kernel threads: 64 KiB stacks (order 4, from the buddy allocator) like the boot stack, since the
+ * AML interpreter recurses on the ACPI worker; a thread runs one LAPIC tick before preemption. */
+#define THREAD_STACK_ORDER 4
+#define SCHED_SLICE_TICKS 1
+/* The stress workload's objects (kernel/stress.c) live in their own window after the vmap area:
+ * 1 GiB of virtual space per stress thread. */
+#define STRESS_VA_BASE (VMAP_BASE + VMAP_SIZE)
+#define STRESS_VA_PER_THREAD (1ull << 30)
+/* A stress object: 16 pages; the first STRESS_COUNTERS words of each page are counters that the
+ * owning thread increments, the rest a fixed pattern. */
+#define STRESS_OBJ_PAGES 16
+#define STRESS_COUNTERS 8
+/* TLB shootdowns of more pages than this flush the whole TLB instead of page by page. */
+#define TLB_FLUSH_ALL_PAGES 32
+/* A CPU waiting for a spinlock spins this many times, then (if its interrupts were on) halts
+ * until the holder's wake-up IPI or the next tick: under TCG with more vCPUs than host cores a
+ * spinning vCPU takes host time from the lock holder. */
+#define SPIN_BEFORE_HALT 2000
+#define VECTOR_WAKE 0xf2

@@ -3,6 +3,7 @@ timer and answers cross-call IPIs; `version` and `cpus` show the count; -smp 1 s
 The `cpus` format: a summary line `cpus=N online=N answered=N ...` and one `cpu=I apic=A
 state=online|failed ticks=T calls=C` line per CPU."""
 
+import re
 import time
 
 import pytest
@@ -55,3 +56,50 @@ def test_cpus_bad_argument(make_qemu):
     assert "error" in q.cmd("cpus junk")
     head, _ = cpus(q)
     assert head["online"] == "2"
+
+
+def threads(q):
+    return [kv(l) for l in q.cmd("threads").splitlines() if l.startswith("thread=")]
+
+
+def test_threads(make_qemu):
+    """-smp 4: the shell thread on cpu 0, one idle thread per CPU, the worker on the last CPU."""
+    q = make_qemu(cpus=4).boot(timeout=180)
+    ts = threads(q)
+    by_name = {}
+    for t in ts:
+        by_name.setdefault(t["name"], []).append(t)
+    assert [t["cpu"] for t in by_name["shell"]] == ["0"], ts
+    assert sorted(t["cpu"] for t in by_name["idle"]) == ["0", "1", "2", "3"], ts
+    assert [t["cpu"] for t in by_name["worker"]] == ["3"], ts
+    assert "error" in q.cmd("threads junk")
+
+
+def log_time(text, pattern):
+    """Kernel timestamp (s) of the log line matching pattern."""
+    m = re.search(r"^\[\s*(\d+\.\d+)\] . " + pattern, text, re.M)
+    assert m, f"no log line /{pattern}/"
+    return float(m.group(1))
+
+
+def test_shell_answers_during_eject(make_qemu):
+    """-smp 4: while the worker thread ejects a DIMM full of movable data (device_del), the shell
+    on cpu 0 answers: `uptime` runs at a kernel time between the eject request and its end."""
+    import test_hotplug as hp
+    q = make_qemu(cpus=4, cold_dimms=[]).boot(timeout=180)
+    slot, addr = hp.add(q, "d1", "1G", node=1)
+    for _ in range(6):
+        assert "kind=movable" in q.cmd("fill 96 movable node 1", timeout=120)
+    q.qmp.execute("device_del", id="d1")
+    q.serial.wait_for(r"slot %d: eject request" % slot, timeout=60)
+    out = q.cmd("uptime", timeout=60)
+    assert out.startswith("up "), out
+    q.qmp.wait_event("DEVICE_DELETED", 120, lambda e: e["data"].get("device") == "d1")
+    q.serial.wait_for(r"slot %d ejected" % slot, timeout=60)
+    log = q.cmd("log", timeout=60)
+    asked = log_time(log, r"memhp: slot %d: eject request" % slot)
+    done = log_time(log, r"memhp: slot %d offline and removed" % slot)
+    ran = float(re.match(r"up (\d+\.\d+) s", out).group(1))
+    assert asked <= ran < done, (asked, ran, done)
+    hp.mmverify(q)
+    assert hp.check_objects(q) == 6
