@@ -130,10 +130,12 @@ static void paging_unmap_direct_locked(uint64_t pa, uint64_t len)
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
     for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
-        if (e && (*e & PTE_PS)) {
+        if (e && (*e & PTE_PS))
             *e = 0;
-            tlb_shootdown(DIRECT_MAP_BASE + a, 1, SUBSECTION_SIZE);
-        }
+    }
+    /* every CPU forgets the range (and the tables below) before a table page is given back */
+    tlb_shootdown(DIRECT_MAP_BASE + start, (end - start) / SUBSECTION_SIZE, SUBSECTION_SIZE);
+    for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
         bool last_in_pd = ((a + SUBSECTION_SIZE) & ((1ull << 30) - 1)) == 0 || a + SUBSECTION_SIZE >= end;
         uint64_t *pdpte = walk(DIRECT_MAP_BASE + a, 2, false);
         if (last_in_pd && pdpte && (*pdpte & PTE_P) && !(*pdpte & PTE_PS) && table_empty(*pdpte & PTE_ADDR)) {
@@ -199,13 +201,19 @@ static int paging_set_migrating_locked(uint64_t va, uint64_t mask)
 
 uint64_t paging_migration_waits;
 
-/* Page fault at va: if its entry is a migration entry, wait (interrupts off, answering
- * cross-calls) until it is mapped again and return true; false for any other fault. The tables
- * of the areas that use migration entries are never freed, so they are walked without a lock. */
+/* Not-present page fault at va: if its entry is a migration entry, wait (interrupts off,
+ * answering cross-calls) until it is mapped again and return true; also true if the entry is
+ * present already (the migration ended between the fault and this look); false for any other
+ * fault. The tables of the areas that use migration entries are never freed, so they are
+ * walked without a lock. */
 bool paging_migration_wait(uint64_t va)
 {
     volatile uint64_t *e = walk(va & ~(PAGE_SIZE - 1), 0, false);
-    if (!e || (*e & PTE_P) || !(*e & PTE_MIGRATING))
+    if (e && (*e & PTE_P)) {
+        __atomic_add_fetch(&paging_migration_waits, 1, __ATOMIC_RELAXED);
+        return true;
+    }
+    if (!e || !(*e & PTE_MIGRATING))
         return false;
     __atomic_add_fetch(&paging_migration_waits, 1, __ATOMIC_RELAXED);
     while (!(*e & PTE_P)) {

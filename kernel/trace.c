@@ -33,6 +33,7 @@ static const char *const trace_names[TRACE_NR_TYPES] = {
     [TRACE_REMOVE] = "remove",
     [TRACE_OST] = "ost",
     [TRACE_EJ0] = "ej0",
+    [TRACE_LOCK_HOLD] = "lock-hold",
 };
 
 /* Record one event (under trace_lock). */

@@ -129,12 +129,25 @@ static int migrate_block_locked(uint64_t pfn, struct frame *f)
     return 0;
 }
 
+/* Start / end of a period holding mm_lock during an offline: the longest goes to rep. */
+static inline void hold_begin(uint64_t *since)
+{
+    *since = plat_now_ns();
+}
+static inline void hold_end(struct mm_offline_report *rep, uint64_t since)
+{
+    uint64_t d = plat_now_ns() - since;
+    if (d > rep->max_hold_ns)
+        rep->max_hold_ns = d;
+}
+
 /* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker).
- * After each block mm_lock is released and taken again (*irq: the
- * caller's saved interrupt state), so other CPUs and interrupts get in; the walk then resumes at
- * the start of the block's subsection (blocks never cross one, and the cage keeps its layout
- * valid: frees into it become HELD blocks). */
-static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, unsigned long *irq)
+ * Once mm_lock has been held MM_LOCK_HOLD_NS (since *since), it is released after a block and
+ * taken again (*irq: the caller's saved interrupt state), so other CPUs and interrupts get in;
+ * the walk then resumes at the start of the block's subsection (blocks never cross one, and the
+ * cage keeps its layout valid: frees into it become HELD blocks). */
+static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, unsigned long *irq,
+                                    struct mm_offline_report *rep, uint64_t *since)
 {
     int64_t moved = 0;
     struct cage_iter it = cage_iter(spfn, epfn);
@@ -150,8 +163,13 @@ static int64_t migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *bloc
             return r;
         }
         moved += 1 << o;
+        if (plat_now_ns() - *since < MM_LOCK_HOLD_NS)
+            continue;
+        hold_end(rep, *since);
         mm_unlock_irqrestore(*irq);
         *irq = mm_lock_irqsave();
+        hold_begin(since);
+        rep->lock_breaks++;
         it.next = it.pfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
     }
     if (moved)
@@ -241,6 +259,8 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         return rep->err = MM_EBUSY;
     }
     offline_running = true;
+    uint64_t since;
+    hold_begin(&since);
     rep->pages_free = cage_start_locked(spfn, epfn);
     plat_trace(TRACE_CAGE, base, size, rep->pages_free);
     uint64_t deadline = t0 + offline_timeout_ms * 1000000ull;
@@ -259,7 +279,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             break;
         }
         if (!sc.nunmov) {
-            int64_t m = migrate_range_locked(spfn, epfn, &blocker, &irq);
+            int64_t m = migrate_range_locked(spfn, epfn, &blocker, &irq, rep, &since);
             if (m >= 0) {
                 rep->pages_migrated += (uint64_t)m;
                 continue;
@@ -271,10 +291,12 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         }
         if (plat_now_ns() >= deadline)
             break;
+        hold_end(rep, since);
         mm_unlock_irqrestore(irq);
         if (mm_poll_fn)
             mm_poll_fn(mm_poll_arg);
         irq = mm_lock_irqsave();
+        hold_begin(&since);
     }
     if (r == 0)
         r = cage_test_locked(spfn, epfn, &blocker);
@@ -308,7 +330,9 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             mm_counters.offline_timeout++;
     }
     offline_running = false;
+    hold_end(rep, since);
     mm_unlock_irqrestore(irq);
+    plat_trace(TRACE_LOCK_HOLD, base, rep->max_hold_ns, rep->lock_breaks);
     rep->err = r;
     rep->elapsed_ns = plat_now_ns() - t0;
     if (r)

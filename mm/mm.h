@@ -136,6 +136,8 @@ struct mm_offline_report {
     uint64_t pages_migrated;
     uint64_t pages_waited; /* pages freed into the cage while waiting */
     uint64_t elapsed_ns;
+    uint64_t max_hold_ns; /* longest mm_lock hold (an interrupts-off window) of the offline */
+    uint64_t lock_breaks; /* times it released mm_lock between migrated blocks */
 };
 /* Offline [base, base+size) (2 MiB aligned; absent or already offline subsections are
  * skipped): cage, take free blocks, wait (bounded) for unmovable pages, migrate movable pages.

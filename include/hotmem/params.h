@@ -96,3 +96,6 @@
  * spinning vCPU takes host time from the lock holder. */
 #define SPIN_BEFORE_HALT 2000
 #define VECTOR_WAKE 0xf2
+/* While migrating, an offline releases mm_lock (which keeps interrupts off) once it has held it
+ * this long, so other CPUs and interrupts get in: the interrupts-off window it aims at. */
+#define MM_LOCK_HOLD_NS 50000

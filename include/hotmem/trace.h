@@ -17,5 +17,7 @@ enum trace_type {
     TRACE_REMOVE,       /* a: base, b: size */
     TRACE_OST,          /* a: slot, b: event, c: status */
     TRACE_EJ0,          /* a: slot */
+    TRACE_LOCK_HOLD,    /* end of an offline: a: base, b: longest mm_lock hold (interrupts off) in ns,
+                           c: times it released the lock to let others in */
     TRACE_NR_TYPES
 };
