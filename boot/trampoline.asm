@@ -6,6 +6,8 @@
 ; identity-map the trampoline and share the kernel's upper half) -> long mode -> call tr_entry(tr_arg)
 ; on tr_stack, in the higher half. tr_entry never returns.
 
+%include "boot/longmode.inc"
+
 TRAMPOLINE_PA equ 0x8000              ; = TRAMPOLINE_PA in include/hotmem/params.h (smp.c checks)
 %define TR(x) (TRAMPOLINE_PA + (x) - trampoline_start)
 
@@ -33,18 +35,7 @@ tr_pm32:
     mov ds, ax
     mov es, ax
     mov ss, ax
-    mov eax, cr4
-    or eax, (1 << 5) | (1 << 7)         ; PAE, PGE
-    mov cr4, eax
-    mov eax, [TR(tr_cr3)]
-    mov cr3, eax
-    mov ecx, 0xC0000080                 ; EFER
-    rdmsr
-    or eax, (1 << 8) | (1 << 11)        ; LME, NXE
-    wrmsr
-    mov eax, cr0
-    or eax, (1 << 31) | (1 << 16)       ; PG, WP
-    mov cr0, eax
+    LONG_MODE_ON (1 << 5) | (1 << 7), [TR(tr_cr3)] ; PAE, PGE
     jmp 0x08:TR(tr_lm)
 
 bits 64

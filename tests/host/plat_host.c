@@ -1,5 +1,5 @@
 /* plat_host.c - platform.h on a Linux host: simulated physical memory, fake port I/O, spinlocks
- * between pthreads (each thread is a "CPU"; lock-order checks always on). */
+ * between pthreads (each thread is a "CPU"; lock-order checks in MM_DEBUG builds: the tests). */
 #define _GNU_SOURCE
 #include "plat_host.h"
 
@@ -148,7 +148,9 @@ unsigned long plat_spin_lock_irqsave(struct plat_spinlock *l)
         l->depth++;
         return 0;
     }
+#ifdef MM_DEBUG
     lockcheck_acquire(&thread_locks, l);
+#endif
     unsigned spins = 0;
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
@@ -171,7 +173,9 @@ void plat_spin_unlock_irqrestore(struct plat_spinlock *l, unsigned long flags)
         plat_panic("spinlock %s: released by thread %d, held by %d", l->name, me - 1, l->owner - 1);
     if (--l->depth == 0) {
         __atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
+#ifdef MM_DEBUG
         lockcheck_release(&thread_locks, l);
+#endif
         __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
     }
 }
@@ -183,7 +187,11 @@ bool plat_spin_held(const struct plat_spinlock *l)
 
 void plat_might_block(const char *what)
 {
+#ifdef MM_DEBUG
     lockcheck_block(&thread_locks, what);
+#else
+    (void)what;
+#endif
 }
 
 /* Drop every lock the calling thread holds (a test caught a panic raised under a lock). */
