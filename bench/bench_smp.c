@@ -63,8 +63,8 @@ static void bench(const char *name, int n, int mixed)
     for (int i = 0; i < n; i++)
         pthread_join(j[i].t, NULL);
     double wall = (double)(now() - t0);
-    printf("%s threads=%d ns_per_op_per_thread=%.1f total_mops_per_s=%.2f\n", name, n, (double)j[0].ns / PAIRS,
-           n * (double)PAIRS / wall * 1e3);
+    printf("%s threads=%d ns_per_op_per_thread=%.1f total_mops_per_s=%.2f\n", name, n,
+           (double)j[0].ns / PAIRS, n * (double)PAIRS / wall * 1e3);
 }
 
 int main(void)
