@@ -117,3 +117,34 @@ def test_stress_device_del_storm(make_qemu):
     assert "a" not in q.memory_devices() and "b" not in q.memory_devices()
     ev = hp.events(q)
     assert ev["memhp_ejects"] == 2, ev
+
+
+def test_eject_during_shell_offline(make_qemu):
+    """With the workload running on cpus 1-3: `offline` of DIMM a typed at the shell and, while it
+    runs, device_del of DIMM b (the worker's offline). Whichever gets the memory manager's offline
+    first, both end cleanly: a offline (then online again) or refused with an error, b ejected at
+    once or after a refused first request (failure _OST, then a second device_del); no
+    corruption, mmverify clean."""
+    q = make_qemu(cpus=4, cold_dimms=[]).boot(timeout=180)
+    _, a = hp.add(q, "a", "256M", node=NODE)
+    hp.add(q, "b", "256M", node=NODE)
+    stress(q, f"100000 1-3 {OBJ_KIB} {NODE}")
+    wait_objects(q, 3 * OBJ_KIB // 4)
+    rng = f"0x{a:x}-0x{a + 256 * hp.MiB:x}"
+    q.serial.skip()
+    q.send_line(f"offline {rng}")
+    q.qmp.execute("device_del", id="b")
+    q.wait_prompt(timeout=300)
+    out = q.serial.text[-4000:]
+    assert "offline ok range=" in out or "error: offline" in out, out
+    first = q.qmp.wait_event("ACPI_DEVICE_OST", 300, lambda e: e["data"]["info"].get("device") == "b"
+                             and e["data"]["info"]["source"] == hp.OST_EJECT and e["data"]["info"]["status"] != 0x84)
+    if first["data"]["info"]["status"] != hp.OST_SUCCESS:
+        assert "b" in q.memory_devices()
+        q.qmp.execute("device_del", id="b")
+    q.qmp.wait_event("DEVICE_DELETED", 300, lambda e: e["data"].get("device") == "b")
+    if "offline ok range=" in out:
+        assert "online ok range=" in q.cmd(f"online {rng}", timeout=120)
+    st = stress(q, "off")
+    assert_clean(st)
+    hp.mmverify(q)
