@@ -125,6 +125,16 @@ $(BUILD)/host/test_mm%: tests/host/test_mm%.c $(BUILD)/host/libmm-san.a $(BUILD)
 $(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
 	$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) $< -o $@ $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a
 
+# The multithreaded mm stress also runs under ThreadSanitizer (mm/ and the pthread platform
+# locks built with -fsanitize=thread); test_host.py runs it like every build/host/test_* binary.
+HOST_TSAN := -fsanitize=thread -DMM_DEBUG
+$(BUILD)/host/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_TSAN) -c $< -o $@
+$(BUILD)/host/test_mm_threads_tsan: tests/host/test_mm_threads.c $(call host_objs,tsan,$(MM_SRCS) $(PLAT_SRCS))
+	$(HOSTCC) $(HOST_CFLAGS) $(HOST_TSAN) $(filter %.c %.o,$^) -o $@
+HOST_TESTS += $(BUILD)/host/test_mm_threads_tsan
+
 # tools/*.c: host command-line tools (e.g. amlrun, used by the AML tests).
 HOST_TOOLS := $(patsubst tools/%.c,$(BUILD)/host/%,$(wildcard tools/*.c))
 $(BUILD)/host/%: tools/%.c $(BUILD)/host/libacpi-san.a $(BUILD)/host/libaml-san.a $(BUILD)/host/libmm-san.a $(BUILD)/host/libplat-san.a

@@ -7,6 +7,8 @@
 ;   DIRECT_MAP_BASE  0 .. 4 GiB  (the direct map; C extends it to all RAM)
 ;   KERNEL_VMA       0 .. 1 GiB  (the kernel image at -2 GiB)
 
+%include "boot/longmode.inc"
+
 MB2_MAGIC      equ 0xE85250D6
 MB2_BOOT_MAGIC equ 0x36D76289
 KERNEL_VMA     equ 0xFFFFFFFF80000000
@@ -77,18 +79,7 @@ _start:
     mov dword [boot_pml4 + 256 * 8], boot_pdpt_low + 3
     mov dword [boot_pml4 + 511 * 8], boot_pdpt_high + 3
 
-    mov eax, cr4
-    or eax, 1 << 5                  ; PAE
-    mov cr4, eax
-    mov eax, boot_pml4
-    mov cr3, eax
-    mov ecx, 0xC0000080             ; EFER
-    rdmsr
-    or eax, (1 << 8) | (1 << 11)    ; LME, NXE
-    wrmsr
-    mov eax, cr0
-    or eax, (1 << 31) | (1 << 16)   ; PG, WP
-    mov cr0, eax
+    LONG_MODE_ON 1 << 5, boot_pml4  ; PAE
 
     lgdt [boot_gdtr]
     jmp 0x08:long_mode_entry

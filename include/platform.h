@@ -39,9 +39,79 @@ void plat_unmap_range(uint64_t pa, uint64_t len);
 /* Monotonic time in nanoseconds since boot. */
 uint64_t plat_now_ns(void);
 
-/* Single CPU: a "lock" disables interrupts. Returns the previous state for plat_irq_restore. */
+/* Disable interrupts on this CPU only (no lock: for per-CPU data and the spinlock code itself).
+ * Returns the previous state for plat_irq_restore. */
 unsigned long plat_irq_save(void);
 void plat_irq_restore(unsigned long flags);
+
+/* ---- spinlocks -------------------------------------------------------------------------------
+ * A spinlock disables interrupts on the CPU that holds it (so an interrupt handler on that CPU
+ * never spins on a lock its own CPU holds) and is held for short sections only: no sleeping, no
+ * waiting for other CPUs' progress except through the lock itself. A CPU waiting for a lock spins
+ * with interrupts as they were before the call (so it still answers IPIs). In the kernel these
+ * are real multiprocessor locks; on the host, locks between pthreads (tests/host/plat_host.c).
+ *
+ * LOCK ORDER (the one list; docs/architecture.md quotes it). A CPU holding locks takes a new one
+ * only if its rank is greater than the rank of every lock it holds; re-taking a RECURSIVE lock
+ * it already holds is allowed. Debug builds (MM_DEBUG: host tests, `make DEBUG=1`) check this on
+ * every acquisition and panic naming both locks, and panic if a CPU blocks (sleeps, waits for an
+ * interrupt, runs the offline poll hook) while it holds any spinlock.
+ *
+ *   rank 10  PLAT_RANK_MM       mm_lock (mm/lock.c): the whole memory manager - sections, frame
+ *                               database, free lists, zone counters, the heap's slab lists,
+ *                               movable objects, mm_counters - and the kernel's page tables
+ *                               (page-table pages come from the buddy allocator). RECURSIVE:
+ *                               the page-table allocator and kmalloc re-enter the mm under it.
+ *   rank 12  PLAT_RANK_WAITQ    a wait queue's lock (kernel/sched.h): taken by wakers, which may
+ *                               run under mm_lock or in interrupt handlers.
+ *   rank 14  PLAT_RANK_RUNQ     a CPU's run queue (kernel/sched.c); held across no switch.
+ *   rank 20  PLAT_RANK_IPI      the cross-call lock (kernel/ipi.c): one cross-call at a time.
+ *   rank 30  PLAT_RANK_TRACE    the event trace ring (kernel/trace.c).
+ *   rank 40  PLAT_RANK_CONSOLE  the log ring and console output (kernel/printk.c): a leaf, so any
+ *                               code holding any lock may log.
+ */
+enum {
+    PLAT_RANK_MM = 10,
+    PLAT_RANK_WAITQ = 12,
+    PLAT_RANK_RUNQ = 14,
+    PLAT_RANK_IPI = 20,
+    PLAT_RANK_TRACE = 30,
+    PLAT_RANK_CONSOLE = 40,
+    PLAT_RANK_MAX = 63, /* ranks are bits of a 64-bit mask */
+};
+#define PLAT_LOCK_RECURSIVE 0x1u
+
+/* Invariants: free <=> owner == 0 and depth == 0 (free: locked == 0 on the host, serving ==
+ * ticket in the kernel); while held, owner is the holder's plat_cpu_id() + 1 and depth counts its
+ * nested acquisitions (1 unless RECURSIVE). */
+struct plat_spinlock {
+    volatile int locked;               /* host: test-and-set word */
+    volatile uint32_t ticket, serving; /* kernel: a ticket lock (FIFO: no CPU starves) */
+    volatile int owner;
+    unsigned depth;
+    unsigned rank;  /* PLAT_RANK_* */
+    unsigned flags; /* PLAT_LOCK_* */
+    const char *name;
+    uint64_t acquired;          /* acquisitions (statistics) */
+    uint64_t contended;         /* acquisitions that had to spin */
+    volatile uint64_t sleepers; /* kernel: CPUs halted waiting for it (woken by an IPI on release) */
+};
+#define PLAT_SPINLOCK_INIT(lname, lrank, lflags)                                                             \
+    {                                                                                                        \
+        .rank = (lrank), .flags = (lflags), .name = (lname)                                                  \
+    }
+
+/* Disable interrupts and take l; returns the interrupt state for plat_spin_unlock_irqrestore. */
+unsigned long plat_spin_lock_irqsave(struct plat_spinlock *l);
+/* Release l (one level of a recursive lock) and restore the interrupt state. */
+void plat_spin_unlock_irqrestore(struct plat_spinlock *l, unsigned long flags);
+/* Does the calling CPU hold l? */
+bool plat_spin_held(const struct plat_spinlock *l);
+/* Debug check before blocking (sleep, idle wait, poll hook): panics if the caller holds any
+ * spinlock; what names the blocking point. No-op in non-debug builds. */
+void plat_might_block(const char *what);
+/* Identifier of the calling CPU (kernel) or thread (host): 0, 1, 2 ... */
+unsigned plat_cpu_id(void);
 
 /* Kernel heap (kmalloc/kfree in the kernel, malloc/free on the host). Zeroed memory. */
 void *plat_alloc(size_t size);

@@ -1,6 +1,6 @@
 /* acpi_init.c - ACPI bring-up after the tables are parsed and mm is up: load the AML namespace,
  * enter ACPI mode, route the SCI, start GPE/PM1 events and the memory device driver, and hook
- * their polling into the main loop. */
+ * their polling into the worker thread (kernel/worker.c). */
 #include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
 #include "drivers/acpi/memhp.h"
@@ -23,10 +23,11 @@ static void sci_irq(void)
 {
     acpi_sci_irqs++;
     acpi_events_sci();
+    kern_work_kick();
     lapic_eoi();
 }
 
-/* Main-loop work: GPE methods (which queue Notifies), then the memory device requests. */
+/* Worker-thread work: GPE methods (which queue Notifies), then the memory device requests. */
 static void acpi_loop(void)
 {
     acpi_events_poll();

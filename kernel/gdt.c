@@ -1,7 +1,9 @@
-/* gdt.c - the final GDT (kernel code/data and a TSS) and the interrupt stacks for faults that
- * must not run on a possibly broken kernel stack (#PF from the stack guard page, #DF, NMI). */
+/* gdt.c - each CPU's GDT (kernel code/data and its TSS) and the interrupt stacks for faults that
+ * must not run on a possibly broken kernel stack (#PF from the stack guard page, #DF, NMI). The
+ * boot CPU's IST stacks are in .bss; an AP's come with its stack block (smp.c). */
 #include <string.h>
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
 
 struct tss {
     uint32_t reserved0;
@@ -15,17 +17,28 @@ struct tss {
 
 #define IST_STACK_SIZE 16384
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
-static struct tss tss;
-static uint64_t gdt[5];
+static struct tss tsss[MAX_CPUS];
+static uint64_t gdts[MAX_CPUS][5];
 
-/* Load a GDT with code 0x08, data 0x10, TSS 0x18, and IST1..3 for #PF, #DF, NMI. */
+/* The boot CPU's GDT and TSS with its .bss IST stacks. */
 void gdt_init(void)
 {
-    memset(&tss, 0, sizeof tss);
+    uint64_t tops[3];
     for (int i = 0; i < 3; i++)
-        tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
-    tss.iomap_base = sizeof tss;
-    uint64_t base = (uint64_t)&tss, limit = sizeof tss - 1;
+        tops[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+    gdt_init_cpu(0, tops);
+}
+
+/* Load CPU id's GDT with code 0x08, data 0x10, TSS 0x18, and IST1..3 (#PF, #DF, NMI) at ist_top. */
+void gdt_init_cpu(unsigned id, const uint64_t ist_top[3])
+{
+    struct tss *t = &tsss[id];
+    uint64_t *gdt = gdts[id];
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < 3; i++)
+        t->ist[i] = ist_top[i];
+    t->iomap_base = sizeof *t;
+    uint64_t base = (uint64_t)t, limit = sizeof *t - 1;
     gdt[0] = 0;
     gdt[1] = 0x00209A0000000000ull;
     gdt[2] = 0x0000920000000000ull;
@@ -35,7 +48,7 @@ void gdt_init(void)
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) gdtr = {sizeof gdt - 1, (uint64_t)gdt};
+    } __attribute__((packed)) gdtr = {sizeof gdts[0] - 1, (uint64_t)gdt};
     __asm__ volatile("lgdt %0\n"
                      "pushq $0x08\n"
                      "leaq 1f(%%rip), %%rax\n"

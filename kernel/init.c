@@ -9,6 +9,8 @@
 #include "kernel/heap.h"
 #include "kernel/kernel.h"
 #include "kernel/mb2.h"
+#include "kernel/percpu.h"
+#include "kernel/sched.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
 
@@ -85,14 +87,26 @@ static void free_pagetable_page(uint64_t pa)
     mm_free_pages(pa, 0);
 }
 
-/* The offline wait's poll hook: on one CPU no other code runs while an offline waits (interrupt
- * handlers free no pages), so it has no work of its own; the offline runs mm's deferred frees and
- * fails at once when there were none (mm_set_poll_hook). The SMP kernel's hook will run the other
- * CPUs' work here. */
+/* The offline wait's poll hook. Other CPUs and threads may free pages of the caged range at any
+ * time (the cage takes them), so while another CPU is online or another thread is runnable the
+ * wait goes on, bounded by the offline timeout: yield to those threads, or halt until the next
+ * interrupt. On one CPU with nothing else runnable only mm's deferred frees can free a page, and
+ * the offline fails at once when there were none (mm_set_poll_hook). */
 static bool offline_wait_idle(void *arg)
 {
     (void)arg;
-    return false; /* one CPU: while an offline runs, only mm's deferred frees can free a page */
+    plat_might_block("offline wait for unmovable pages");
+    if (sched_others_runnable()) {
+        sched_yield();
+        return true;
+    }
+    if (ncpus_online < 2)
+        return false;
+    unsigned long f = plat_irq_save();
+    sti_hlt();
+    cli();
+    plat_irq_restore(f);
+    return true;
 }
 
 /* Main-loop pass: the frees queued by mm_free_pages_deferred. */

@@ -21,6 +21,8 @@ void serial_enable_irq(void);
 /* Next received byte, or -1 if none is buffered. */
 int serial_getc(void);
 bool serial_getc_pending(void);
+/* Sleep (the calling thread) until serial input is buffered. */
+void serial_wait_input(void);
 extern uint64_t serial_rx_overruns;
 
 /* printk.c: log a line at a level (shown on the console when level <= loglevel). */
@@ -29,6 +31,11 @@ void vprintk(int level, const char *subsys, const char *fmt, va_list ap);
 extern int kern_loglevel;
 /* Print the kernel's log ring (the `log` command). */
 void printk_dump_log(void);
+/* The shared console (printk.c): locked output for the shell, and the shell's busy state. */
+struct thread;
+void console_write(const char *s, size_t n);
+void console_set_busy(bool busy);
+void console_set_owner(const struct thread *t);
 
 /* trap.c */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
@@ -67,6 +74,14 @@ void paging_unmap_direct(uint64_t pa, uint64_t len);
 /* Map one 4 KiB page at va (flags: writable, nx), flush TLB. 0 on success. */
 int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec);
 void paging_unmap_page(uint64_t va);
+/* Remove n 4 KiB mappings from va with one TLB shootdown on the CPUs of mask (those that may
+ * have used them); pas[i] gets each one's page (0 if none). */
+void paging_unmap_pages(uint64_t va, uint64_t n, uint64_t *pas, uint64_t mask);
+/* Migration entries (4 KiB mappings only): make va's mapping a migration entry and shoot it
+ * down on the CPUs of mask; a fault on such an entry waits until the page is mapped again. */
+int paging_set_migrating(uint64_t va, uint64_t mask);
+bool paging_migration_wait(uint64_t va);
+extern uint64_t paging_migration_waits;
 /* Physical address mapped at va, or ~0 if unmapped. */
 uint64_t paging_virt_to_phys(uint64_t va);
 static inline void *phys_to_virt(uint64_t pa)
@@ -78,8 +93,12 @@ static inline void *phys_to_virt(uint64_t pa)
 extern const char *kern_cmdline;
 /* Does the kernel command line contain the word w (or w=...)? value gets what follows '='. */
 bool cmdline_has(const char *w, const char **value);
-/* Functions run by the main loop on every pass (registered once at init). */
+/* worker.c: functions run by the worker thread on every pass (registered once at init), each
+ * pass after an SCI or a timer tick (kern_work_kick); their state is used only under
+ * kern_work_mutex (the shell takes it for the commands that use it). */
 void kern_loop_register(void (*fn)(void));
+void kern_work_kick(void);
+void kern_worker_start(void);
 /* Reset the machine through the keyboard controller / 0xCF9. */
 __attribute__((noreturn)) void kern_reboot(void);
 /* Write the pass/fail code to isa-debug-exit; returns only if no such device. */

@@ -1,6 +1,7 @@
 /* kernel_shell.c - the kernel's own shell commands. */
 #include <string.h>
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
 #include "kernel/shell.h"
 
 extern const char *kern_boot_loader;
@@ -8,8 +9,8 @@ extern const char *kern_boot_loader;
 static int cmd_version(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    plat_printf("hotmem %s (built %s %s), loader: %s\n", HOTMEM_VERSION, __DATE__, __TIME__,
-                kern_boot_loader ? kern_boot_loader : "?");
+    plat_printf("hotmem %s (built %s %s), loader: %s, %u cpus online\n", HOTMEM_VERSION, __DATE__, __TIME__,
+                kern_boot_loader ? kern_boot_loader : "?", ncpus_online);
     return 0;
 }
 SHELL_COMMAND("version", "", "kernel version and boot loader", cmd_version);

@@ -2,22 +2,12 @@
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
 
 const char *kern_cmdline = "";
 const char *kern_boot_loader;
 void shell_prompt(void);
 void shell_input(int c);
-
-#define MAX_LOOP_FNS 8
-static void (*loop_fns[MAX_LOOP_FNS])(void);
-static int n_loop_fns;
-
-/* Register fn to run on every pass of the main loop. */
-void kern_loop_register(void (*fn)(void))
-{
-    PLAT_ASSERT(n_loop_fns < MAX_LOOP_FNS);
-    loop_fns[n_loop_fns++] = fn;
-}
 
 /* Does the command line contain word w, alone or as w=value? */
 bool cmdline_has(const char *w, const char **value)
@@ -58,20 +48,14 @@ void kern_debug_exit(int code)
     outl(DEBUG_EXIT_PORT, (uint32_t)code);
 }
 
-/* The main loop: feed serial input to the shell, run registered work, halt when idle. */
+/* The shell thread's loop: feed serial input to the shell, sleep until more arrives. */
 static __attribute__((noreturn)) void main_loop(void)
 {
     for (;;) {
         int c;
         while ((c = serial_getc()) >= 0)
             shell_input(c);
-        for (int i = 0; i < n_loop_fns; i++)
-            loop_fns[i]();
-        cli();
-        if (serial_getc_pending())
-            sti();
-        else
-            sti_hlt();
+        serial_wait_input();
     }
 }
 
@@ -82,6 +66,7 @@ void kern_acpi_tables(void);
 /* C entry from boot.asm: mb2_phys is the multiboot2 information block. */
 void kmain(uint64_t mb2_phys)
 {
+    percpu_set(&cpus[0]); /* first: spinlocks (console, mm) read this_cpu() */
     serial_init();
     kern_uptime_ns();
     plat_printf("\nhotmem %s booting\n", HOTMEM_VERSION);
@@ -93,10 +78,17 @@ void kmain(uint64_t mb2_phys)
     apic_init();
     timer_init();
     serial_enable_irq();
+    cpus[0].online = 1;
     sti();
+    lapic_timer_start();
     kern_late_init();
+    sched_init();
+    sched_init_cpu("shell", false);
+    console_set_owner(sched_current());
+    smp_init();
     if (cmdline_has("selftest", NULL))
         selftest_run_all();
+    kern_worker_start();
     plat_printf("hotmem %s ready. Type 'help' for commands.\n", HOTMEM_VERSION);
     shell_prompt();
     main_loop();

@@ -7,11 +7,15 @@
  * VGA/ROM area, the PCI and ECAM windows, the LAPIC, I/O APIC and HPET) uncached (PCD|PWT); the
  * kernel's text and read-only data read-only (their direct-map alias is not writable either).
  * 2 MiB pages where a whole 2 MiB is one kind, 4 KiB pages where it is mixed. Memory above 4 GiB
- * is mapped on demand (paging_map_direct: RAM only, write-back). */
+ * is mapped on demand (paging_map_direct: RAM only, write-back). The tables are changed under
+ * mm_lock (platform.h LOCK ORDER: page-table pages come from the buddy allocator, so the tables
+ * belong to the memory manager's lock). */
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
 #include "mm/memmap.h"
+#include "mm/mm.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -21,7 +25,8 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
-#define PTE_NEW (1ull << 9) /* software bit: mapped by the paging_map_direct call in progress */
+#define PTE_NEW (1ull << 10)      /* software bit: mapped by the paging_map_direct call in progress */
+#define PTE_MIGRATING (1ull << 9) /* software bit in a non-present PTE: a migration entry */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define EARLY_POOL_PAGES 256 /* 1 MiB: image tables + direct map of ~200 GiB before the buddy runs */
 
@@ -119,7 +124,7 @@ static uint64_t *walk(uint64_t va, int level, bool create)
  * a 2 MiB already mapped (e.g. split into 4 KiB pages by paging_init) is left as it is. One walk
  * per page directory (1 GiB), so a terabyte costs 1024 walks, not half a million. On failure the
  * 2 MiB pages this call mapped are unmapped again. */
-int paging_map_direct(uint64_t pa, uint64_t len)
+static int paging_map_direct_locked(uint64_t pa, uint64_t len)
 {
     const uint64_t gib = 1ull << 30;
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
@@ -212,16 +217,18 @@ static void map_low_4g(void)
 
 /* Remove [pa, pa+len) from the direct map, flush those TLB entries, and free the page
  * directories that became empty (so removing memory gives back the tables that mapped it). */
-void paging_unmap_direct(uint64_t pa, uint64_t len)
+static void paging_unmap_direct_locked(uint64_t pa, uint64_t len)
 {
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
     for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
-        if (e && (*e & PTE_PS)) {
+        if (e && (*e & PTE_PS))
             *e = 0;
-            invlpg(DIRECT_MAP_BASE + a);
-        }
+    }
+    /* every CPU forgets the range (and the tables below) before a table page is given back */
+    tlb_shootdown(DIRECT_MAP_BASE + start, (end - start) / SUBSECTION_SIZE, SUBSECTION_SIZE);
+    for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
         bool last_in_pd = ((a + SUBSECTION_SIZE) & ((1ull << 30) - 1)) == 0 || a + SUBSECTION_SIZE >= end;
         uint64_t *pdpte = walk(DIRECT_MAP_BASE + a, 2, false);
         if (last_in_pd && pdpte && (*pdpte & PTE_P) && !(*pdpte & PTE_PS) && table_empty(*pdpte & PTE_ADDR)) {
@@ -234,24 +241,80 @@ void paging_unmap_direct(uint64_t pa, uint64_t len)
 }
 
 /* Map one 4 KiB page va -> pa (NX unless exec), replacing any mapping; flush it. */
-int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec)
+static int paging_map_page_locked(uint64_t va, uint64_t pa, bool writable, bool exec)
 {
     uint64_t *e = walk(va, 0, true);
     if (!e)
         return -1;
+    bool was = *e & PTE_P;
     *e = (pa & PTE_ADDR) | PTE_P | (writable ? PTE_W : 0) | (exec ? 0 : PTE_NX) | PTE_G;
-    invlpg(va);
+    if (was)
+        tlb_shootdown(va, 1, PAGE_SIZE);
+    else
+        invlpg(va);
     return 0;
 }
 
 /* Remove the 4 KiB mapping at va and flush it. */
-void paging_unmap_page(uint64_t va)
+static void paging_unmap_page_locked(uint64_t va)
 {
     uint64_t *e = walk(va, 0, false);
     if (e) {
+        bool was = *e & PTE_P;
         *e = 0;
-        invlpg(va);
+        if (was)
+            tlb_shootdown(va, 1, PAGE_SIZE);
     }
+}
+
+/* Remove the n 4 KiB mappings from va (their pages in pas[]) with one TLB shootdown on the CPUs
+ * of mask. */
+static void paging_unmap_pages_locked(uint64_t va, uint64_t n, uint64_t *pas, uint64_t mask)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t *e = walk(va + i * PAGE_SIZE, 0, false);
+        pas[i] = e && (*e & PTE_P) ? *e & PTE_ADDR : 0;
+        if (e)
+            *e = 0;
+    }
+    tlb_shootdown_mask(va, n, PAGE_SIZE, mask);
+}
+
+/* Make the 4 KiB mapping at va a migration entry (not present, its page kept in the entry) and
+ * shoot it down on every CPU: from now on a CPU touching va waits in its page fault handler
+ * (paging_migration_wait) until paging_map_page maps va again. */
+static int paging_set_migrating_locked(uint64_t va, uint64_t mask)
+{
+    uint64_t *e = walk(va, 0, false);
+    if (!e || !(*e & PTE_P))
+        return -1;
+    *e = (*e & PTE_ADDR) | PTE_MIGRATING;
+    tlb_shootdown_mask(va, 1, PAGE_SIZE, mask);
+    return 0;
+}
+
+uint64_t paging_migration_waits;
+
+/* Not-present page fault at va: if its entry is a migration entry, wait (interrupts off,
+ * answering cross-calls) until it is mapped again and return true; also true if the entry is
+ * present already (the migration ended between the fault and this look); false for any other
+ * fault. The tables of the areas that use migration entries are never freed, so they are
+ * walked without a lock. */
+bool paging_migration_wait(uint64_t va)
+{
+    volatile uint64_t *e = walk(va & ~(PAGE_SIZE - 1), 0, false);
+    if (e && (*e & PTE_P)) {
+        __atomic_add_fetch(&paging_migration_waits, 1, __ATOMIC_RELAXED);
+        return true;
+    }
+    if (!e || !(*e & PTE_MIGRATING))
+        return false;
+    __atomic_add_fetch(&paging_migration_waits, 1, __ATOMIC_RELAXED);
+    while (!(*e & PTE_P)) {
+        ipi_run_pending();
+        cpu_pause();
+    }
+    return true;
 }
 
 /* Physical address mapped at va, or ~0. */
@@ -294,4 +357,48 @@ void paging_init(void)
     plat_log(LOG_INFO, "paging", "kernel 0x%llx-0x%llx (text RX, rodata R, data RW NX), guard page at %p",
              (unsigned long long)KERNEL_PHYS(__text_start), (unsigned long long)KERNEL_PHYS(__kernel_end),
              (void *)kernel_stack_guard);
+}
+
+/* ---- the public entry points: each runs its _locked body under mm_lock ---- */
+
+/* paging_map_direct (kernel.h) under mm_lock. */
+int paging_map_direct(uint64_t pa, uint64_t len)
+{
+    int r;
+    MM_WITH_LOCK(r = paging_map_direct_locked(pa, len));
+    return r;
+}
+
+/* paging_unmap_direct (kernel.h) under mm_lock. */
+void paging_unmap_direct(uint64_t pa, uint64_t len)
+{
+    MM_WITH_LOCK(paging_unmap_direct_locked(pa, len));
+}
+
+/* paging_map_page (kernel.h) under mm_lock. */
+int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec)
+{
+    int r;
+    MM_WITH_LOCK(r = paging_map_page_locked(va, pa, writable, exec));
+    return r;
+}
+
+/* paging_unmap_page (kernel.h) under mm_lock. */
+void paging_unmap_page(uint64_t va)
+{
+    MM_WITH_LOCK(paging_unmap_page_locked(va));
+}
+
+/* paging_set_migrating (kernel.h) under mm_lock. */
+int paging_set_migrating(uint64_t va, uint64_t mask)
+{
+    int r;
+    MM_WITH_LOCK(r = paging_set_migrating_locked(va, mask));
+    return r;
+}
+
+/* paging_unmap_pages (kernel.h) under mm_lock. */
+void paging_unmap_pages(uint64_t va, uint64_t n, uint64_t *pas, uint64_t mask)
+{
+    MM_WITH_LOCK(paging_unmap_pages_locked(va, n, pas, mask));
 }

@@ -21,7 +21,7 @@ void plat_printf(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    serial_write(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+    console_write(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 /* Panic with a formatted message. */

@@ -1,6 +1,7 @@
 /* serial.c - the COM1 16550 console: polled output, interrupt-driven input into a ring buffer. */
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/sched.h"
 
 #define COM1 COM1_PORT
 #define RX_SIZE 4096 /* bytes buffered between main-loop passes; more is dropped and counted */
@@ -8,6 +9,7 @@
 static volatile uint8_t rx_buf[RX_SIZE];
 static volatile uint32_t rx_head, rx_tail; /* head: next write (IRQ), tail: next read (loop) */
 uint64_t serial_rx_overruns;
+static struct waitq rx_wq = WAITQ_INIT("serial-rx");
 
 /* Program COM1 for 115200 8N1 with FIFOs; input interrupts stay off until serial_enable_irq. */
 void serial_init(void)
@@ -52,6 +54,7 @@ static void serial_irq(void)
         rx_buf[rx_head] = c;
         rx_head = next;
     }
+    waitq_wake_all(&rx_wq);
     lapic_eoi();
 }
 
@@ -78,4 +81,17 @@ int serial_getc(void)
 bool serial_getc_pending(void)
 {
     return rx_tail != rx_head;
+}
+
+/* serial_getc_pending as a wait condition. */
+static bool rx_pending(void *arg)
+{
+    (void)arg;
+    return serial_getc_pending();
+}
+
+/* Sleep until input is buffered. */
+void serial_wait_input(void)
+{
+    waitq_wait(&rx_wq, rx_pending, NULL);
 }

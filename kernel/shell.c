@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel/kernel.h"
+#include "kernel/sched.h"
 #include "kernel/shell.h"
 
 #define LINE_MAX 256
@@ -36,6 +37,20 @@ int shell_error(const char *fmt, ...)
     va_end(ap);
     plat_printf("error: %s: %s\n", cur_cmd, buf);
     return -1;
+}
+
+/* Commands that use the worker thread's state (AML namespace, GPE/Notify queues, memory
+ * devices): they run under kern_work_mutex, so never in the middle of a worker pass. */
+static const char *const worker_cmds[] = {"aml", "dimms", "eject", "events"};
+extern struct mutex kern_work_mutex;
+
+/* Does command name use the worker's state? */
+static bool is_worker_cmd(const char *name)
+{
+    for (unsigned i = 0; i < sizeof worker_cmds / sizeof worker_cmds[0]; i++)
+        if (!strcmp(worker_cmds[i], name))
+            return true;
+    return false;
 }
 
 /* Find a command by name. */
@@ -74,15 +89,21 @@ int shell_run_command(char *s)
         return -1;
     }
     cur_cmd = c->name;
+    bool w = is_worker_cmd(c->name) && sched_current();
+    if (w)
+        mutex_lock(&kern_work_mutex);
     int r = c->fn(argc, argv);
+    if (w)
+        mutex_unlock(&kern_work_mutex);
     cur_cmd = "shell";
     return r;
 }
 
-/* Print the prompt. */
+/* Print the lines held back while the shell was busy, then the prompt. */
 void shell_prompt(void)
 {
-    serial_write(PROMPT, sizeof PROMPT - 1);
+    console_set_busy(false);
+    console_write(PROMPT, sizeof PROMPT - 1);
 }
 
 /* Feed one input byte to the line editor. */
@@ -102,27 +123,28 @@ void shell_input(int c)
     switch (c) {
     case '\r':
     case '\n':
-        serial_write("\n", 1);
+        console_set_busy(true);
+        console_write("\n", 1);
         line[len] = 0;
         shell_run_command(line);
         len = 0;
         shell_prompt();
         return;
     case 0x03: /* Ctrl-C: abandon the line */
-        serial_write("^C\n", 3);
+        console_write("^C\n", 3);
         len = 0;
         shell_prompt();
         return;
     case 0x15: /* Ctrl-U: erase the line */
         while (len) {
-            serial_write("\b \b", 3);
+            console_write("\b \b", 3);
             len--;
         }
         return;
     case 0x08:
     case 0x7f:
         if (len) {
-            serial_write("\b \b", 3);
+            console_write("\b \b", 3);
             len--;
         }
         return;
@@ -132,13 +154,15 @@ void shell_input(int c)
     }
     if (c < 0x20 || c > 0x7e)
         return;
+    if (len == 0)
+        console_set_busy(true);
     if (len == LINE_MAX - 1) {
         shell_lines_too_long++;
         return;
     }
     line[len++] = (char)c;
     char ch = (char)c;
-    serial_write(&ch, 1);
+    console_write(&ch, 1);
 }
 
 /* help [command]: list the commands, or one with its usage. */

@@ -27,6 +27,7 @@ static uint64_t calibrate_tsc(void)
 static void timer_irq(void)
 {
     timer_ticks++;
+    kern_work_kick();
     lapic_eoi();
 }
 

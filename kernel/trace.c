@@ -16,6 +16,7 @@ struct trace_event {
 struct trace_event trace_ring[TRACE_RING_SIZE];
 uint64_t trace_next = 1; /* seq of the next event; the slot is seq % TRACE_RING_SIZE */
 const uint64_t trace_ring_size = TRACE_RING_SIZE;
+static struct plat_spinlock trace_lock = PLAT_SPINLOCK_INIT("trace", PLAT_RANK_TRACE, 0);
 
 static const char *const trace_names[TRACE_NR_TYPES] = {
     [TRACE_NONE] = "none",
@@ -35,15 +36,16 @@ static const char *const trace_names[TRACE_NR_TYPES] = {
     [TRACE_VMEM_REQ] = "vmem-request",
     [TRACE_VMEM_RESP] = "vmem-response",
     [TRACE_VMEM_MOVED] = "vmem-moved",
+    [TRACE_LOCK_HOLD] = "lock-hold",
 };
 
-/* Record one event (interrupts masked around the slot update). */
+/* Record one event (under trace_lock). */
 void plat_trace(unsigned type, uint64_t a, uint64_t b, uint64_t c)
 {
-    unsigned long f = plat_irq_save();
+    unsigned long f = plat_spin_lock_irqsave(&trace_lock);
     uint64_t seq = trace_next++;
     trace_ring[seq % TRACE_RING_SIZE] = (struct trace_event){seq, plat_now_ns(), type, a, b, c};
-    plat_irq_restore(f);
+    plat_spin_unlock_irqrestore(&trace_lock, f);
 }
 
 /* Name of an event type. */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
 
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -54,6 +55,12 @@ void idt_init(void)
     idt[14].ist = 1;
     idt[8].ist = 2;
     idt[2].ist = 3;
+    idt_load();
+}
+
+/* Load the IDT on this CPU. */
+void idt_load(void)
+{
     struct {
         uint16_t limit;
         uint64_t base;
@@ -164,9 +171,13 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
 /* Called by isr_common for every interrupt and exception. */
 void trap_dispatch(struct trap_frame *f)
 {
+    if (f->vector == 14 && !(f->error & 1) && paging_migration_wait(read_cr2()))
+        return; /* the page was being migrated: retry the access on its new page */
     if (f->vector < 32)
         exception_report(f);
     void (*fn)(void) = irq_handlers[f->vector];
+    struct cpu *c = this_cpu();
+    c->irq_depth++;
     if (fn) {
         fn();
     } else {
@@ -174,6 +185,8 @@ void trap_dispatch(struct trap_frame *f)
         if (f->vector != 0xff)
             lapic_eoi();
     }
+    c->irq_depth--;
+    sched_irq_exit();
 }
 
 /* Print a message and a backtrace, then stop the machine. */

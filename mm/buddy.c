@@ -25,6 +25,7 @@ static const char *const owner_names[MM_NR_OWNERS] = {
     [MM_OWN_UNMOVABLE_OBJ] = "unmovable-obj",
     [MM_OWN_TEST_PIN] = "test-pin",
     [MM_OWN_SHELL] = "shell",
+    [MM_OWN_STRESS] = "stress",
 };
 
 /* Make every free list empty (once; again after mm_reset). */
@@ -170,17 +171,17 @@ static unsigned buddy_reserve_depth; /* mm_reserve_begin nesting */
 
 void mm_reserve_begin(void)
 {
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     buddy_reserve_depth++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
 }
 
 void mm_reserve_end(void)
 {
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     PLAT_ASSERT(buddy_reserve_depth > 0);
     buddy_reserve_depth--;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
 }
 
 /* Minimum free pages of a zone: MM_ZONE_MIN_PAGES (at most an eighth) of NORMAL, none of MOVABLE. */
@@ -236,7 +237,7 @@ uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, ui
     unsigned pref = (flags & 0x100) ? (flags >> 4) & 0xf : 0;
     if (pref >= MAX_NODES)
         pref = 0;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     uint64_t pfn = buddy_try_node(pref, order, flags, owner, cookie);
     if (!pfn && !(flags & MM_THISNODE)) {
         for (unsigned n = 0; n < MAX_NODES && !pfn; n++)
@@ -245,7 +246,7 @@ uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, ui
     }
     if (!pfn)
         mm_counters.alloc_fail[order]++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     return pfn ? buddy_finish_alloc(pfn, order, flags) : 0;
 }
 
@@ -265,7 +266,7 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
     }
     uint64_t n = 1ull << order;
     uint64_t lpfn = ((lo >> PAGE_SHIFT) + n - 1) & ~(n - 1), hpfn = hi >> PAGE_SHIFT;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     uint64_t found = 0;
     for (uint64_t sp = lpfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1); sp < hpfn && !found;
          sp += MM_PAGES_PER_SUB) {
@@ -310,7 +311,7 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
     }
     if (!found)
         mm_counters.alloc_in_fail++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     return found ? buddy_finish_alloc(found, order, flags) : 0;
 }
 
@@ -353,7 +354,7 @@ void mm_free_pages(uint64_t pa, unsigned order)
     if (!(s->online >> pfn_sub(pfn) & 1))
         plat_panic("mm_free_pages: pa 0x%llx (pfn 0x%llx) is in an offline subsection",
                    (unsigned long long)pa, (unsigned long long)pfn);
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     unsigned st = f->state;
     if (__builtin_expect(!fs_is_used(st) || f->order != order, 0)) {
         const char *why = st <= FS_TAIL     ? "not the start of an allocated block (tail of a block)"
@@ -370,7 +371,7 @@ void mm_free_pages(uint64_t pa, unsigned order)
     MM_ASSERT(head == pfn, pfn, f); /* a stale head inside a free block (never in a clean run) */
 #endif
     buddy_release_locked(pfn, order);
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
 }
 
 /* Set the aux word of an allocated block head. */
@@ -387,12 +388,12 @@ int mm_frame_owner(uint64_t pa, unsigned *owner, uint32_t *cookie)
     uint64_t pfn = pa >> PAGE_SHIFT, head;
     if (!pfn_frame_safe(pfn))
         return MM_EINVAL;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     struct frame *f = frame_block_of(pfn, &head);
     (void)head;
     unsigned o = f->owner;
     uint32_t c = fs_is_used(f->state) ? f->use.cookie : 0;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     if (owner)
         *owner = o;
     if (cookie)
@@ -407,6 +408,7 @@ void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st)
     if (node >= MAX_NODES || zone >= MM_NR_ZONES)
         return;
     const struct mm_zone_lists *z = &mm_zones[node][zone];
+    unsigned long irq = mm_lock_irqsave();
     st->present = z->present;
     st->online = z->online;
     st->free = z->free;
@@ -415,6 +417,7 @@ void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st)
     st->kernel = z->online - z->free - z->held - z->movable;
     for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
         st->nr_blocks[o] = z->nr[o];
+    mm_unlock_irqrestore(irq);
 }
 
 /* Sum over all nodes and zones. */

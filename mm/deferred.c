@@ -19,9 +19,9 @@ void deferred_reset(void)
 /* Queue a free of the block at pa. */
 int mm_free_pages_deferred(uint64_t pa, unsigned order)
 {
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     if (nq == MM_DEFER_MAX) {
-        plat_irq_restore(irq);
+        mm_unlock_irqrestore(irq);
         mm_counters.deferred_full++;
         MM_LOG(LOG_ERR, "deferred free of 0x%llx (order %u): queue full", (unsigned long long)pa, order);
         return MM_ENOMEM;
@@ -29,7 +29,7 @@ int mm_free_pages_deferred(uint64_t pa, unsigned order)
     queue[nq].pa = pa;
     queue[nq].order = order;
     nq++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     return 0;
 }
 
@@ -38,16 +38,16 @@ unsigned mm_run_deferred(void)
 {
     unsigned n = 0;
     for (;;) {
-        unsigned long irq = plat_irq_save();
+        unsigned long irq = mm_lock_irqsave();
         if (n == nq) {
             nq = 0;
-            plat_irq_restore(irq);
+            mm_unlock_irqrestore(irq);
             return n;
         }
         uint64_t pa = queue[n].pa;
         unsigned order = queue[n].order;
         n++;
-        plat_irq_restore(irq);
+        mm_unlock_irqrestore(irq);
         mm_free_pages(pa, order);
         mm_counters.deferred_freed++;
     }

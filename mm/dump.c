@@ -15,7 +15,7 @@ static unsigned dump_popcount64(uint64_t x)
 static const char *const zone_names[MM_NR_ZONES] = {"normal", "movable"};
 
 /* mem: one line per (node, zone) with memory, then a total line. */
-void mm_dump_mem(void)
+static void mm_dump_mem_locked(void)
 {
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
@@ -39,7 +39,7 @@ void mm_dump_mem(void)
 }
 
 /* buddyinfo: "buddyinfo node=N zone=Z" then the free block count of each order 0..MM_MAX_ORDER. */
-void mm_dump_buddyinfo(void)
+static void mm_dump_buddyinfo_locked(void)
 {
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++) {
@@ -54,7 +54,7 @@ void mm_dump_buddyinfo(void)
 }
 
 /* sections: one line per present section. */
-void mm_dump_sections(void)
+static void mm_dump_sections_locked(void)
 {
     for (uint64_t i = sect_next(0); i < NR_SECTIONS; i = sect_next(i + 1)) {
         const struct mm_section *s = sect_at(i);
@@ -76,7 +76,7 @@ void mm_dump_sections(void)
 }
 
 /* counters: one line of key=value. */
-void mm_dump_counters(void)
+static void mm_dump_counters_locked(void)
 {
     const struct mm_counters *c = &mm_counters;
     uint64_t af = 0;
@@ -100,4 +100,30 @@ void mm_dump_counters(void)
         (unsigned long long)c->remove_ok, (unsigned long long)c->remove_fail,
         (unsigned long long)c->migrate_ok, (unsigned long long)c->migrate_fail,
         (unsigned long long)c->obj_fail, (unsigned long long)c->verify_fail);
+}
+
+/* ---- the public entry points: each runs its _locked body under mm_lock ---- */
+
+/* mm_dump_mem (mm.h) under mm_lock. */
+void mm_dump_mem(void)
+{
+    MM_WITH_LOCK(mm_dump_mem_locked());
+}
+
+/* mm_dump_buddyinfo (mm.h) under mm_lock. */
+void mm_dump_buddyinfo(void)
+{
+    MM_WITH_LOCK(mm_dump_buddyinfo_locked());
+}
+
+/* mm_dump_sections (mm.h) under mm_lock. */
+void mm_dump_sections(void)
+{
+    MM_WITH_LOCK(mm_dump_sections_locked());
+}
+
+/* mm_dump_counters (mm.h) under mm_lock. */
+void mm_dump_counters(void)
+{
+    MM_WITH_LOCK(mm_dump_counters_locked());
 }

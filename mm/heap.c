@@ -116,10 +116,10 @@ void *kmalloc(size_t size)
     unsigned c = 0;
     while ((16u << c) < size)
         c++;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     struct slab *s = cls[c].partial;
     if (!s && !(s = slab_new(c))) {
-        plat_irq_restore(irq);
+        mm_unlock_irqrestore(irq);
         mm_counters.kmalloc_fail++;
         return NULL;
     }
@@ -130,7 +130,7 @@ void *kmalloc(size_t size)
     s->freelist = (void *)(uintptr_t)o[0];
     if (--s->nfree == 0)
         slab_unlink(c, s);
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     memset(o, 0, 16u << c);
     return o;
 }
@@ -161,7 +161,7 @@ void kfree(void *p)
     if (o[1] == FREE_MAGIC)
         plat_panic("kfree: double free of %p (%u-byte object, page 0x%llx)", p, size,
                    (unsigned long long)s->pa);
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     o[0] = (uint64_t)(uintptr_t)s->freelist;
     o[1] = FREE_MAGIC;
     s->freelist = o;
@@ -176,5 +176,5 @@ void kfree(void *p)
             cls[c].nempty++;
         }
     }
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
 }

@@ -25,8 +25,18 @@ static struct {
     uint64_t map_len; /* its memmap and section structs: mapped until remove */
 } added[MAX_ADDED];
 
+static mm_isolate_fn isolate_fns[MM_NR_OWNERS];
+
+/* Register the pre-copy callback of an owner (mm.h). */
+void mm_set_isolate_fn(unsigned owner, mm_isolate_fn fn)
+{
+    if (owner < MM_NR_OWNERS)
+        isolate_fns[owner] = fn;
+}
+
 void hotplug_reset(void)
 {
+    memset(isolate_fns, 0, sizeof isolate_fns);
     memset(added, 0, sizeof added);
     offline_timeout_ms = 1000;
     offline_running = false;
@@ -108,6 +118,8 @@ static int hp_migrate_block_locked(uint64_t pfn, struct frame *f)
     }
     void *src = plat_phys_to_virt(old), *dst = plat_phys_to_virt(nw);
     PLAT_ASSERT(src && dst);
+    if (isolate_fns[owner])
+        isolate_fns[owner](old, order, cookie, aux);
     memcpy(dst, src, PAGE_SIZE << order);
     pfn_frame(nw >> PAGE_SHIFT)->use.aux = aux;
     int r = mm_migrate_fns[owner](old, nw, order, cookie, aux);
@@ -121,8 +133,25 @@ static int hp_migrate_block_locked(uint64_t pfn, struct frame *f)
     return 0;
 }
 
-/* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker). */
-static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
+/* Start / end of a period holding mm_lock during an offline: the longest goes to rep. */
+static inline void hp_hold_begin(uint64_t *since)
+{
+    *since = plat_now_ns();
+}
+static inline void hp_hold_end(struct mm_offline_report *rep, uint64_t since)
+{
+    uint64_t d = plat_now_ns() - since;
+    if (d > rep->max_hold_ns)
+        rep->max_hold_ns = d;
+}
+
+/* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker).
+ * Once mm_lock has been held MM_LOCK_HOLD_NS (since *since), it is released after a block and
+ * taken again (*irq: the caller's saved interrupt state), so other CPUs and interrupts get in;
+ * the walk then resumes at the start of the block's subsection (blocks never cross one, and the
+ * cage keeps its layout valid: frees into it become HELD blocks). */
+static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, unsigned long *irq,
+                                       struct mm_offline_report *rep, uint64_t *since)
 {
     int64_t moved = 0;
     struct cage_iter it = cage_iter(spfn, epfn);
@@ -138,6 +167,14 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
             return r;
         }
         moved += 1 << o;
+        if (plat_now_ns() - *since < MM_LOCK_HOLD_NS)
+            continue;
+        hp_hold_end(rep, *since);
+        mm_unlock_irqrestore(*irq);
+        *irq = mm_lock_irqsave();
+        hp_hold_begin(since);
+        rep->lock_breaks++;
+        it.next = it.pfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
     }
     if (moved)
         plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, 0);
@@ -247,15 +284,17 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         r = hp_check_all_ram(spfn, epfn);
     if (r)
         return rep->err = r;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     if (offline_running) {
-        plat_irq_restore(irq);
+        mm_unlock_irqrestore(irq);
         MM_LOG(LOG_ERR, "offline 0x%llx+0x%llx: another offline is running", (unsigned long long)base,
                (unsigned long long)size);
         mm_counters.offline_fail++;
         return rep->err = MM_EBUSY;
     }
     offline_running = true;
+    uint64_t since;
+    hp_hold_begin(&since);
     rep->pages_free = cage_start_locked(spfn, epfn);
     plat_trace(TRACE_CAGE, base, size, rep->pages_free);
     uint64_t deadline = t0 + offline_timeout_ms * 1000000ull;
@@ -281,7 +320,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             break;
         }
         if (!sc.nunmov) {
-            int64_t m = hp_migrate_range_locked(spfn, epfn, &blocker);
+            int64_t m = hp_migrate_range_locked(spfn, epfn, &blocker, &irq, rep, &since);
             if (m >= 0) {
                 rep->pages_migrated += (uint64_t)m;
                 continue;
@@ -294,10 +333,12 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         if (plat_now_ns() >= deadline)
             break;
         /* the wait: run what may free pages; if nothing ran, nothing will free them */
-        plat_irq_restore(irq);
+        hp_hold_end(rep, since);
+        mm_unlock_irqrestore(irq);
         bool worked = mm_poll_fn && mm_poll_fn(mm_poll_arg);
         worked |= mm_run_deferred() > 0;
-        irq = plat_irq_save();
+        irq = mm_lock_irqsave();
+        hp_hold_begin(&since);
         if (!worked) {
             if (sc.nunmov) {
                 r = MM_EBUSY;
@@ -339,7 +380,9 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             mm_counters.offline_timeout++;
     }
     offline_running = false;
-    plat_irq_restore(irq);
+    hp_hold_end(rep, since);
+    mm_unlock_irqrestore(irq);
+    plat_trace(TRACE_LOCK_HOLD, base, rep->max_hold_ns, rep->lock_breaks);
     rep->err = r;
     rep->elapsed_ns = plat_now_ns() - t0;
     if (r)
@@ -360,20 +403,20 @@ int mm_online_range(uint64_t base, uint64_t size)
     int r = hp_check_range(base, size, &spfn, &epfn);
     if (r)
         return r;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     if (offline_running) {
         /* a nested call from the poll hook: the range may be caged */
         for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
             struct mm_section *s = pfn_sect(sp);
             if (s && s->caged) {
-                plat_irq_restore(irq);
+                mm_unlock_irqrestore(irq);
                 mm_counters.online_fail++;
                 return MM_EBUSY;
             }
         }
     }
     if (hp_map_subs(spfn, epfn, hp_want_offline_map, true)) {
-        plat_irq_restore(irq);
+        mm_unlock_irqrestore(irq);
         MM_LOG(LOG_ERR, "online 0x%llx+0x%llx: cannot map", (unsigned long long)base,
                (unsigned long long)size);
         mm_counters.online_fail++;
@@ -399,7 +442,7 @@ int mm_online_range(uint64_t base, uint64_t size)
         }
     }
     mm_counters.online_ok++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     plat_trace(TRACE_ONLINE, base, size, 0);
     return 0;
 }
@@ -481,7 +524,7 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
         }
         at += fresh ? SECT_BYTES : 0;
     }
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     for (uint64_t i = 0; i < nsub; i++) {
         uint64_t sp = spfn + i * MM_PAGES_PER_SUB;
         struct mm_section *s = pfn_sect(sp);
@@ -507,7 +550,7 @@ int mm_add_memory(uint64_t base, uint64_t size, unsigned node)
     added[slot].base = base;
     added[slot].size = size;
     added[slot].map_len = map_len;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     mm_counters.add_ok++;
     MM_LOG(LOG_INFO, "added 0x%llx-0x%llx on node %u (memmap + section structs: %llu pages on itself)",
            (unsigned long long)base, (unsigned long long)(base + size), node,
@@ -560,11 +603,11 @@ int mm_remove_memory(uint64_t base, uint64_t size)
         mm_counters.remove_fail++;
         return MM_ENOENT;
     }
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         if (s->online >> pfn_sub(sp) & 1) {
-            plat_irq_restore(irq);
+            mm_unlock_irqrestore(irq);
             MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: 0x%llx is online", (unsigned long long)base,
                    (unsigned long long)size, (unsigned long long)(sp << PAGE_SHIFT));
             mm_counters.remove_fail++;
@@ -578,7 +621,7 @@ int mm_remove_memory(uint64_t base, uint64_t size)
         struct mm_section *s = sect_at(idx);
         if (hp_lives_in(s, v, size) && (s->present & ~hp_sub_mask(idx, spfn, epfn)) &&
             sect_move_to_heap(idx)) {
-            plat_irq_restore(irq);
+            mm_unlock_irqrestore(irq);
             MM_LOG(LOG_ERR, "remove 0x%llx+0x%llx: no memory to move section %llu's struct",
                    (unsigned long long)base, (unsigned long long)size, (unsigned long long)idx);
             mm_counters.remove_fail++;
@@ -607,7 +650,7 @@ int mm_remove_memory(uint64_t base, uint64_t size)
     }
     plat_unmap_range(base, added[slot].map_len);
     added[slot].base = added[slot].size = 0;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     mm_counters.remove_ok++;
     plat_trace(TRACE_REMOVE, base, size, 0);
     return 0;
@@ -650,7 +693,7 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
         mm_counters.add_fail++;
         return MM_ENOMEM;
     }
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     for (sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
@@ -660,7 +703,7 @@ int mm_add_subsections(uint64_t base, uint64_t size, unsigned node)
         sect_zone_ptr(s, sub)->present += MM_PAGES_PER_SUB;
         sect_make_blocks(sp, sp + MM_PAGES_PER_SUB, FS_OFFLINE, MM_OWN_FREE); /* one OFFLINE head */
     }
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     mm_counters.add_ok++;
     plat_trace(TRACE_HOTADD, base, size, node);
     return mm_online_range(base, size); /* maps it */
@@ -700,7 +743,7 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
     int r = hp_check_range(base, size, &spfn, &epfn);
     if (r)
         return r;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
         struct mm_section *s = pfn_sect(sp);
         if (!s || !(s->present >> pfn_sub(sp) & 1))
@@ -730,6 +773,6 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
             p += n;
         }
     }
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     return 0;
 }

@@ -18,13 +18,32 @@
  * The frame database of boot memory is carved from boot RAM of the same node (preferring
  * non-hotpluggable ranges) and shows up as frames owned by "memmap".
  *
- * Concurrency: single CPU; every public function masks interrupts (plat_irq_save) around its
- * critical section. mm_free_pages and kfree may be called from interrupt context; nothing
- * else may.
+ * Concurrency: every public function takes mm_lock (platform.h LOCK ORDER, rank PLAT_RANK_MM;
+ * recursive, interrupts off while held) around its critical section, so any CPU may call any of
+ * them. mm_free_pages and kfree may be called from interrupt context; nothing else may. An
+ * offline drops the lock only while it waits for unmovable pages (the poll hook).
  */
 #pragma once
 #include "hotmem/params.h"
 #include "platform.h"
+
+/* The memory manager's lock (mm/lock.c): covers everything in mm/ and the kernel page tables. */
+extern struct plat_spinlock mm_lock;
+static inline unsigned long mm_lock_irqsave(void)
+{
+    return plat_spin_lock_irqsave(&mm_lock);
+}
+static inline void mm_unlock_irqrestore(unsigned long flags)
+{
+    plat_spin_unlock_irqrestore(&mm_lock, flags);
+}
+/* Run one statement with mm_lock held. */
+#define MM_WITH_LOCK(stmt)                                                                                   \
+    do {                                                                                                     \
+        unsigned long mm_irq_ = mm_lock_irqsave();                                                           \
+        stmt;                                                                                                \
+        mm_unlock_irqrestore(mm_irq_);                                                                       \
+    } while (0)
 
 /* Largest buddy block: order 9 = 2 MiB = one subsection. So a block never crosses a subsection
  * (hence never a section) boundary, and subsection-granular offline never splits a block. */
@@ -61,6 +80,7 @@ enum mm_owner {
     MM_OWN_UNMOVABLE_OBJ, /* pages of an unmovable object (direct map) */
     MM_OWN_TEST_PIN,      /* test aid: unmovable page forced into a range (mm_obj_pin) */
     MM_OWN_SHELL,         /* shell `alloc` */
+    MM_OWN_STRESS,        /* the `stress` workload's objects (kernel/stress.c; migratable) */
     MM_NR_OWNERS
 };
 /* Short name of an owner ("heap", "movable", ...); "?" if out of range. */
@@ -126,6 +146,8 @@ struct mm_offline_report {
     uint64_t pages_migrated;
     uint64_t pages_waited; /* pages freed into the cage while waiting */
     uint64_t elapsed_ns;
+    uint64_t max_hold_ns; /* longest mm_lock hold (an interrupts-off window) of the offline */
+    uint64_t lock_breaks; /* times it released mm_lock between migrated blocks */
 };
 /* Offline [base, base+size) (2 MiB aligned; absent or already offline subsections are
  * skipped): cage, take free blocks, wait (bounded) for unmovable pages, migrate movable pages.
@@ -172,6 +194,11 @@ unsigned mm_run_deferred(void);
  * new_pa; must switch every reference to new_pa and return 0 (or <0: block stays, blocking). */
 typedef int (*mm_migrate_fn)(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie, uint32_t aux);
 void mm_set_migrate_fn(unsigned owner, mm_migrate_fn fn);
+/* Optional, for owners whose pages are written concurrently: called (mm_lock held) just before
+ * a block is copied; it must make the block unreachable for writers (e.g. unmap it and shoot
+ * down the TLBs). The migrate callback then makes it reachable again at its new address. */
+typedef void (*mm_isolate_fn)(uint64_t old_pa, unsigned order, uint32_t cookie, uint32_t aux);
+void mm_set_isolate_fn(unsigned owner, mm_isolate_fn fn);
 
 /* ---- movable objects ("fill" workloads) ------------------------------------------------------ */
 /* Create an object of bytes (rounded up to pages) filled with a pattern and checksummed.

@@ -144,7 +144,7 @@ static struct obj *obj_new(uint64_t npages, uint8_t kind, int node)
 }
 
 /* Create a filled, checksummed object. */
-int mm_obj_create(uint64_t bytes, bool movable, int node, uint32_t *id)
+static int mm_obj_create_locked(uint64_t bytes, bool movable, int node, uint32_t *id)
 {
     uint64_t npages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
     if (!npages || npages >= VMAP_SIZE / PAGE_SIZE || node >= MAX_NODES) {
@@ -191,7 +191,7 @@ int mm_obj_create(uint64_t bytes, bool movable, int node, uint32_t *id)
 }
 
 /* One unmovable page forced inside [lo, hi). */
-int mm_obj_pin(uint64_t lo, uint64_t hi, uint32_t *id)
+static int mm_obj_pin_locked(uint64_t lo, uint64_t hi, uint32_t *id)
 {
     struct obj *o = obj_new(1, OBJ_PIN, -1);
     if (!o) {
@@ -215,7 +215,7 @@ int mm_obj_pin(uint64_t lo, uint64_t hi, uint32_t *id)
 }
 
 /* Number of objects whose checksum is wrong. */
-int mm_obj_check_all(uint32_t *bad)
+static int mm_obj_check_all_locked(uint32_t *bad)
 {
     int nbad = 0;
     for (struct obj *o = objs; o; o = o->next) {
@@ -231,7 +231,7 @@ int mm_obj_check_all(uint32_t *bad)
 }
 
 /* Drop one object. */
-int mm_obj_drop(uint32_t id)
+static int mm_obj_drop_locked(uint32_t id)
 {
     for (struct obj **pp = &objs; *pp; pp = &(*pp)->next) {
         struct obj *o = *pp;
@@ -248,10 +248,10 @@ int mm_obj_drop(uint32_t id)
 }
 
 /* Drop every object. */
-void mm_obj_drop_all(void)
+static void mm_obj_drop_all_locked(void)
 {
     while (objs)
-        mm_obj_drop(objs->id);
+        mm_obj_drop_locked(objs->id);
 }
 
 unsigned mm_obj_count(void)
@@ -260,7 +260,7 @@ unsigned mm_obj_count(void)
 }
 
 /* One line per object. */
-void mm_obj_dump(void)
+static void mm_obj_dump_locked(void)
 {
     for (struct obj *o = objs; o; o = o->next)
         plat_printf("object id=%u pages=%u kind=%s node=%d va=0x%llx pa0=0x%llx\n", o->id, o->npages,
@@ -280,4 +280,50 @@ void obj_reset(void)
     nobjs = 0;
     next_id = 1;
     last_hit = NULL;
+}
+
+/* ---- the public entry points: each runs its _locked body under mm_lock ---- */
+
+/* mm_obj_create (mm.h) under mm_lock. */
+int mm_obj_create(uint64_t bytes, bool movable, int node, uint32_t *id)
+{
+    int r;
+    MM_WITH_LOCK(r = mm_obj_create_locked(bytes, movable, node, id));
+    return r;
+}
+
+/* mm_obj_pin (mm.h) under mm_lock. */
+int mm_obj_pin(uint64_t lo, uint64_t hi, uint32_t *id)
+{
+    int r;
+    MM_WITH_LOCK(r = mm_obj_pin_locked(lo, hi, id));
+    return r;
+}
+
+/* mm_obj_check_all (mm.h) under mm_lock. */
+int mm_obj_check_all(uint32_t *bad)
+{
+    int r;
+    MM_WITH_LOCK(r = mm_obj_check_all_locked(bad));
+    return r;
+}
+
+/* mm_obj_drop (mm.h) under mm_lock. */
+int mm_obj_drop(uint32_t id)
+{
+    int r;
+    MM_WITH_LOCK(r = mm_obj_drop_locked(id));
+    return r;
+}
+
+/* mm_obj_drop_all (mm.h) under mm_lock. */
+void mm_obj_drop_all(void)
+{
+    MM_WITH_LOCK(mm_obj_drop_all_locked());
+}
+
+/* mm_obj_dump (mm.h) under mm_lock. */
+void mm_obj_dump(void)
+{
+    MM_WITH_LOCK(mm_obj_dump_locked());
 }

@@ -150,7 +150,7 @@ static void verify_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
 int mm_verify(void)
 {
     static struct acc acc[MAX_NODES][MM_NR_ZONES];
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     nbad = 0;
     memset(acc, 0, sizeof acc);
     if (mm_zones_ready)
@@ -172,7 +172,7 @@ int mm_verify(void)
     unsigned bad = nbad;
     if (bad)
         mm_counters.verify_fail++;
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     if (bad)
         MM_LOG(LOG_ERR, "verify: %u problems", bad);
     return bad ? MM_ECORRUPT : 0;
@@ -182,7 +182,7 @@ int mm_verify(void)
 uint64_t mm_free_fingerprint(void)
 {
     uint64_t h = 0;
-    unsigned long irq = plat_irq_save();
+    unsigned long irq = mm_lock_irqsave();
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++)
             for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
@@ -193,6 +193,6 @@ uint64_t mm_free_fingerprint(void)
                     x = (x ^ (x >> 27)) * 0x81dadef4bc2dd44dull;
                     h += x ^ (x >> 33);
                 }
-    plat_irq_restore(irq);
+    mm_unlock_irqrestore(irq);
     return h;
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """run.py - boot build/hotmem.iso in QEMU (make run / make debug).
 
-    scripts/run.py [--machine q35|pc] [--firmware bios|ovmf] [--kvm 0|1] [--gdb] [-- QEMU ARGS...]
+    scripts/run.py [--machine q35|pc] [--firmware bios|ovmf] [--kvm 0|1] [--smp N] [--gdb] [-- QEMU ARGS...]
     scripts/run.py --attach [build/serial.sock]      (console of a `--gdb` session)
 
-The machine is hotplug-ready: 2 NUMA nodes (512 MiB each), -m 1G,slots=8,maxmem=32G, one
+The machine has 4 CPUs (--smp) and is hotplug-ready: 2 NUMA nodes (512 MiB each),
+-m 1G,slots=8,maxmem=32G, one
 cold-plugged 512 MiB pc-dimm (id dimm0) on node 1 - the same machine the tests' default QemuConfig
 describes (tests/harness/qemu.py) - and a virtio-mem device (id vm0, 4 GiB region, 2 MiB blocks,
 requested-size 0): `qom-set vm0 requested-size 1G` in the monitor grows the guest. QMP listens on
@@ -84,6 +85,7 @@ def main():
     ap.add_argument("--machine", choices=("q35", "pc"), default="q35")
     ap.add_argument("--firmware", choices=("bios", "ovmf"), default="bios")
     ap.add_argument("--kvm", type=int, choices=(0, 1), default=0, help="1: KVM instead of TCG")
+    ap.add_argument("--smp", type=int, default=4, help="number of CPUs (1..64; default 4)")
     ap.add_argument("--iso", type=Path, default=ISO)
     ap.add_argument("--gdb", action="store_true", help="QEMU -s -S in the background, gdb in front")
     ap.add_argument("--attach", nargs="?", const=SERIAL_SOCK, type=Path, metavar="SOCK",
@@ -104,8 +106,8 @@ def main():
         VARS.unlink(missing_ok=True)  # a fresh variable store each boot: no stale boot entries
 
     BUILD.mkdir(exist_ok=True)
-    cfg = QemuConfig(machine=a.machine, firmware=a.firmware, iso=a.iso, kvm=bool(a.kvm), ovmf_vars=VARS,
-                     virtio_mem=[VirtioMem("vm0", "4G", requested=0)], extra_args=a.qemu_args)
+    cfg = QemuConfig(machine=a.machine, firmware=a.firmware, iso=a.iso, kvm=bool(a.kvm), cpus=a.smp,
+                     ovmf_vars=VARS, virtio_mem=[VirtioMem("vm0", "4G", requested=0)], extra_args=a.qemu_args)
     QMP_SOCK.unlink(missing_ok=True)
     argv = ["qemu-system-x86_64", "-name", "hotmem", "-nodefaults", "-display", "none"]
     argv += qemu_args(cfg)

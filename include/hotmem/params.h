@@ -106,3 +106,49 @@
 /* Frees queued by mm_free_pages_deferred until mm_run_deferred runs them (the main loop, every
  * wait of an offline): 256 blocks, far more than one pass of the main loop produces. */
 #define MM_DEFER_MAX 256u
+/* ---- SMP ---- */
+/* CPUs the kernel starts: one bit each in a uint64_t CPU mask (IPI targets, shootdowns). */
+#define MAX_CPUS 64
+/* The application-processor trampoline: 4 KiB of real-mode code and, in the three pages above
+ * it, the page tables that identity-map it while long mode is switched on. 0x8000 is below the
+ * EBDA and SeaBIOS/GRUB data, page aligned (SIPI vector 0x08), and inside the first MiB that the
+ * memory manager keeps reserved as firmware memory. */
+#define TRAMPOLINE_PA 0x8000ull
+#define TRAMPOLINE_PAGES 4
+/* Each AP gets 64 KiB (order 4) from the buddy allocator: its kernel stack and three IST stacks
+ * of 16 KiB each (the boot CPU's are in .bss). */
+#define AP_STACK_ORDER 4
+#define AP_STACK_SIZE 16384
+/* INIT-SIPI-SIPI waits (Intel SDM vol. 3 8.4.4.1: 10 ms after INIT, 200 us between SIPIs) and how
+ * long an AP may take to reach C (generous: TCG with busy host cores can be slow). */
+#define AP_INIT_WAIT_US 10000
+#define AP_SIPI_WAIT_US 200
+#define AP_START_TIMEOUT_MS 5000
+/* Local APIC timer: every CPU ticks at this rate (preemption and per-CPU timekeeping). */
+#define LAPIC_TIMER_HZ 100
+/* IPI vectors: above every device vector, below the spurious vector. */
+#define VECTOR_LAPIC_TIMER 0xef
+#define VECTOR_IPI_CALL 0xf0
+#define VECTOR_RESCHED 0xf1
+/* Kernel threads: 64 KiB stacks (order 4, from the buddy allocator) like the boot stack, since the
+ * AML interpreter recurses on the ACPI worker; a thread runs one LAPIC tick before preemption. */
+#define THREAD_STACK_ORDER 4
+#define SCHED_SLICE_TICKS 1
+/* The stress workload's objects (kernel/stress.c) live in their own window after the vmap area:
+ * 1 GiB of virtual space per stress thread. */
+#define STRESS_VA_BASE (VMAP_BASE + VMAP_SIZE)
+#define STRESS_VA_PER_THREAD (1ull << 30)
+/* A stress object: 16 pages; the first STRESS_COUNTERS words of each page are counters that the
+ * owning thread increments, the rest a fixed pattern. */
+#define STRESS_OBJ_PAGES 16
+#define STRESS_COUNTERS 8
+/* TLB shootdowns of more pages than this flush the whole TLB instead of page by page. */
+#define TLB_FLUSH_ALL_PAGES 32
+/* A CPU waiting for a spinlock spins this many times, then (if its interrupts were on) halts
+ * until the holder's wake-up IPI or the next tick: under TCG with more vCPUs than host cores a
+ * spinning vCPU takes host time from the lock holder. */
+#define SPIN_BEFORE_HALT 2000
+#define VECTOR_WAKE 0xf2
+/* While migrating, an offline releases mm_lock (which keeps interrupts off) once it has held it
+ * this long, so other CPUs and interrupts get in: the interrupts-off window it aims at. */
+#define MM_LOCK_HOLD_NS 50000

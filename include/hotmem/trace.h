@@ -20,5 +20,7 @@ enum trace_type {
     TRACE_VMEM_REQ,     /* virtio-mem request: a: type (0 plug 1 unplug 2 all 3 state), b: addr, c: blocks */
     TRACE_VMEM_RESP,    /* its answer: a: type, b: 0 ack 1 nack 2 busy 3 error ~0 none, c: plugged bytes */
     TRACE_VMEM_MOVED,   /* a run offlined for unplug: a: base, b: pages migrated out, c: bytes */
+    TRACE_LOCK_HOLD,    /* end of an offline: a: base, b: longest mm_lock hold (interrupts off) in ns,
+                           c: times it released the lock to let others in */
     TRACE_NR_TYPES
 };

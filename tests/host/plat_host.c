@@ -1,13 +1,16 @@
-/* plat_host.c - platform.h on a Linux host: simulated physical memory, fake port I/O. */
+/* plat_host.c - platform.h on a Linux host: simulated physical memory, fake port I/O, spinlocks
+ * between pthreads (each thread is a "CPU"; lock-order checks in MM_DEBUG builds: the tests). */
 #define _GNU_SOURCE
 #include "plat_host.h"
 
+#include <sched.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include "hotmem/lockcheck.h"
 
 int plat_host_loglevel = LOG_WARN;
 void *plat_host_panic_jmp;
@@ -170,8 +173,10 @@ void plat_panic(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(plat_host_panic_msg, sizeof plat_host_panic_msg, fmt, ap);
     va_end(ap);
-    if (plat_host_panic_jmp)
+    if (plat_host_panic_jmp) {
+        plat_host_release_locks();
         longjmp(*(jmp_buf *)plat_host_panic_jmp, 1);
+    }
     fprintf(stderr, "PANIC: %s\n", plat_host_panic_msg);
     abort();
 }
@@ -196,6 +201,84 @@ unsigned long plat_irq_save(void)
 void plat_irq_restore(unsigned long flags)
 {
     (void)flags;
+}
+
+static unsigned next_thread_id;
+static __thread unsigned thread_id; /* plat_cpu_id() + 1; 0 until first asked */
+static __thread struct lockcheck thread_locks;
+
+/* The calling thread's number: 0 for the first thread that asks, then 1, 2 ... */
+unsigned plat_cpu_id(void)
+{
+    if (!thread_id)
+        thread_id = __atomic_add_fetch(&next_thread_id, 1, __ATOMIC_RELAXED);
+    return thread_id - 1;
+}
+
+/* Take l (spinning, then yielding the host CPU to the holder), with the lock-order checks. */
+unsigned long plat_spin_lock_irqsave(struct plat_spinlock *l)
+{
+    int me = (int)plat_cpu_id() + 1;
+    if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me) {
+        if (!(l->flags & PLAT_LOCK_RECURSIVE))
+            plat_panic("spinlock %s: taken again by thread %d, which holds it", l->name, me - 1);
+        l->depth++;
+        return 0;
+    }
+#ifdef MM_DEBUG
+    lockcheck_acquire(&thread_locks, l);
+#endif
+    unsigned spins = 0;
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+            if (++spins % 64 == 0)
+                sched_yield();
+    }
+    __atomic_store_n(&l->owner, me, __ATOMIC_RELAXED);
+    l->depth = 1;
+    l->acquired++;
+    l->contended += spins != 0;
+    return 0;
+}
+
+/* Release one level of l. */
+void plat_spin_unlock_irqrestore(struct plat_spinlock *l, unsigned long flags)
+{
+    (void)flags;
+    int me = (int)plat_cpu_id() + 1;
+    if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) != me)
+        plat_panic("spinlock %s: released by thread %d, held by %d", l->name, me - 1, l->owner - 1);
+    if (--l->depth == 0) {
+        __atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
+#ifdef MM_DEBUG
+        lockcheck_release(&thread_locks, l);
+#endif
+        __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+    }
+}
+
+bool plat_spin_held(const struct plat_spinlock *l)
+{
+    return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == (int)plat_cpu_id() + 1;
+}
+
+void plat_might_block(const char *what)
+{
+#ifdef MM_DEBUG
+    lockcheck_block(&thread_locks, what);
+#else
+    (void)what;
+#endif
+}
+
+/* Drop every lock the calling thread holds (a test caught a panic raised under a lock). */
+void plat_host_release_locks(void)
+{
+    while (thread_locks.n) {
+        struct plat_spinlock *l = (struct plat_spinlock *)thread_locks.held[thread_locks.n - 1];
+        l->depth = 1;
+        plat_spin_unlock_irqrestore(l, 0);
+    }
 }
 
 void *plat_alloc(size_t size)
@@ -245,12 +328,16 @@ void plat_vmap_clear(uint64_t va)
 uint64_t plat_host_trace_count[64];
 uint64_t plat_host_trace_last[64][3];
 
+static struct plat_spinlock trace_lock = PLAT_SPINLOCK_INIT("trace", PLAT_RANK_TRACE, 0);
+
 void plat_trace(unsigned type, uint64_t a, uint64_t b, uint64_t c)
 {
     if (type < 64) {
+        unsigned long f = plat_spin_lock_irqsave(&trace_lock);
         plat_host_trace_count[type]++;
         plat_host_trace_last[type][0] = a;
         plat_host_trace_last[type][1] = b;
         plat_host_trace_last[type][2] = c;
+        plat_spin_unlock_irqrestore(&trace_lock, f);
     }
 }

@@ -40,3 +40,5 @@ bool plat_host_mapped(uint64_t pa);
 /* plat_trace on the host: how many events of each type, and the last one's arguments. */
 extern uint64_t plat_host_trace_count[64];
 extern uint64_t plat_host_trace_last[64][3];
+/* Release every spinlock the calling thread holds (plat_panic does it before its longjmp). */
+void plat_host_release_locks(void);
