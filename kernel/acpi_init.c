@@ -1,11 +1,15 @@
 /* acpi_init.c - ACPI bring-up after the tables are parsed and mm is up: load the AML namespace,
  * enter ACPI mode, route the SCI, start GPE/PM1 events and the memory device driver, and hook
  * their polling into the worker thread (kernel/worker.c). */
+#include <string.h>
+
 #include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
 #include "drivers/acpi/memhp.h"
 #include "drivers/acpi/tables/tables.h"
+#include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/sched.h"
 
 static uint32_t sci_gsi;
 static bool sci_routed;
@@ -52,6 +56,45 @@ static void load_table(const char *sig, unsigned idx)
                  h->length);
 }
 
+/* Offer every usable table that is not a definition block loaded at boot to LoadTable and
+ * DataTableRegion (firmware loads OEM tables at run time with them). */
+static void register_tables(void)
+{
+    for (unsigned i = 0; i < acpi_table_count(); i++) {
+        const struct acpi_table *t = acpi_table_get(i);
+        if (!t->ok || !strcmp(t->signature, "DSDT") || !strcmp(t->signature, "SSDT"))
+            continue;
+        const void *h = acpi_map(t->pa, t->length);
+        if (!h || aml_register_table(h, t->length) < 0)
+            plat_log(LOG_WARN, "acpi", "%s at 0x%llx: not offered to LoadTable", t->signature,
+                     (unsigned long long)t->pa);
+    }
+}
+
+/* AML Sleep(ms) on a thread: let the other threads of this CPU run, or halt until the next
+ * interrupt (the LAPIC tick ends each halt), until ns have passed. Never with a spinlock held. */
+static void aml_sleep(uint64_t ns)
+{
+    plat_might_block("AML Sleep");
+    uint64_t end = plat_now_ns() + ns;
+    while (plat_now_ns() < end) {
+        if (sched_others_runnable()) {
+            sched_yield();
+            continue;
+        }
+        unsigned long f = plat_irq_save();
+        sti_hlt();
+        cli();
+        plat_irq_restore(f);
+    }
+}
+
+/* From now on (the scheduler runs) AML Sleep sleeps instead of busy-waiting. */
+void kern_acpi_sleep_on_threads(void)
+{
+    aml_sleep_fn = aml_sleep;
+}
+
 /* Route the FADT's SCI through the MADT's interrupt source override; "conforms" polarity and
  * trigger mean ACPI's default for the SCI: level, active low. */
 static void route_sci(void)
@@ -81,6 +124,7 @@ void kern_acpi_init(void)
             break;
         load_table("SSDT", i);
     }
+    register_tables();
     acpi_events_enable_acpi(&acpi_fadt_info);
     int n = acpi_events_init(&acpi_fadt_info, sci_mask);
     plat_log(LOG_INFO, "acpi", "%d GPEs enabled", n);

@@ -152,6 +152,11 @@ __attribute__((weak)) void kern_acpi_init(void)
 {
 }
 
+/* AML Sleep on threads (kernel/acpi_init.c); absent in reduced builds. */
+__attribute__((weak)) void kern_acpi_sleep_on_threads(void)
+{
+}
+
 /* PCI enumeration and the PCI drivers (drivers/pci, drivers/virtio); absent in reduced builds. */
 __attribute__((weak)) void kern_pci_init(void)
 {

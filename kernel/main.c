@@ -61,6 +61,7 @@ static __attribute__((noreturn)) void main_loop(void)
 
 void kern_boot_info(uint64_t mb2_phys);
 void kern_late_init(void);
+void kern_acpi_sleep_on_threads(void);
 void kern_acpi_tables(void);
 
 /* C entry from boot.asm: mb2_phys is the multiboot2 information block. */
@@ -84,6 +85,7 @@ void kmain(uint64_t mb2_phys)
     kern_late_init();
     sched_init();
     sched_init_cpu("shell", false);
+    kern_acpi_sleep_on_threads();
     console_set_owner(sched_current());
     smp_init();
     if (cmdline_has("selftest", NULL))
