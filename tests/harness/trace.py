@@ -6,12 +6,17 @@ import re
 from .qemu import ROOT
 
 TRACE_RE = re.compile(r"^\s*(\d+)\s+(\d+)\.(\d{6}) (\S+)\s+a=0x([0-9a-f]+) b=0x([0-9a-f]+) c=0x([0-9a-f]+)$")
+# A kernel log line ("[    0.182402] I memhp: slot 1 ejected"): with several CPUs another thread may
+# log while the shell prints the trace; such lines are not part of it.
+LOG_RE = re.compile(r"^(hotmem> )?\[\s*\d+\.\d+\] [A-Z] ")
 
 
 def parse_trace(text):
-    """[(seq, ns, name, a, b, c)] of `trace` output; every line must parse."""
+    """[(seq, ns, name, a, b, c)] of `trace` output; every line but kernel log lines must parse."""
     out = []
     for line in text.splitlines():
+        if LOG_RE.match(line):
+            continue
         m = TRACE_RE.match(line)
         assert m, f"unexpected trace line {line!r}"
         seq, s, us, name, a, b, c = m.groups()
