@@ -29,7 +29,7 @@ KSRCS_C   := $(wildcard libc/*.c $(addsuffix /*.c,$(KERNEL_SUBSYS))) $(if $(KERN
 KSRCS_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KOBJS     := $(KSRCS_ASM:%.asm=$(BUILD)/k/%.o) $(KSRCS_C:%.c=$(BUILD)/k/%.o)
 
-.PHONY: all kernel iso run debug selftest test host-tests integration-tests fuzz bench deps clean format
+.PHONY: all kernel user iso run debug selftest test host-tests integration-tests fuzz bench deps clean format
 all: iso host
 
 kernel: $(BUILD)/hotmem.elf
@@ -52,16 +52,33 @@ $(BUILD)/hotmem.elf: $(KOBJS) linker.ld scripts/gen-ksyms.sh
 	$(KLD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
 	scripts/gen-ksyms.sh $(KNM) $@ | cmp -s - $(BUILD)/ksyms.asm || { echo "ksyms: code moved between links"; exit 1; }
 
-$(BUILD)/hotmem.iso: $(BUILD)/hotmem.elf iso/grub.cfg
-	@mkdir -p $(BUILD)/isodir/boot/grub
+# --- user programs (user/): static freestanding ELF executables, shipped as multiboot2 modules --
+# badelf is memtest cut short: the loader must refuse it with a clear error.
+UCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
+           -fno-asynchronous-unwind-tables -nostdinc -isystem $(GCC_INC) -Wall -Wextra -Werror
+USER_PROGS := $(filter-out ulib,$(patsubst user/%.c,%,$(wildcard user/*.c)))
+USER_BINS  := $(addprefix $(BUILD)/user/,$(USER_PROGS)) $(BUILD)/user/badelf
+$(BUILD)/user/%.o: user/%.c user/ulib.h
+	@mkdir -p $(dir $@)
+	$(KCC) $(UCFLAGS) -c $< -o $@
+$(BUILD)/user/%: $(BUILD)/user/%.o $(BUILD)/user/ulib.o user/user.ld
+	$(KLD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T user/user.ld -o $@ $< $(BUILD)/user/ulib.o
+$(BUILD)/user/badelf: $(BUILD)/user/memtest
+	head -c 100 $< > $@
+user: $(USER_BINS)
+
+$(BUILD)/hotmem.iso: $(BUILD)/hotmem.elf iso/grub.cfg $(USER_BINS)
+	@mkdir -p $(BUILD)/isodir/boot/grub $(BUILD)/isodir/boot/user
 	cp $(BUILD)/hotmem.elf $(BUILD)/isodir/boot/hotmem.elf
+	cp $(USER_BINS) $(BUILD)/isodir/boot/user/
 	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # The same kernel with the selftest entry as the default (what tests and `make selftest` boot).
-$(BUILD)/hotmem-selftest.iso: $(BUILD)/hotmem.elf iso/grub.cfg
-	@mkdir -p $(BUILD)/isodir-selftest/boot/grub
+$(BUILD)/hotmem-selftest.iso: $(BUILD)/hotmem.elf iso/grub.cfg $(USER_BINS)
+	@mkdir -p $(BUILD)/isodir-selftest/boot/grub $(BUILD)/isodir-selftest/boot/user
 	cp $(BUILD)/hotmem.elf $(BUILD)/isodir-selftest/boot/hotmem.elf
+	cp $(USER_BINS) $(BUILD)/isodir-selftest/boot/user/
 	sed 's/^set default=0/set default=1/' iso/grub.cfg > $(BUILD)/isodir-selftest/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir-selftest 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "kernel/kernel.h"
 #include "kernel/percpu.h"
+#include "kernel/proc.h"
 
 struct tss {
     uint32_t reserved0;
@@ -18,7 +19,7 @@ struct tss {
 #define IST_STACK_SIZE 16384
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 static struct tss tsss[MAX_CPUS];
-static uint64_t gdts[MAX_CPUS][5];
+static uint64_t gdts[MAX_CPUS][8];
 
 /* The boot CPU's GDT and TSS with its .bss IST stacks. */
 void gdt_init(void)
@@ -29,7 +30,8 @@ void gdt_init(void)
     gdt_init_cpu(0, tops);
 }
 
-/* Load CPU id's GDT with code 0x08, data 0x10, TSS 0x18, and IST1..3 (#PF, #DF, NMI) at ist_top. */
+/* Load CPU id's GDT with code 0x08, data 0x10, TSS 0x18, user data/code (USER_DS, USER_CS), the
+ * syscall MSRs, and IST1..3 (#PF, #DF, NMI) at ist_top. */
 void gdt_init_cpu(unsigned id, const uint64_t ist_top[3])
 {
     struct tss *t = &tsss[id];
@@ -45,6 +47,9 @@ void gdt_init_cpu(unsigned id, const uint64_t ist_top[3])
     gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
              (((base >> 24) & 0xff) << 56);
     gdt[4] = base >> 32;
+    gdt[5] = 0;                     /* GDT_USER_BASE: SYSRET's 32-bit CS slot, unused */
+    gdt[6] = 0x0000F20000000000ull; /* USER_DS: data, DPL 3 */
+    gdt[7] = 0x0020FA0000000000ull; /* USER_CS: 64-bit code, DPL 3 */
     struct {
         uint16_t limit;
         uint64_t base;
@@ -63,4 +68,11 @@ void gdt_init_cpu(unsigned id, const uint64_t ist_top[3])
                      :
                      : "m"(gdtr)
                      : "rax", "memory");
+    syscall_init_cpu();
+}
+
+/* The stack the CPU switches to on an interrupt from ring 3 (the user thread's kernel stack). */
+void gdt_set_rsp0(uint64_t top)
+{
+    tsss[this_cpu()->id].rsp[0] = top;
 }

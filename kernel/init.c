@@ -135,6 +135,9 @@ static void kern_mm_init(void)
     mm_boot_reserve((uint64_t)__kernel_phys_start,
                     (uint64_t)__kernel_phys_end - (uint64_t)__kernel_phys_start, MM_OWN_KERNEL_IMAGE);
     mm_boot_reserve(mb2_phys_addr, kern_mb2.total_size, MM_OWN_MULTIBOOT);
+    for (unsigned i = 0; i < kern_mb2.nmods; i++) /* user programs (kernel/proc.c) */
+        mm_boot_reserve(kern_mb2.mods[i].start, kern_mb2.mods[i].end - kern_mb2.mods[i].start,
+                        MM_OWN_MULTIBOOT);
     if (mm_boot_finish())
         panic("mm: boot failed: not enough memory for the frame database");
     kheap_set_backend(kmalloc, kfree);

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/proc.h"
 #include "kernel/percpu.h"
 
 const char *kern_cmdline = "";
@@ -83,6 +84,7 @@ void kmain(uint64_t mb2_phys)
     sti();
     lapic_timer_start();
     kern_late_init();
+    proc_init();
     sched_init();
     sched_init_cpu("shell", false);
     kern_acpi_sleep_on_threads();

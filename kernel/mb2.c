@@ -83,6 +83,17 @@ static void parse_tag(uint32_t type, const uint8_t *p, uint32_t len, struct mb2_
             out->rsdp_new_len = len;
         }
         break;
+    case MB2_TAG_MODULE:
+        if (len < 9 || p[len - 1] || get_le32(p + 4) < get_le32(p) || out->nmods == MB2_MAX_MODS) {
+            out->nbad++;
+            plat_log(LOG_ERR, TAG, "module tag: %u bytes, bad range or name, or more than %d: ignored", len,
+                     MB2_MAX_MODS);
+            break;
+        }
+        out->mods[out->nmods].start = get_le32(p);
+        out->mods[out->nmods].end = get_le32(p + 4);
+        out->mods[out->nmods++].cmdline = (const char *)p + 8;
+        break;
     case MB2_TAG_EFI64:
         if (len < 8) {
             out->nbad++;

@@ -7,8 +7,8 @@
  * Freestanding and host-buildable (it is part of the host library that tests and fuzzers link).
  *
  * Tags: 1 command line, 2 boot loader name, 6 memory map (e820 types), 12 EFI64 system table,
- * 14 ACPI old RSDP (a copy of RSDP 1.0), 15 ACPI new RSDP (a copy of RSDP 2.0+), 17 EFI memory
- * map. Tag 4 (basic meminfo) is ignored: it is wrong under OVMF. Other tags are skipped.
+ * 3 module (a user program), 14 ACPI old RSDP (a copy of RSDP 1.0), 15 ACPI new RSDP (a copy of RSDP 2.0+),
+ * 17 EFI memory map. Tag 4 (basic meminfo) is ignored: it is wrong under OVMF. Other tags are skipped.
  */
 #pragma once
 #include <stdbool.h>
@@ -23,6 +23,7 @@ enum {
     MB2_TAG_END = 0,
     MB2_TAG_CMDLINE = 1,
     MB2_TAG_BOOTLOADER = 2,
+    MB2_TAG_MODULE = 3,
     MB2_TAG_MMAP = 6,
     MB2_TAG_EFI64 = 12,
     MB2_TAG_ACPI_OLD = 14,
@@ -38,6 +39,8 @@ enum {
     MB2_ERR_NO_END = -3, /* the block ended without an end tag */
     MB2_ERR_NULL = -4,   /* NULL block */
 };
+
+#define MB2_MAX_MODS 16 /* modules recorded (user programs); more are logged and ignored */
 
 /* What mb2_parse found. Counts of memory map entries are what fits in the tag. */
 struct mb2_info {
@@ -59,6 +62,12 @@ struct mb2_info {
     /* Tag 12: physical address of the EFI system table. */
     bool has_efi64;
     uint64_t efi64_systab;
+    /* Tag 3: boot modules (user programs), [start, end) physical, cmdline their name. */
+    unsigned nmods;
+    struct {
+        uint32_t start, end;
+        const char *cmdline; /* NUL-terminated inside the tag */
+    } mods[MB2_MAX_MODS];
 };
 
 /* Parse the block [info, info+size); fills *out (zeroed first). MB2_OK or an MB2_ERR_* code. */

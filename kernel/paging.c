@@ -14,6 +14,7 @@
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 #include "kernel/percpu.h"
+#include "kernel/proc.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
 
@@ -315,6 +316,26 @@ bool paging_migration_wait(uint64_t va)
         cpu_pause();
     }
     return true;
+}
+
+/* The kernel's PML4; on the first call every upper-half entry gets its table, so that the upper
+ * half copied into a process's PML4 (kernel/uvm.c) never misses a later kernel mapping. */
+uint64_t paging_kernel_pml4(void)
+{
+    static volatile bool filled;
+    if (!filled) { /* at boot (proc_init); later calls come from the scheduler, interrupts off */
+        unsigned long irq = mm_lock_irqsave();
+        for (int i = 256; i < 512; i++)
+            if (!(pml4[i] & PTE_P)) {
+                uint64_t pa = paging_alloc_table();
+                if (!pa)
+                    panic("paging: no page for the kernel half's table %d", i);
+                pml4[i] = pa | PTE_P | PTE_W;
+            }
+        filled = true;
+        mm_unlock_irqrestore(irq);
+    }
+    return kva_to_pa(pml4);
 }
 
 /* Physical address mapped at va, or ~0. */

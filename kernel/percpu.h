@@ -12,7 +12,10 @@
 
 struct cpu {
     struct cpu *self; /* %gs:0 */
-    unsigned id;      /* index in cpus[] */
+    /* syscall entry (kernel/syscall_entry.asm) reads these at fixed offsets: */
+    uint64_t syscall_kstack;   /* %gs:8: kernel stack top of the running user thread */
+    uint64_t syscall_user_rsp; /* %gs:16: user rsp saved at syscall entry */
+    unsigned id;               /* index in cpus[] */
     uint32_t apic_id;
     volatile int online; /* set by the CPU itself when it takes interrupts */
     uint64_t stack_pa;   /* APs: the AP_STACK_ORDER block holding its stacks */
@@ -33,6 +36,9 @@ struct cpu {
     struct thread *zombies; /* DEAD threads (linked by rq_next) whose stacks are not freed yet */
     uint64_t switches;      /* context switches on this CPU */
 };
+
+_Static_assert(__builtin_offsetof(struct cpu, syscall_kstack) == 8, "syscall_entry.asm uses %gs:8");
+_Static_assert(__builtin_offsetof(struct cpu, syscall_user_rsp) == 16, "syscall_entry.asm uses %gs:16");
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned ncpus; /* entries of cpus[] in use */

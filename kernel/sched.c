@@ -6,6 +6,7 @@
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 #include "kernel/percpu.h"
+#include "kernel/proc.h"
 #include "mm/mm.h"
 
 #define ICR_FIXED 0x4000u
@@ -130,6 +131,7 @@ static void schedule_irqoff(void)
         c->zombies = prev;
     }
     c->current = next;
+    proc_switch_to(next);
     c->switches++;
     next->switches_in++;
     sched_switch(&prev->rsp, next->rsp);
@@ -152,6 +154,12 @@ void sched_thread_start(void (*fn)(void *), void *arg)
     sti();
     reap();
     fn(arg);
+    sched_exit();
+}
+
+/* Mark the calling thread DEAD and switch away for good. */
+void sched_exit(void)
+{
     cli();
     struct cpu *c = this_cpu();
     unsigned long f = plat_spin_lock_irqsave(&c->rq.lock);
@@ -159,6 +167,12 @@ void sched_thread_start(void (*fn)(void *), void *arg)
     plat_spin_unlock_irqrestore(&c->rq.lock, f);
     schedule_irqoff();
     panic("sched: a dead thread ran again");
+}
+
+/* Kernel top of t's stack. */
+uint64_t sched_stack_top(const struct thread *t)
+{
+    return (uint64_t)phys_to_virt(t->stack_pa) + (PAGE_SIZE << THREAD_STACK_ORDER);
 }
 
 /* A new thread record and stack that will run fn(arg) on cpu (not yet runnable); NULL if no

@@ -27,6 +27,7 @@ struct thread {
     struct thread *wq_next;
     struct thread *all_next; /* every thread, for `threads` */
     uint64_t switches_in;
+    struct proc *proc; /* the user process this thread runs (NULL: a kernel thread) */
 };
 
 /* A run queue (one per CPU, in struct cpu). */
@@ -78,5 +79,9 @@ struct mutex {
 };
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
+/* End the calling thread (its stack is freed by the next thread on its CPU). */
+__attribute__((noreturn)) void sched_exit(void);
+/* Kernel top of t's stack. */
+uint64_t sched_stack_top(const struct thread *t);
 /* Print one line per thread. */
 void sched_dump(void);

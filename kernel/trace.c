@@ -37,6 +37,8 @@ static const char *const trace_names[TRACE_NR_TYPES] = {
     [TRACE_VMEM_RESP] = "vmem-response",
     [TRACE_VMEM_MOVED] = "vmem-moved",
     [TRACE_LOCK_HOLD] = "lock-hold",
+    [TRACE_USER_MIGRATE] = "user-migrate",
+    [TRACE_USER_PINNED] = "user-pinned",
 };
 
 /* Record one event (under trace_lock). */

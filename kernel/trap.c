@@ -3,6 +3,7 @@
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 #include "kernel/percpu.h"
+#include "kernel/proc.h"
 
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -168,11 +169,30 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
     halt_forever();
 }
 
+/* Make the interrupted user thread resume in proc_exit_trap on its kernel stack, in ring 0. */
+static void redirect_to_exit(struct trap_frame *f, const struct proc *p)
+{
+    f->rip = (uint64_t)proc_exit_trap;
+    f->cs = 0x08;
+    f->ss = 0x10;
+    f->rsp = p->kstack_top - 8;
+    f->rflags = 0x2;
+}
+
 /* Called by isr_common for every interrupt and exception. */
 void trap_dispatch(struct trap_frame *f)
 {
     if (f->vector == 14 && !(f->error & 1) && paging_migration_wait(read_cr2()))
         return; /* the page was being migrated: retry the access on its new page */
+    struct proc *p = proc_current();
+    if (f->vector < 32 && p && f->vector != 2 && f->vector != 8 &&
+        ((f->cs & 3) || (f->vector == 14 && read_cr2() < USER_TOP))) {
+        /* a process's fault (or the kernel's, on a user address during a system call) */
+        if (proc_trap(f->vector, exc_names[f->vector] ? exc_names[f->vector] : "exception", f->error, f->rip,
+                      read_cr2()))
+            redirect_to_exit(f, p);
+        return;
+    }
     if (f->vector < 32)
         exception_report(f);
     void (*fn)(void) = irq_handlers[f->vector];
@@ -187,6 +207,9 @@ void trap_dispatch(struct trap_frame *f)
     }
     c->irq_depth--;
     sched_irq_exit();
+    p = proc_current();
+    if ((f->cs & 3) && p && p->killed)
+        redirect_to_exit(f, p);
 }
 
 /* Print a message and a backtrace, then stop the machine. */

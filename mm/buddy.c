@@ -26,6 +26,7 @@ static const char *const owner_names[MM_NR_OWNERS] = {
     [MM_OWN_TEST_PIN] = "test-pin",
     [MM_OWN_SHELL] = "shell",
     [MM_OWN_STRESS] = "stress",
+    [MM_OWN_USER] = "user",
 };
 
 /* Make every free list empty (once; again after mm_reset). */

@@ -24,18 +24,21 @@ static void mm_dump_mem_locked(void)
             if (!st.present)
                 continue;
             plat_printf("mem node=%u zone=%s present=%llu online=%llu free=%llu kernel=%llu movable=%llu "
-                        "caged=%llu\n",
+                        "caged=%llu user=%llu\n",
                         n, zone_names[zi], (unsigned long long)st.present, (unsigned long long)st.online,
                         (unsigned long long)st.free, (unsigned long long)st.kernel,
-                        (unsigned long long)st.movable, (unsigned long long)st.caged);
+                        (unsigned long long)st.movable, (unsigned long long)st.caged,
+                        (unsigned long long)mm_user_zone_pages(n, zi));
         }
     struct mm_zone_stats t;
     mm_total_stats(&t);
+    struct mm_user_stats u;
+    mm_user_stats(&u);
     plat_printf("mem total present=%llu online=%llu free=%llu kernel=%llu movable=%llu caged=%llu "
-                "free_mib=%llu\n",
+                "free_mib=%llu user=%llu\n",
                 (unsigned long long)t.present, (unsigned long long)t.online, (unsigned long long)t.free,
                 (unsigned long long)t.kernel, (unsigned long long)t.movable, (unsigned long long)t.caged,
-                (unsigned long long)(t.free >> (20 - PAGE_SHIFT)));
+                (unsigned long long)(t.free >> (20 - PAGE_SHIFT)), (unsigned long long)u.pages);
 }
 
 /* buddyinfo: "buddyinfo node=N zone=Z" then the free block count of each order 0..MM_MAX_ORDER. */
@@ -53,11 +56,26 @@ static void mm_dump_buddyinfo_locked(void)
         }
 }
 
+/* User pages (allocated blocks owned MM_OWN_USER) in a section: a walk of block heads. */
+static uint64_t user_in_section(struct mm_section *s)
+{
+    uint64_t n = 0;
+    for (unsigned sub = 0; sub < SUBSECTIONS_PER_SECTION; sub++)
+        for (uint64_t i = 0; s->present >> sub & 1 && i < MM_PAGES_PER_SUB;) {
+            const struct frame *f = sub_frame(s, sub, i);
+            MM_ASSERT(f->state > FS_TAIL && f->order <= MM_MAX_ORDER, 0, f);
+            if (fs_is_used(f->state) && f->owner == MM_OWN_USER)
+                n += 1ull << f->order;
+            i += 1ull << f->order;
+        }
+    return n;
+}
+
 /* sections: one line per present section. */
 static void mm_dump_sections_locked(void)
 {
     for (uint64_t i = sect_next(0); i < NR_SECTIONS; i = sect_next(i + 1)) {
-        const struct mm_section *s = sect_at(i);
+        struct mm_section *s = sect_at(i);
         unsigned idx = (unsigned)i;
         if (!s->present)
             continue;
@@ -67,11 +85,12 @@ static void mm_dump_sections_locked(void)
                 online += s->sub_pages[sub];
         const char *zone = !s->movable ? "normal" : (s->movable == s->present ? "movable" : "mixed");
         plat_printf("section idx=%u base=0x%llx node=%u zone=%s state=%s present=%u/64 mask=0x%016llx "
-                    "online=0x%016llx free=%u used=%llu\n",
+                    "online=0x%016llx free=%u used=%llu user=%llu\n",
                     idx, (unsigned long long)idx << SECTION_SHIFT, s->node, zone,
                     mm_sect_state_name(mm_section_state(idx)), dump_popcount64(s->present),
                     (unsigned long long)s->present, (unsigned long long)s->online, s->nr_free,
-                    (unsigned long long)(online - s->nr_free - s->nr_held));
+                    (unsigned long long)(online - s->nr_free - s->nr_held),
+                    (unsigned long long)user_in_section(s));
     }
 }
 

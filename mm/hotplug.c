@@ -26,6 +26,14 @@ static struct {
 } added[MAX_ADDED];
 
 static mm_isolate_fn isolate_fns[MM_NR_OWNERS];
+static mm_describe_fn describe_fns[MM_NR_OWNERS];
+
+/* Register the blocker-description callback of an owner (mm.h). */
+void mm_set_describe_fn(unsigned owner, mm_describe_fn fn)
+{
+    if (owner < MM_NR_OWNERS)
+        describe_fns[owner] = fn;
+}
 
 /* Register the pre-copy callback of an owner (mm.h). */
 void mm_set_isolate_fn(unsigned owner, mm_isolate_fn fn)
@@ -37,6 +45,7 @@ void mm_set_isolate_fn(unsigned owner, mm_isolate_fn fn)
 void hotplug_reset(void)
 {
     memset(isolate_fns, 0, sizeof isolate_fns);
+    memset(describe_fns, 0, sizeof describe_fns);
     memset(added, 0, sizeof added);
     offline_timeout_ms = 1000;
     offline_running = false;
@@ -374,6 +383,11 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         rep->block_owner = f->owner;
         rep->owner_name = mm_owner_name(f->owner);
         rep->block_cookie = f->use.cookie;
+        if (describe_fns[f->owner]) {
+            const char *d = describe_fns[f->owner](blocker << PAGE_SHIFT, f->use.cookie, f->use.aux);
+            if (d)
+                rep->owner_name = d;
+        }
         cage_undo_locked(spfn, epfn);
         mm_counters.offline_fail++;
         if (r == MM_ETIMEDOUT)

@@ -81,6 +81,7 @@ enum mm_owner {
     MM_OWN_TEST_PIN,      /* test aid: unmovable page forced into a range (mm_obj_pin) */
     MM_OWN_SHELL,         /* shell `alloc` */
     MM_OWN_STRESS,        /* the `stress` workload's objects (kernel/stress.c; migratable) */
+    MM_OWN_USER,          /* user process pages (mm/rmap.c: reverse-mapped, migratable unless pinned) */
     MM_NR_OWNERS
 };
 /* Short name of an owner ("heap", "movable", ...); "?" if out of range. */
@@ -199,6 +200,55 @@ void mm_set_migrate_fn(unsigned owner, mm_migrate_fn fn);
  * down the TLBs). The migrate callback then makes it reachable again at its new address. */
 typedef void (*mm_isolate_fn)(uint64_t old_pa, unsigned order, uint32_t cookie, uint32_t aux);
 void mm_set_isolate_fn(unsigned owner, mm_isolate_fn fn);
+
+/* Optional: a description of an allocated block that blocks an offline (e.g. the process that
+ * pins it), stored in rep->owner_name instead of the bare owner name. Returns a string that stays
+ * valid until the next failed offline, or NULL for the plain owner name. */
+typedef const char *(*mm_describe_fn)(uint64_t pa, uint32_t cookie, uint32_t aux);
+void mm_set_describe_fn(unsigned owner, mm_describe_fn fn);
+
+/* ---- user pages and their reverse map (mm/rmap.c) ---------------------------------------------
+ * Every user page (owner MM_OWN_USER, order 0, movable) has a record listing every mapping of it:
+ * (holder, key) pairs with the holder's operations (an address space and a virtual address, or
+ * a shared-memory object and a page index). Migration of the page (offline) goes through them:
+ * isolate makes every mapping a migration entry and shoots down the TLBs of the CPUs that may
+ * cache it, the copy follows, remap points every mapping at the new page. A page with pins > 0
+ * refuses to migrate (MM_EBUSY) and its description names the pin. All under mm_lock. */
+struct mm_rmap_ops {
+    /* Make (holder, key)'s mapping unreachable (migration entry + TLB shootdown). */
+    void (*isolate)(void *holder, uint64_t key);
+    /* Point (holder, key) at new_pa and make it reachable again. */
+    void (*remap)(void *holder, uint64_t key, uint64_t new_pa);
+    /* Describe the holder ("pid=3,prog=pin") into buf. */
+    void (*describe)(void *holder, char *buf, size_t n);
+    /* A number naming the holder in the trace (a pid, a shared object's key). */
+    uint64_t (*id)(void *holder);
+};
+/* A new zeroed user page of node (movable zone first) mapped once by (holder, key); pa or 0. */
+uint64_t mm_user_page_alloc(unsigned node, const struct mm_rmap_ops *ops, void *holder, uint64_t key);
+/* Add / remove one mapping of user page pa. Remove returns the mappings left (the caller frees
+ * the page with mm_user_page_free when 0) or MM_ENOENT. */
+int mm_rmap_add(uint64_t pa, const struct mm_rmap_ops *ops, void *holder, uint64_t key);
+int mm_rmap_remove(uint64_t pa, void *holder, uint64_t key);
+/* Free a user page with no mapping left. */
+void mm_user_page_free(uint64_t pa);
+/* Pin (delta +1) or unpin (-1) user page pa under a name (kept by the caller while pinned). */
+int mm_rmap_pin(uint64_t pa, int delta, const char *name);
+/* Mappings of pa (0 if not a user page). */
+unsigned mm_rmap_count(uint64_t pa);
+/* Node and zone of a present frame; MM_ENOENT if pa is not in a present subsection. */
+int mm_pa_node_zone(uint64_t pa, unsigned *node, unsigned *zone);
+struct mm_user_stats {
+    uint64_t pages;        /* user pages allocated now */
+    uint64_t mappings;     /* reverse-map entries */
+    uint64_t pinned;       /* pages with pins */
+    uint64_t migrated;     /* user pages migrated (ever) */
+    uint64_t migrate_busy; /* migrations refused by a pin */
+    uint64_t alloc_fail;   /* failed user page / record allocations */
+};
+void mm_user_stats(struct mm_user_stats *st);
+/* User pages now in (node, zone). */
+uint64_t mm_user_zone_pages(unsigned node, unsigned zone);
 
 /* ---- movable objects ("fill" workloads) ------------------------------------------------------ */
 /* Create an object of bytes (rounded up to pages) filled with a pattern and checksummed.

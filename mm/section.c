@@ -137,6 +137,7 @@ void heap_reset(void);
 void obj_reset(void);
 void hotplug_reset(void);
 void boot_reset(void);
+void rmap_reset(void);
 
 /* Forget everything (host only). */
 void mm_reset(void)
@@ -144,6 +145,7 @@ void mm_reset(void)
     obj_reset();
     heap_reset();
     hotplug_reset();
+    rmap_reset();
     for (uint64_t idx = sect_next(0); idx < NR_SECTIONS; idx = sect_next(idx + 1)) {
         struct mm_section *s = sect_at(idx);
         if (s->home == SECT_HEAP)

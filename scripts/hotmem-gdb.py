@@ -247,6 +247,26 @@ def section_ptr(idx):
     return gdb.Value(p).cast(root.type.strip_typedefs().target().target()) if p else None
 
 
+def user_owner():
+    try:
+        return int(gdb.parse_and_eval("MM_OWN_USER"))
+    except gdb.error:
+        return -1
+
+
+def user_in_section(s):
+    """User pages (allocated head frames owned MM_OWN_USER) of a section, as dump.c counts them."""
+    present, own, n = int(s["present"]), user_owner(), 0
+    per_sub = 1 << PFN_SUB_SHIFT
+    for sub in range(64):
+        if present >> sub & 1:
+            raw = read_bytes(int(s["mem"][sub]), per_sub * 16)
+            for i in range(per_sub):
+                owner, flags = raw[16 * i + 12], raw[16 * i + 14]
+                n += (flags & (FR["head"] | FR["free"])) == FR["head"] and owner == own
+    return n
+
+
 def mm_sections_text():
     out = []
     for idx, p in section_ptrs():
@@ -262,9 +282,9 @@ def mm_sections_text():
         nr_free, nr_held = int(s["nr_free"]), int(s["nr_held"])
         out.append(
             "section idx=%u base=0x%x node=%u zone=%s state=%s present=%u/64 mask=0x%016x "
-            "online=0x%016x free=%u used=%u\n"
+            "online=0x%016x free=%u used=%u user=%u\n"
             % (idx, idx << SECTION_SHIFT, int(s["node"]), zone, sect_state_name(s), popcount(present),
-               present, online_mask, nr_free, (online - nr_free - nr_held) & U64))
+               present, online_mask, nr_free, (online - nr_free - nr_held) & U64, user_in_section(s)))
     return "".join(out)
 
 
@@ -308,12 +328,12 @@ def mm_mem_text():
             tot[k] = (tot[k] + st[k]) & U64
         if not st["present"]:
             continue
-        out.append("mem node=%u zone=%s present=%u online=%u free=%u kernel=%u movable=%u caged=%u\n"
+        out.append("mem node=%u zone=%s present=%u online=%u free=%u kernel=%u movable=%u caged=%u user=%u\n"
                    % (n, names[zi], st["present"], st["online"], st["free"], st["kernel"], st["movable"],
-                      st["caged"]))
-    out.append("mem total present=%u online=%u free=%u kernel=%u movable=%u caged=%u free_mib=%u\n"
+                      st["caged"], int(fetch(sym("zone_pages", "rmap.c"))[n][zi])))
+    out.append("mem total present=%u online=%u free=%u kernel=%u movable=%u caged=%u free_mib=%u user=%u\n"
                % (tot["present"], tot["online"], tot["free"], tot["kernel"], tot["movable"], tot["caged"],
-                  tot["free"] >> (20 - PAGE_SHIFT)))
+                  tot["free"] >> (20 - PAGE_SHIFT), int(sym("ust", "rmap.c")["pages"])))
     return "".join(out)
 
 
@@ -444,9 +464,11 @@ def dimms_text():
         nr = int(d["nranges"])
         base = int(d["r"][0]["base"]) if nr else 0
         size = sum(int(d["r"][k]["size"]) for k in range(nr)) & U64
-        out.append("slot=%u sta=0x%x base=0x%x size=0x%x node=%u state=%s ejects=%u eject_fails=%u path=%s\n"
+        rep = d["last_rep"]
+        blocker = " blocker=" + cstring(rep["owner_name"]) if int(rep["err"]) else ""
+        out.append("slot=%u sta=0x%x base=0x%x size=0x%x node=%u state=%s ejects=%u eject_fails=%u path=%s%s\n"
                    % (int(d["slot"]), int(d["sta"]), base, size, int(d["pxm"]), memhp_state_name(int(d["state"])),
-                      int(d["ejects"]), int(d["eject_fails"]), char_array(d["path"])))
+                      int(d["ejects"]), int(d["eject_fails"]), char_array(d["path"]), blocker))
     return "".join(out)
 
 
@@ -639,6 +661,73 @@ def trace_text(count=None):
 
 # ---- the commands ---------------------------------------------------------------------------------
 
+# ---- user processes (kernel/proc.h, kernel/uvm.c) -------------------------------------------------
+
+PTE_P, PTE_W, PTE_U, PTE_MIG, PTE_NX = 1, 2, 4, 1 << 9, 1 << 63
+PTE_ADDR = 0x000FFFFFFFFFF000
+PROC_STATES = {0: "free", 1: "running", 2: "exited"}
+
+
+def _table(pa):
+    return read_u64s((DIRECT_MAP_BASE + pa) & U64, 512)
+
+
+def user_ptes(pml4, start, end):
+    """[(va, pte)] of the non-empty leaf entries of [start, end) in the tables at pml4."""
+    out, va = [], start
+    while va < end:
+        t, ok = pml4, True
+        for level in (3, 2, 1):
+            e = _table(t)[(va >> (12 + 9 * level)) & 511]
+            if not e & PTE_P:
+                ok = False
+                break
+            t = e & PTE_ADDR
+        if not ok:  # nothing mapped in this 2 MiB
+            va = (va | ((1 << 21) - 1)) + 1
+            continue
+        pt = _table(t)
+        while True:
+            e = pt[(va >> 12) & 511]
+            if e:
+                out.append((va, e))
+            va += 4096
+            if va >= end or not va & ((1 << 21) - 1):
+                break
+    return out
+
+
+def ps_text(arg):
+    """Processes, their vmas with resident pages, and with a pid: every mapped page."""
+    procs = fetch(sym("procs", "proc.c"))
+    want = int(arg) if arg else None
+    out = []
+    for i in range(array_len(procs)):
+        p = procs[i]
+        state = int(p["state"])
+        if not state or (want is not None and int(p["pid"]) != want):
+            continue
+        pml4 = int(p["pml4"])
+        out.append("pid=%u name=%s state=%s cpu=%u node=%u pml4=0x%x cpus=0x%x\n"
+                   % (int(p["pid"]), char_array(p["name"]), PROC_STATES.get(state, "?"), int(p["cpu"]),
+                      int(p["node"]), pml4, int(p["cpus"])))
+        v = p["vmas"]
+        while int(v) and pml4:
+            vm = deref(v)
+            start, end, prot = int(vm["start"]), int(vm["end"]), int(vm["prot"])
+            ptes = user_ptes(pml4, start, end)
+            shm = "key=%u" % int(deref(vm["shm"])["key"]) if int(vm["shm"]) else "none"
+            out.append("  vma 0x%x-0x%x prot=%s%s%s shm=%s resident=%u migrating=%u\n"
+                       % (start, end, "r" if prot & 1 else "-", "w" if prot & 2 else "-", "x" if prot & 4 else "-",
+                          shm, sum(1 for _, e in ptes if e & PTE_P), sum(1 for _, e in ptes if e & PTE_MIG)))
+            if want is not None:
+                for va, e in ptes:
+                    out.append("    va=0x%x pa=0x%x %s%s\n" % (va, e & PTE_ADDR, "present" if e & PTE_P else "migrating",
+                                                             " w" if e & PTE_W else ""))
+            v = vm["next"]
+    return "".join(out) or "no processes\n"
+
+
 def _num(arg):
     try:
         return int(gdb.parse_and_eval(arg))
@@ -743,16 +832,28 @@ class HmTrace(HmCommand):
         return trace_text(_num(arg) if arg else None)
 
 
+class HmPs(HmCommand):
+    """hm-ps [pid]: user processes and their mappings (vmas, resident pages); with a pid, every page.
+
+    Reads the process table and walks each process's page tables: a page is present (va -> pa)
+    or a migration entry (being moved; the process waits if it touches it)."""
+
+    name = "hm-ps"
+
+    def text(self, arg):
+        return ps_text(arg)
+
+
 class Hm(HmCommand):
     """hm: list hotmem's gdb helper commands."""
 
     name = "hm"
 
     def text(self, arg):
-        cmds = [HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmVmem, HmAml, HmTrace]
+        cmds = [HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmVmem, HmAml, HmTrace, HmPs]
         return "".join(f"  {c.__doc__.splitlines()[0]}\n" for c in cmds) + \
             "  hm-run-to FUNC / hm-reconnect: see scripts/hotmem.gdb\n"
 
 
-for _c in (Hm, HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmVmem, HmAml, HmTrace):
+for _c in (Hm, HmSections, HmBuddyinfo, HmMem, HmFrame, HmDimms, HmVmem, HmAml, HmTrace, HmPs):
     _c()

@@ -561,10 +561,10 @@ void memhp_dump(void)
             size += d->r[k].size;
         plat_printf(
             "slot=%u sta=0x%llx base=0x%llx size=0x%llx node=%u state=%s ejects=%llu eject_fails=%llu "
-            "path=%s\n",
+            "path=%s%s%s\n",
             d->slot, (unsigned long long)d->sta, (unsigned long long)base, (unsigned long long)size, d->pxm,
             memhp_state_name(d->state), (unsigned long long)d->ejects, (unsigned long long)d->eject_fails,
-            d->path);
+            d->path, d->last_rep.err ? " blocker=" : "", d->last_rep.err ? d->last_rep.owner_name : "");
     }
 }
 

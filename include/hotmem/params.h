@@ -152,3 +152,34 @@
 /* While migrating, an offline releases mm_lock (which keeps interrupts off) once it has held it
  * this long, so other CPUs and interrupts get in: the interrupts-off window it aims at. */
 #define MM_LOCK_HOLD_NS 50000
+
+/* ---- user processes (issue 16) ---- */
+/* Reverse map of user pages (mm/rmap.c): 16384 buckets (128 KiB) keep chains short up to a few
+ * GiB of user memory; failed-offline descriptions rotate through 4 buffers of 96 bytes (memhp
+ * keeps the last report per slot); one trace event per 64 migrated user pages (the ring keeps
+ * 4096 events, so a 300 MiB migration leaves ~1200 of them). */
+#define RMAP_BUCKETS 16384
+#define RMAP_DESCS 4
+#define RMAP_DESC_LEN 96
+#define RMAP_TRACE_BATCH 64
+/* User virtual layout: programs are linked at 4 MiB (user/user.ld); anonymous and shared
+ * mappings are handed out upward from 1 TiB; the stack (256 KiB, demand paged) ends at 128 TiB
+ * minus 4 GiB. Everything lies in the lower half (PML4 slots 0-255). */
+#define USER_LOAD_MIN 0x400000ull
+#define USER_MMAP_BASE (1ull << 40)
+#define USER_MMAP_END (64ull << 40)
+#define USER_STACK_TOP (0x800000000000ull - (4ull << 30))
+#define USER_STACK_SIZE (256ull << 10)
+#define USER_TOP 0x800000000000ull
+/* Processes alive at once, programs (multiboot2 modules) the kernel keeps, arguments per run. */
+#define PROC_MAX 32
+#define PROG_MAX 16
+#define PROC_ARGS 8
+/* Shared anonymous objects alive at once; pins per process; bytes of one console write. */
+#define SHM_MAX 16
+#define PIN_MAX 8
+#define SYS_WRITE_MAX 4096
+/* GDT selectors of user mode (kernel/gdt.c): SYSRET takes CS = base + 16, SS = base + 8. */
+#define GDT_USER_BASE 0x28
+#define USER_DS (GDT_USER_BASE + 8 + 3)
+#define USER_CS (GDT_USER_BASE + 16 + 3)

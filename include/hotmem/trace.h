@@ -22,5 +22,8 @@ enum trace_type {
     TRACE_VMEM_MOVED,   /* a run offlined for unplug: a: base, b: pages migrated out, c: bytes */
     TRACE_LOCK_HOLD,    /* end of an offline: a: base, b: longest mm_lock hold (interrupts off) in ns,
                            c: times it released the lock to let others in */
+    TRACE_USER_MIGRATE, /* a batch of user pages migrated: a: pages in the batch, b: last old pa, c: last new
+                           pa */
+    TRACE_USER_PINNED,  /* a pinned user page refused to migrate: a: pa, b: pins, c: holder id (pid) */
     TRACE_NR_TYPES
 };

@@ -197,7 +197,7 @@ def test_helpers_work_anywhere(make_qemu):
         # before anything is initialized: empty tables, a clear error for the AML namespace
         # (blocks are read in the order gdb prints them)
         assert block(g, "hm-sections") == "" and block(g, "hm-buddyinfo") == ""
-        assert block(g, "hm-mem") == "mem total present=0 online=0 free=0 kernel=0 movable=0 caged=0 free_mib=0\n"
+        assert block(g, "hm-mem") == "mem total present=0 online=0 free=0 kernel=0 movable=0 caged=0 free_mib=0 user=0\n"
         assert block(g, "hm-dimms") == "" and block(g, "hm-trace") == ""
         assert "absent" in block(g, "hm-frame 0x100")
         assert block(g, "hm-aml \\_SB").startswith("error: hm-aml: aml_root is NULL")
