@@ -111,13 +111,7 @@ boot_fail32:
 
 bits 64
 long_mode_entry:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    xor ax, ax
-    mov fs, ax
-    mov gs, ax
+    LOAD_DATA_SEGMENTS
     mov rax, .higher_half
     jmp rax
 .higher_half:

@@ -40,13 +40,7 @@ tr_pm32:
 
 bits 64
 tr_lm:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    xor ax, ax
-    mov fs, ax
-    mov gs, ax
+    LOAD_DATA_SEGMENTS
     mov rsp, [TR(tr_stack)]
     mov rdi, [TR(tr_arg)]
     mov rax, [TR(tr_entry)]
