@@ -255,15 +255,27 @@ def user_owner():
 
 
 def user_in_section(s):
-    """User pages (allocated head frames owned MM_OWN_USER) of a section, as dump.c counts them."""
+    """User pages (allocated blocks owned MM_OWN_USER) of a section, as dump.c counts them: a walk
+    of block heads (the first frame's descriptor is head[sub], the others in mem[sub])."""
     present, own, n = int(s["present"]), user_owner(), 0
+    names = enum_names("enum frame_state", "FS_") or dict(enumerate(FS_DEFAULT))
+    used = {v for v, name in names.items() if name in ("used", "movable")}
     per_sub = 1 << PFN_SUB_SHIFT
     for sub in range(64):
-        if present >> sub & 1:
-            raw = read_bytes(int(s["mem"][sub]), per_sub * 16)
-            for i in range(per_sub):
-                owner, flags = raw[16 * i + 12], raw[16 * i + 14]
-                n += (flags & (FR["head"] | FR["free"])) == FR["head"] and owner == own
+        if not present >> sub & 1:
+            continue
+        raw = read_bytes(int(s["mem"][sub]), per_sub * 16)
+        h, i = s["head"][sub], 0
+        while i < per_sub:
+            if i == 0:
+                owner, order, st = int(h["owner"]), int(h["order"]), int(h["state"])
+            else:
+                owner, order, st = raw[16 * i + 12], raw[16 * i + 13], raw[16 * i + 14]
+            if order > PFN_SUB_SHIFT:
+                break  # inconsistent descriptors: mmverify says more
+            if st in used and owner == own:
+                n += 1 << order
+            i += 1 << order
     return n
 
 
