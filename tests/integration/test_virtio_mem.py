@@ -142,12 +142,21 @@ def test_pinned_page_stops_shrink_then_completes(make_qemu):
 
 
 # ---- with DIMMs, reset, changing requests ----------------------------------------------------------
+def wait_all(q, patterns, timeout):
+    """Wait for every pattern in any order: events of different threads (the virtio-mem driver,
+    the ACPI worker) have no fixed order on the console. The cursor ends past the last match."""
+    start, end = q.serial.cursor, q.serial.cursor
+    for p in patterns:
+        q.serial.cursor = start
+        end = max(end, q.wait_for(p, timeout).end())
+    q.serial.cursor = end
+
+
 def test_with_dimm_hot_add_and_eject_during_resize(make_qemu):
     q = boot_vmem(make_qemu)
     q.vmem_request("vm0", 1 * GiB)
     q.hot_add_dimm("d1", "1G", node=1)
-    q.wait_for(r"vmem: size 0x40000000 reached", 120)
-    q.wait_for(r"memhp: slot 1 online", 120)
+    wait_all(q, [r"vmem: size 0x40000000 reached", r"memhp: slot 1 online"], 120)
     q.vmem_request("vm0", 2 * GiB)
     q.hot_remove_dimm("dimm0", timeout=120)
     q.wait_for(r"vmem: size 0x80000000 reached", 120)
