@@ -7,7 +7,6 @@
 #include "drivers/acpi/events.h"
 #include "drivers/acpi/memhp.h"
 #include "drivers/acpi/tables/tables.h"
-#include "kernel/arch.h"
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 
@@ -77,16 +76,8 @@ static void aml_sleep(uint64_t ns)
 {
     plat_might_block("AML Sleep");
     uint64_t end = plat_now_ns() + ns;
-    while (plat_now_ns() < end) {
-        if (sched_others_runnable()) {
-            sched_yield();
-            continue;
-        }
-        unsigned long f = plat_irq_save();
-        sti_hlt();
-        cli();
-        plat_irq_restore(f);
-    }
+    while (plat_now_ns() < end)
+        sched_yield_or_halt();
 }
 
 /* From now on (the scheduler runs) AML Sleep sleeps instead of busy-waiting. */

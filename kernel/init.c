@@ -96,16 +96,9 @@ static bool offline_wait_idle(void *arg)
 {
     (void)arg;
     plat_might_block("offline wait for unmovable pages");
-    if (sched_others_runnable()) {
-        sched_yield();
-        return true;
-    }
-    if (ncpus_online < 2)
+    if (!sched_others_runnable() && ncpus_online < 2)
         return false;
-    unsigned long f = plat_irq_save();
-    sti_hlt();
-    cli();
-    plat_irq_restore(f);
+    sched_yield_or_halt();
     return true;
 }
 

@@ -249,6 +249,21 @@ bool sched_others_runnable(void)
     return __atomic_load_n(&this_cpu()->rq.len, __ATOMIC_RELAXED) != 0;
 }
 
+/* Let another runnable thread of this CPU run, or halt until the next interrupt (interrupts on
+ * while halted, the caller's state restored after). True if another thread ran. */
+bool sched_yield_or_halt(void)
+{
+    if (sched_others_runnable()) {
+        sched_yield();
+        return true;
+    }
+    unsigned long f = plat_irq_save();
+    sti_hlt();
+    cli();
+    plat_irq_restore(f);
+    return false;
+}
+
 /* The LAPIC tick. */
 void sched_tick(void)
 {

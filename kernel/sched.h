@@ -68,6 +68,8 @@ void sched_irq_exit(void);
 void sched_wake(struct thread *t);
 /* Is another thread than the current one runnable on this CPU? */
 bool sched_others_runnable(void);
+/* Let another runnable thread of this CPU run, or halt until the next interrupt; true if one ran. */
+bool sched_yield_or_halt(void);
 /* Sleep on wq until cond(arg) is true (checked under the wait queue's lock). */
 void waitq_wait(struct waitq *wq, bool (*cond)(void *arg), void *arg);
 /* Wake every thread sleeping on wq (callable from interrupt handlers). */

@@ -137,12 +137,8 @@ int proc_unpin(struct proc *p, uint64_t id)
 static void sys_sleep(struct proc *p, uint64_t ms)
 {
     uint64_t end = plat_now_ns() + ms * 1000000ull;
-    while (plat_now_ns() < end && !p->killed) {
-        if (sched_others_runnable())
-            sched_yield();
-        else
-            __asm__ volatile("hlt");
-    }
+    while (plat_now_ns() < end && !p->killed)
+        sched_yield_or_halt();
 }
 
 /* spawn: split a user command line and run it. */
