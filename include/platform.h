@@ -57,6 +57,10 @@ void plat_irq_restore(unsigned long flags);
  * every acquisition and panic naming both locks, and panic if a CPU blocks (sleeps, waits for an
  * interrupt, runs the offline poll hook) while it holds any spinlock.
  *
+ *   rank 8   PLAT_RANK_PCP      a CPU's page cache (mm/pcp.c): taken by that CPU's small allocations
+ *                               and frees, and by pcp_drain_all (one CPU's at a time); it takes
+ *                               mm_lock inside to refill or spill, so code holding mm_lock
+ *                               bypasses the caches.
  *   rank 10  PLAT_RANK_MM       mm_lock (mm/lock.c): the whole memory manager - sections, frame
  *                               database, free lists, zone counters, the heap's slab lists,
  *                               movable objects, mm_counters - and the kernel's page tables
@@ -71,6 +75,7 @@ void plat_irq_restore(unsigned long flags);
  *                               code holding any lock may log.
  */
 enum {
+    PLAT_RANK_PCP = 8,
     PLAT_RANK_MM = 10,
     PLAT_RANK_WAITQ = 12,
     PLAT_RANK_RUNQ = 14,

@@ -134,6 +134,7 @@ static void kern_mm_init(void)
     if (mm_boot_finish())
         panic("mm: boot failed: not enough memory for the frame database");
     kheap_set_backend(kmalloc, kfree);
+    mm_pcp_enable(true);
     paging_set_table_allocator(alloc_pagetable_page, free_pagetable_page);
     mm_set_poll_hook(offline_wait_idle, NULL);
     kern_loop_register(run_deferred);

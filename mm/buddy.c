@@ -101,7 +101,7 @@ void buddy_free_block_locked(uint64_t pfn, unsigned order)
     while (order < MM_MAX_ORDER) {
         uint64_t bpfn = pfn ^ (1ull << order);
         struct frame *bf = sub_frame(s, sub, bpfn & (MM_PAGES_PER_SUB - 1));
-        if (bf->state != FS_FREE || bf->order != order)
+        if (frame_state(bf) != FS_FREE || bf->order != order) /* a cached buddy may be changing */
             break;
         buddy_list_del(z, order, bpfn, bf);
         if (bpfn < pfn) { /* f is absorbed by its buddy: an undefined tail again */
@@ -142,9 +142,8 @@ static uint64_t buddy_take_locked(struct mm_zone_lists *z, unsigned o, unsigned 
     return pfn;
 }
 
-/* Turn free block head f (pfn, already of this order, off the lists) into an allocated block. */
-static void buddy_mark_allocated(uint64_t pfn, struct frame *f, unsigned order, unsigned flags,
-                                 unsigned owner, uint32_t cookie, struct mm_zone_lists *z)
+void buddy_mark_allocated(uint64_t pfn, struct frame *f, unsigned order, unsigned flags, unsigned owner,
+                          uint32_t cookie)
 {
     MM_ASSERT(f->order == order, pfn, f);
     frame_set(pfn, f, (flags & MM_MOVABLE) ? FS_MOVABLE : FS_USED);
@@ -152,8 +151,10 @@ static void buddy_mark_allocated(uint64_t pfn, struct frame *f, unsigned order, 
     f->use.cookie = cookie;
     f->use.aux = 0;
     f->use.spare = 0;
-    if (flags & MM_MOVABLE)
-        z->movable += 1u << order;
+    if (flags & MM_MOVABLE) {
+        struct mm_section *s = pfn_sect(pfn);
+        __atomic_add_fetch(&sect_zone_ptr(s, pfn_sub(pfn))->movable, 1u << order, __ATOMIC_RELAXED);
+    }
 }
 
 /* Finish an allocation: zero if asked, return pa. */
@@ -198,21 +199,37 @@ uint64_t mm_zone_min(unsigned node, unsigned zone)
     return node < MAX_NODES && zone < MM_NR_ZONES ? buddy_zone_min(&mm_zones[node][zone], zone) : 0;
 }
 
-/* Try node n, zone zi for order; pfn or 0. Only MM_RESERVE allocations (or those inside
- * mm_reserve_begin/end) take the zone below its minimum. */
+/* May an allocation of order with flags take pages of zone z (index zi)? Only MM_RESERVE
+ * allocations (or those inside mm_reserve_begin/end) take the zone below its minimum. */
+static inline bool buddy_zone_allows(const struct mm_zone_lists *z, unsigned zi, unsigned order,
+                                     unsigned flags)
+{
+    if (!(flags & MM_RESERVE) && !buddy_reserve_depth && z->free < buddy_zone_min(z, zi) + (1u << order)) {
+        mm_counters.alloc_min++;
+        return false;
+    }
+    return true;
+}
+
+uint64_t buddy_take_block_locked(unsigned n, unsigned zi, unsigned order)
+{
+    struct mm_zone_lists *z = &mm_zones[n][zi];
+    uint32_t m = z->mask >> order;
+    if (!m || !buddy_zone_allows(z, zi, order, 0))
+        return 0;
+    return buddy_take_locked(z, order + (unsigned)__builtin_ctz(m), order);
+}
+
+/* Try node n, zone zi for order; pfn or 0. */
 static inline uint64_t buddy_try_zone(unsigned n, unsigned zi, unsigned order, unsigned flags, unsigned owner,
                                       uint32_t cookie)
 {
     struct mm_zone_lists *z = &mm_zones[n][zi];
     uint32_t m = z->mask >> order;
-    if (!m)
+    if (!m || !buddy_zone_allows(z, zi, order, flags))
         return 0;
-    if (!(flags & MM_RESERVE) && !buddy_reserve_depth && z->free < buddy_zone_min(z, zi) + (1u << order)) {
-        mm_counters.alloc_min++;
-        return 0;
-    }
     uint64_t pfn = buddy_take_locked(z, order + (unsigned)__builtin_ctz(m), order);
-    buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie, z);
+    buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie);
     if (order)
         frame_write_tails(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1), order);
     return pfn;
@@ -228,7 +245,22 @@ static inline uint64_t buddy_try_node(unsigned n, unsigned order, unsigned flags
     return buddy_try_zone(n, MM_ZONE_NORMAL, order, flags, owner, cookie);
 }
 
-/* Allocate 2^order pages; pa or 0. */
+/* Allocate from the buddy lists: the preferred node, then (unless MM_THISNODE) the others. */
+static uint64_t buddy_alloc(unsigned pref, unsigned order, unsigned flags, unsigned owner, uint32_t cookie)
+{
+    unsigned long irq = mm_lock_irqsave();
+    uint64_t pfn = buddy_try_node(pref, order, flags, owner, cookie);
+    if (!pfn && !(flags & MM_THISNODE)) {
+        for (unsigned n = 0; n < MAX_NODES && !pfn; n++)
+            if (n != pref && (mm_node_mask >> n & 1))
+                pfn = buddy_try_node(n, order, flags, owner, cookie);
+    }
+    mm_unlock_irqrestore(irq);
+    return pfn;
+}
+
+/* Allocate 2^order pages; pa or 0. Small orders come from this CPU's cache when they can; when
+ * the lists cannot serve a request, the caches are drained once and the lists tried again. */
 uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, uint32_t cookie)
 {
     if (order > MM_MAX_ORDER || owner >= MM_NR_OWNERS) {
@@ -238,16 +270,13 @@ uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, ui
     unsigned pref = (flags & 0x100) ? (flags >> 4) & 0xf : 0;
     if (pref >= MAX_NODES)
         pref = 0;
-    unsigned long irq = mm_lock_irqsave();
-    uint64_t pfn = buddy_try_node(pref, order, flags, owner, cookie);
-    if (!pfn && !(flags & MM_THISNODE)) {
-        for (unsigned n = 0; n < MAX_NODES && !pfn; n++)
-            if (n != pref && (mm_node_mask >> n & 1))
-                pfn = buddy_try_node(n, order, flags, owner, cookie);
-    }
+    uint64_t pfn = buddy_reserve_depth ? 0 : pcp_alloc(pref, order, flags, owner, cookie);
     if (!pfn)
-        mm_counters.alloc_fail[order]++;
-    mm_unlock_irqrestore(irq);
+        pfn = buddy_alloc(pref, order, flags, owner, cookie);
+    if (!pfn && pcp_drain_for_retry())
+        pfn = buddy_alloc(pref, order, flags, owner, cookie);
+    if (!pfn)
+        MM_WITH_LOCK(mm_counters.alloc_fail[order]++);
     return pfn ? buddy_finish_alloc(pfn, order, flags) : 0;
 }
 
@@ -300,7 +329,7 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
                         s->nr_free += 1u << o;
                         z->free += 1u << o;
                     }
-                    buddy_mark_allocated(t, sub_frame(s, sub, t - sp), order, flags, owner, cookie, z);
+                    buddy_mark_allocated(t, sub_frame(s, sub, t - sp), order, flags, owner, cookie);
                     if (order)
                         frame_write_tails(s, sub, t - sp, order);
                     found = t;
@@ -316,20 +345,26 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
     return found ? buddy_finish_alloc(found, order, flags) : 0;
 }
 
-void buddy_release_locked(uint64_t pfn, unsigned order)
+void buddy_uncount_used(uint64_t pfn, struct frame *f, unsigned order)
+{
+    if (f->state == FS_MOVABLE) {
+        struct mm_section *s = pfn_sect(pfn);
+        __atomic_sub_fetch(&sect_zone_ptr(s, pfn_sub(pfn))->movable, 1u << order, __ATOMIC_RELAXED);
+    }
+#ifdef MM_DEBUG
+    memset(plat_phys_to_virt(pfn << PAGE_SHIFT), 0x6b, PAGE_SIZE << order);
+#else
+    (void)pfn;
+#endif
+}
+
+void buddy_put_locked(uint64_t pfn, struct frame *f, unsigned order)
 {
     struct mm_section *s = pfn_sect(pfn);
     unsigned sub = pfn_sub(pfn);
-    struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-    struct frame *f = sub_frame(s, sub, pfn & (MM_PAGES_PER_SUB - 1));
-    uint32_t n = 1u << order;
-    MM_ASSERT(fs_is_used(f->state) && f->order == order, pfn, f);
-    if (f->state == FS_MOVABLE)
-        z->movable -= n;
-#ifdef MM_DEBUG
-    memset(plat_phys_to_virt(pfn << PAGE_SHIFT), 0x6b, PAGE_SIZE << order);
-#endif
     if (__builtin_expect(s->caged >> sub & 1, 0)) {
+        struct mm_zone_lists *z = sect_zone_ptr(s, sub);
+        uint32_t n = 1u << order;
         frame_set(pfn, f, FS_HELD);
         f->owner = MM_OWN_FREE;
         s->nr_held += n;
@@ -339,7 +374,30 @@ void buddy_release_locked(uint64_t pfn, unsigned order)
     buddy_free_block_locked(pfn, order);
 }
 
-/* Free a block; bad frees panic naming the frame. */
+void buddy_release_locked(uint64_t pfn, unsigned order)
+{
+    struct frame *f = pfn_frame(pfn);
+    MM_ASSERT(fs_is_used(f->state) && f->order == order, pfn, f);
+    buddy_uncount_used(pfn, f, order);
+    buddy_put_locked(pfn, f, order);
+}
+
+void buddy_check_free(uint64_t pfn, const struct frame *f, unsigned order)
+{
+    unsigned st = f->state;
+    if (__builtin_expect(fs_is_used(st) && f->order == order, 1))
+        return;
+    const char *why = st <= FS_TAIL ? "not the start of an allocated block (tail of a block)"
+                      : fs_is_free(st) || st == FS_CACHED ? "double free (block is already free)"
+                      : !fs_is_used(st)                   ? "fixed frame (hole or memmap)"
+                                                          : "wrong order";
+    plat_panic("mm_free_pages: frame 0x%llx (pa 0x%llx, order %u, owner %s, allocated order %u): %s",
+               (unsigned long long)pfn, (unsigned long long)(pfn << PAGE_SHIFT), order,
+               mm_owner_name(f->owner), (unsigned)f->order, why);
+}
+
+/* Free a block; bad frees panic naming the frame. Small orders go to this CPU's cache unless
+ * their subsection is caged (then the cage takes them: HELD). */
 void mm_free_pages(uint64_t pa, unsigned order)
 {
     uint64_t pfn = pa >> PAGE_SHIFT;
@@ -355,22 +413,15 @@ void mm_free_pages(uint64_t pa, unsigned order)
     if (!(s->online >> pfn_sub(pfn) & 1))
         plat_panic("mm_free_pages: pa 0x%llx (pfn 0x%llx) is in an offline subsection",
                    (unsigned long long)pa, (unsigned long long)pfn);
-    unsigned long irq = mm_lock_irqsave();
-    unsigned st = f->state;
-    if (__builtin_expect(!fs_is_used(st) || f->order != order, 0)) {
-        const char *why = st <= FS_TAIL     ? "not the start of an allocated block (tail of a block)"
-                          : fs_is_free(st)  ? "double free (block is already free)"
-                          : !fs_is_used(st) ? "fixed frame (hole or memmap)"
-                                            : "wrong order";
-        plat_panic("mm_free_pages: frame 0x%llx (pa 0x%llx, order %u, owner %s, allocated order %u): %s",
-                   (unsigned long long)pfn, (unsigned long long)pa, order, mm_owner_name(f->owner),
-                   (unsigned)f->order, why);
-    }
 #ifdef MM_DEBUG
     uint64_t head;
-    frame_block_of(pfn, &head);
+    MM_WITH_LOCK(frame_block_of(pfn, &head));
     MM_ASSERT(head == pfn, pfn, f); /* a stale head inside a free block (never in a clean run) */
 #endif
+    if (pcp_free(pfn, f, order))
+        return;
+    unsigned long irq = mm_lock_irqsave();
+    buddy_check_free(pfn, f, order);
     buddy_release_locked(pfn, order);
     mm_unlock_irqrestore(irq);
 }
@@ -412,7 +463,7 @@ void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st)
     unsigned long irq = mm_lock_irqsave();
     st->present = z->present;
     st->online = z->online;
-    st->free = z->free;
+    st->free = z->free + pcp_zone_pages(node, zone);
     st->caged = z->held;
     st->movable = z->movable;
     st->kernel = z->online - z->free - z->held - z->movable;

@@ -3,7 +3,8 @@
  * A caged subsection's free blocks are HELD: off the free lists, owned by the running offline
  * (FREE -> HELD at cage start, HELD -> FREE at undo; the offline itself makes them OFFLINE).
  * The free path (buddy_release_locked) turns every block freed inside a caged subsection into a
- * HELD block too. Walks go block by block, so their cost is the number of blocks in the range,
+ * HELD block too; so does a CPU's page cache (pcp.c), which the offline drains right after
+ * cage_start. Walks go block by block, so their cost is the number of blocks in the range,
  * not its pages: a fully free section is 64 blocks of order 9.
  */
 #include "mm/mm_internal.h"
@@ -18,12 +19,13 @@ uint64_t cage_start_locked(uint64_t spfn, uint64_t epfn)
         if (!s || !((s->online & ~s->caged) >> sub & 1))
             continue;
         struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-        s->caged |= 1ull << sub;
+        __atomic_or_fetch(&s->caged, 1ull << sub, __ATOMIC_RELAXED); /* read by pcp_free */
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
             struct frame *f = sub_frame(s, sub, p - sp);
-            MM_ASSERT(f->state > FS_TAIL && f->state != FS_HELD && f->state != FS_OFFLINE, p, f);
+            unsigned st = frame_state(f); /* a CACHED block may be changing on its CPU */
+            MM_ASSERT(st > FS_TAIL && st != FS_HELD && st != FS_OFFLINE, p, f);
             uint32_t n = 1u << f->order;
-            if (f->state == FS_FREE) {
+            if (st == FS_FREE) {
                 buddy_unlink_locked(p, f);
                 frame_set(p, f, FS_HELD);
                 s->nr_held += n;
@@ -41,7 +43,7 @@ int cage_test_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
 {
     struct cage_iter it = cage_iter(spfn, epfn);
     for (struct frame *f; (f = cage_next(&it));) {
-        if (fs_is_used(f->state)) {
+        if (fs_is_used(f->state) || f->state == FS_CACHED) { /* cached: the drain was skipped */
             if (blocker)
                 *blocker = it.pfn;
             return MM_EBUSY;
@@ -59,7 +61,7 @@ void cage_undo_locked(uint64_t spfn, uint64_t epfn)
         if (!s || !(s->caged >> sub & 1))
             continue;
         struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-        s->caged &= ~(1ull << sub);
+        __atomic_and_fetch(&s->caged, ~(1ull << sub), __ATOMIC_RELAXED);
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) {
             struct frame *f = sub_frame(s, sub, p - sp);
             MM_ASSERT(f->state > FS_TAIL && f->state != FS_FREE && f->state != FS_OFFLINE, p, f);

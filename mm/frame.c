@@ -7,19 +7,20 @@
 const uint16_t fs_legal[FS_NR] = {
     [FS_UNINIT] = 0, /* becomes a head only by frame_init (split, boot, hot-add) */
     [FS_TAIL] = 0,
-    [FS_FREE] = B(FS_USED) | B(FS_MOVABLE) | B(FS_HELD) | B(FS_UNINIT),
+    [FS_FREE] = B(FS_USED) | B(FS_MOVABLE) | B(FS_HELD) | B(FS_UNINIT) | B(FS_CACHED),
     [FS_HELD] = B(FS_FREE) | B(FS_OFFLINE),
     [FS_OFFLINE] = B(FS_FREE),
-    [FS_USED] = B(FS_FREE) | B(FS_HELD),
-    [FS_MOVABLE] = B(FS_FREE) | B(FS_HELD),
+    [FS_USED] = B(FS_FREE) | B(FS_HELD) | B(FS_CACHED),
+    [FS_MOVABLE] = B(FS_FREE) | B(FS_HELD) | B(FS_CACHED),
     [FS_FIXED] = 0,
     [FS_HOLE] = 0,
+    [FS_CACHED] = B(FS_USED) | B(FS_MOVABLE) | B(FS_FREE) | B(FS_HELD),
 };
 
 static const char *const fs_names[FS_NR] = {
-    [FS_UNINIT] = "uninit",   [FS_TAIL] = "tail",       [FS_FREE] = "free",
-    [FS_HELD] = "held",       [FS_OFFLINE] = "offline", [FS_USED] = "used",
-    [FS_MOVABLE] = "movable", [FS_FIXED] = "fixed",     [FS_HOLE] = "hole",
+    [FS_UNINIT] = "uninit",   [FS_TAIL] = "tail",     [FS_FREE] = "free",       [FS_HELD] = "held",
+    [FS_OFFLINE] = "offline", [FS_USED] = "used",     [FS_MOVABLE] = "movable", [FS_FIXED] = "fixed",
+    [FS_HOLE] = "hole",       [FS_CACHED] = "cached",
 };
 
 /* Name of a frame state. */

@@ -98,7 +98,7 @@ static void hp_scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
     memset(sc, 0, sizeof *sc);
     struct cage_iter it = cage_iter(spfn, epfn);
     for (struct frame *f; (f = cage_next(&it));) {
-        if (!fs_is_used(f->state))
+        if (!fs_is_used(f->state) && f->state != FS_CACHED) /* cached: only if the drain was skipped */
             continue;
         if (f->state == FS_MOVABLE && mm_migrate_fns[f->owner]) {
             if (!sc->nmov)
@@ -293,6 +293,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         r = hp_check_all_ram(spfn, epfn);
     if (r)
         return rep->err = r;
+    bool nested = plat_spin_held(&mm_lock); /* a caller under mm_lock: the caches cannot be drained */
     unsigned long irq = mm_lock_irqsave();
     if (offline_running) {
         mm_unlock_irqrestore(irq);
@@ -305,6 +306,15 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     uint64_t since;
     hp_hold_begin(&since);
     rep->pages_free = cage_start_locked(spfn, epfn);
+    if (!nested) {
+        /* every CPU's cache gives its pages back; those of the range become HELD (pcp.c) */
+        hp_hold_end(rep, since);
+        mm_unlock_irqrestore(irq);
+        pcp_drain_all();
+        irq = mm_lock_irqsave();
+        hp_hold_begin(&since);
+        rep->pages_free = hp_held_pages(spfn, epfn, false);
+    }
     plat_trace(TRACE_CAGE, base, size, rep->pages_free);
     uint64_t deadline = t0 + offline_timeout_ms * 1000000ull;
     uint64_t blocker = 0;
@@ -374,7 +384,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             z->held -= h;
             z->online -= s->sub_pages[sub];
             s->online &= ~(1ull << sub);
-            s->caged &= ~(1ull << sub);
+            __atomic_and_fetch(&s->caged, ~(1ull << sub), __ATOMIC_RELAXED);
         }
         mm_counters.offline_ok++;
     } else {
@@ -768,13 +778,14 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
         }
         for (uint64_t p = sp; p < sp + MM_PAGES_PER_SUB;) { /* heads only (lazy descriptors) */
             struct frame *f = pfn_frame(p);
-            MM_ASSERT(f->state > FS_TAIL && f->order <= MM_MAX_ORDER, p, f);
+            unsigned st = frame_state(f); /* a cached block may be changing on its CPU */
+            MM_ASSERT(st > FS_TAIL && f->order <= MM_MAX_ORDER, p, f);
             uint64_t n = 1ull << f->order;
-            if (f->state == FS_FIXED || f->state == FS_HOLE)
+            if (st == FS_FIXED || st == FS_HOLE)
                 ;
-            else if (fs_is_free(f->state))
+            else if (fs_is_free(st) || st == FS_CACHED) /* cached: drained when caged */
                 u->free += n;
-            else if (f->state == FS_MOVABLE && mm_migrate_fns[f->owner])
+            else if (st == FS_MOVABLE && mm_migrate_fns[f->owner])
                 u->movable += n;
             else {
                 if (!u->unmovable) {

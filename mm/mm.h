@@ -270,7 +270,7 @@ unsigned mm_obj_count(void);
 struct mm_zone_stats {
     uint64_t present;                     /* RAM pages in present subsections */
     uint64_t online;                      /* RAM pages in online subsections */
-    uint64_t free;                        /* pages in the free lists */
+    uint64_t free;                        /* pages in the free lists and the per-CPU caches */
     uint64_t caged;                       /* free pages held by a running offline (not in the lists) */
     uint64_t movable;                     /* pages allocated movable */
     uint64_t kernel;                      /* online - free - caged - movable */
@@ -279,6 +279,23 @@ struct mm_zone_stats {
 void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st);
 /* Sum over every node and zone. */
 void mm_total_stats(struct mm_zone_stats *st);
+
+/* Per-CPU page caches (mm/pcp.c). Off after mm_reset (host tests that check exact buddy
+ * layouts); the kernel turns them on at boot. Turning them off drains them. */
+void mm_pcp_enable(bool on);
+/* Give every CPU's cached pages back to the free lists (an offline does this itself). */
+void mm_pcp_drain(void);
+struct mm_pcp_stats {
+    bool enabled;
+    uint64_t pages;       /* pages in all caches */
+    uint64_t hits;        /* allocations served by a cache */
+    uint64_t spills;      /* lists that overflowed and gave a batch back */
+    uint64_t caged_frees; /* frees into a caged subsection, passed to the cage */
+    uint64_t drains;      /* drains of every cache (offlines, verify, failures) */
+};
+void mm_pcp_stats(struct mm_pcp_stats *st);
+/* Pages in CPU cpu's caches of (node, zone) (a racy read: statistics and tests). */
+uint64_t mm_pcp_pages(unsigned cpu, unsigned node, unsigned zone);
 
 /* Failure counters (never reset except by mm_reset). */
 struct mm_counters {

@@ -53,6 +53,12 @@ struct mm_section;
  *            MM_MOVABLE request (a migration callback of the owner may move it).
  *   FIXED:   never allocated or freed (memmap of a hot-added range); never blocks an offline.
  *   HOLE:    not RAM (the uncovered part of a partly present subsection); order 0.
+ *   CACHED:  free, on one CPU's page cache (mm/pcp.c: order < MM_PCP_ORDERS); on no buddy list,
+ *            not counted free in its zone. FREE -> CACHED (refill), CACHED -> USED | MOVABLE
+ *            (allocation from the cache), USED | MOVABLE -> CACHED (free into the cache),
+ *            CACHED -> FREE | HELD (drain: HELD when its subsection is caged). Its state byte is
+ *            written by the CPU that owns the cache without mm_lock, so walks that may meet it
+ *            read heads with frame_state().
  * Transitions are made with frame_set (checked against fs_legal in MM_DEBUG builds); heads are
  * created with frame_init.
  */
@@ -66,6 +72,7 @@ enum frame_state {
     FS_MOVABLE,
     FS_FIXED,
     FS_HOLE,
+    FS_CACHED, /* free, on one CPU's page cache (mm/pcp.c) */
     FS_NR
 };
 
@@ -143,14 +150,21 @@ static inline void frame_init(struct frame *f, unsigned st, unsigned order)
 /* Write FS_TAIL into the tails of the block of order at frame i0 of (s, sub): allocated and fixed
  * blocks (a tail is never frame 0 of a subsection, so never a head[] entry). */
 static inline void frame_write_tails(struct mm_section *s, unsigned sub, uint64_t i0, unsigned order);
-/* Move head f (frame pfn) to state st; the transition is checked in MM_DEBUG builds. */
+/* Move head f (frame pfn) to state st; the transition is checked in MM_DEBUG builds. The store
+ * is atomic (a plain byte store on x86): per-CPU caches change states without mm_lock. */
 static inline void frame_set(uint64_t pfn, struct frame *f, unsigned st)
 {
 #ifdef MM_DEBUG
     MM_ASSERT(st < FS_NR && (fs_legal[f->state] >> st & 1), pfn, f);
 #endif
     (void)pfn;
-    f->state = (uint8_t)st;
+    __atomic_store_n(&f->state, (uint8_t)st, __ATOMIC_RELAXED);
+}
+/* The state of head f, read atomically (walks under mm_lock that may meet a block that a CPU is
+ * moving in or out of its page cache). */
+static inline unsigned frame_state(const struct frame *f)
+{
+    return __atomic_load_n(&f->state, __ATOMIC_RELAXED);
 }
 
 /* A 128 MiB section: 64 subsections of 2 MiB, each present or not.
@@ -284,6 +298,39 @@ void buddy_free_block_locked(uint64_t pfn, unsigned order);
 void buddy_unlink_locked(uint64_t pfn, struct frame *f);
 /* Free path for an allocated block (used by mm_free_pages and migration). */
 void buddy_release_locked(uint64_t pfn, unsigned order);
+/* Make free block head f (off every list: an allocated block just uncounted, or a cached one)
+ * free again: HELD if its subsection is caged, else on the free lists (merging). */
+void buddy_put_locked(uint64_t pfn, struct frame *f, unsigned order);
+/* Uncount allocated block f (pfn) before it is freed: the zone's movable counter (atomic), and
+ * the debug poison. Needs no lock: the caller owns the block. */
+void buddy_uncount_used(uint64_t pfn, struct frame *f, unsigned order);
+/* Panic unless f (pfn) is the head of an allocated block of this order (bad frees). */
+void buddy_check_free(uint64_t pfn, const struct frame *f, unsigned order);
+/* Turn free block head f (off the lists, of this order) into an allocated block of owner. */
+void buddy_mark_allocated(uint64_t pfn, struct frame *f, unsigned order, unsigned flags, unsigned owner,
+                          uint32_t cookie);
+/* Take one block of exactly order from (node n, zone zi) if the zone stays above its minimum
+ * (split from a larger one if needed); its pfn (head state left FREE, off the lists) or 0. */
+uint64_t buddy_take_block_locked(unsigned n, unsigned zi, unsigned order);
+
+/* pcp.c: per-CPU page caches (the rules: the comment at the top of pcp.c). */
+/* Allocate from the calling CPU's cache of (node, zone of flags); pfn or 0 (not cacheable: the
+ * caller goes to the lists). */
+uint64_t pcp_alloc(unsigned node, unsigned order, unsigned flags, unsigned owner, uint32_t cookie);
+/* Free block f (pfn) into the calling CPU's cache; false if it must go through mm_lock (caged
+ * subsection, order too large, caches frozen or off, mm_lock held). */
+bool pcp_free(uint64_t pfn, struct frame *f, unsigned order);
+/* Give every CPU's cached blocks back to the lists (caged ones become HELD). Without mm_lock. */
+void pcp_drain_all(void);
+/* After a failed allocation: drain the caches if that may help; true if it did. */
+bool pcp_drain_for_retry(void);
+/* Freeze the caches (every fast path goes through mm_lock) and drain them; nests. */
+void pcp_freeze(void);
+void pcp_thaw(void);
+/* Pages in every CPU's caches of (node, zone) (a racy sum: statistics). */
+uint64_t pcp_zone_pages(unsigned node, unsigned zone);
+/* Forget every cache and turn them off (mm_reset). */
+void pcp_reset(void);
 
 /* hotplug.c: the wait/poll configuration. */
 extern bool (*mm_poll_fn)(void *);
@@ -317,7 +364,7 @@ static inline struct frame *cage_next(struct cage_iter *it)
             continue;
         }
         struct frame *f = sub_frame(s, pfn_sub(p), p & (MM_PAGES_PER_SUB - 1));
-        MM_ASSERT(f->state > FS_TAIL && f->order <= MM_MAX_ORDER, p, f);
+        MM_ASSERT(frame_state(f) > FS_TAIL && f->order <= MM_MAX_ORDER, p, f);
         it->pfn = p;
         it->next = p + (1u << f->order);
         return f;

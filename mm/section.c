@@ -106,7 +106,7 @@ struct frame *frame_block_of(uint64_t pfn, uint64_t *head)
     uint64_t i = 0, want = pfn & (MM_PAGES_PER_SUB - 1);
     for (;;) {
         struct frame *f = sub_frame(s, sub, i);
-        MM_ASSERT(f->state > FS_TAIL && f->order <= MM_MAX_ORDER,
+        MM_ASSERT(frame_state(f) > FS_TAIL && f->order <= MM_MAX_ORDER,
                   (pfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1)) + i, f);
         if (want < i + (1ull << f->order)) {
             *head = (pfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1)) + i;
@@ -146,6 +146,7 @@ void mm_reset(void)
     heap_reset();
     hotplug_reset();
     rmap_reset();
+    pcp_reset();
     for (uint64_t idx = sect_next(0); idx < NR_SECTIONS; idx = sect_next(idx + 1)) {
         struct mm_section *s = sect_at(idx);
         if (s->home == SECT_HEAP)

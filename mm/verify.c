@@ -130,6 +130,10 @@ static void verify_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
                             (unsigned long long)p, mm_owner_name(f->owner));
                     if (st == FS_MOVABLE)
                         a->movable += n;
+                } else if (st == FS_CACHED) {
+                    if (!online || caged)
+                        BAD("pfn 0x%llx: cached block in a subsection that is not online (or caged)",
+                            (unsigned long long)p);
                 } /* FIXED and HOLE never change: being a head is all there is to check */
                 if (f->vflag && st != FS_FREE)
                     BAD("pfn 0x%llx: listed but not a free block", (unsigned long long)p);
@@ -150,6 +154,9 @@ static void verify_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
 int mm_verify(void)
 {
     static struct acc acc[MAX_NODES][MM_NR_ZONES];
+    bool frozen = !plat_spin_held(&mm_lock);
+    if (frozen)
+        pcp_freeze(); /* the caches are empty and stay so while we look */
     unsigned long irq = mm_lock_irqsave();
     nbad = 0;
     memset(acc, 0, sizeof acc);
@@ -173,6 +180,8 @@ int mm_verify(void)
     if (bad)
         mm_counters.verify_fail++;
     mm_unlock_irqrestore(irq);
+    if (frozen)
+        pcp_thaw();
     if (bad)
         MM_LOG(LOG_ERR, "verify: %u problems", bad);
     return bad ? MM_ECORRUPT : 0;
@@ -182,6 +191,8 @@ int mm_verify(void)
 uint64_t mm_free_fingerprint(void)
 {
     uint64_t h = 0;
+    if (!plat_spin_held(&mm_lock))
+        pcp_drain_all(); /* cached blocks are free blocks: count them where they belong */
     unsigned long irq = mm_lock_irqsave();
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned zi = 0; zi < MM_NR_ZONES; zi++)

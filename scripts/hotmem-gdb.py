@@ -80,7 +80,7 @@ PFN_SUB_SHIFT = SUBSECTION_SHIFT - PAGE_SHIFT
 DIRECT_MAP_BASE = P.get("DIRECT_MAP_BASE", 0xFFFF800000000000)
 PFN_NIL = P.get("PFN_NIL", 0xFFFFFFFFFFFF)
 # enum frame_state (mm/mm_internal.h) when DWARF does not have it
-FS_DEFAULT = ["uninit", "tail", "free", "held", "offline", "used", "movable", "fixed", "hole"]
+FS_DEFAULT = ["uninit", "tail", "free", "held", "offline", "used", "movable", "fixed", "hole", "cached"]
 
 
 # ---- reading kernel memory -----------------------------------------------------------------------
@@ -323,8 +323,25 @@ def mm_buddyinfo_text():
     return "".join(out)
 
 
-def _zone_stats(z):
+def pcp_pages():
+    """{(node, zone index): pages in every CPU's page cache (mm/pcp.c)}, as pcp_zone_pages()."""
+    cpus = fetch(sym("pcp_cpus", "pcp.c"))
+    out = {}
+    for c in range(array_len(cpus)):
+        lists = cpus[c]["list"]
+        for n in range(array_len(lists)):
+            for zi in range(array_len(lists[n])):
+                for o in range(array_len(lists[n][zi])):
+                    k = int(lists[n][zi][o]["count"])
+                    if k:
+                        out[(n, zi)] = out.get((n, zi), 0) + (k << o)
+    return out
+
+
+def _zone_stats(z, cached=0):
+    """A zone's `mem` figures; free counts its free lists and the CPUs' caches (cached)."""
     st = {k: int(z[k]) for k in ("present", "online", "free", "movable")}
+    st["free"] += cached
     st["caged"] = int(z["held"])
     st["kernel"] = (st["online"] - st["free"] - st["caged"] - st["movable"]) & U64
     return st
@@ -334,8 +351,9 @@ def mm_mem_text():
     names = zone_names()
     out = []
     tot = dict.fromkeys(("present", "online", "free", "kernel", "movable", "caged"), 0)
+    cached = pcp_pages()
     for n, zi, z in zone_lists():
-        st = _zone_stats(z)
+        st = _zone_stats(z, cached.get((n, zi), 0))
         for k in tot:
             tot[k] = (tot[k] + st[k]) & U64
         if not st["present"]:
@@ -438,6 +456,7 @@ def mm_frame_text(pfn):
     kind = {"free": "free, on the free list of order %u" % order,
             "held": "free, held by a cage (on no list)",
             "offline": "free, in an offline subsection (on no list)",
+            "cached": "free, in a CPU's page cache (on no buddy list)",
             "used": "allocated", "movable": "allocated movable",
             "fixed": "fixed (never allocated or freed)", "hole": "hole (not RAM)"}.get(hst, hst)
     lines.append(f"  block pfn=0x{hpfn:x}-0x{hpfn + (1 << order) - 1:x} pa=0x{hpfn << PAGE_SHIFT:x} "

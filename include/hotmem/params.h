@@ -152,6 +152,13 @@
 /* While migrating, an offline releases mm_lock (which keeps interrupts off) once it has held it
  * this long, so other CPUs and interrupts get in: the interrupts-off window it aims at. */
 #define MM_LOCK_HOLD_NS 50000
+/* Per-CPU page caches (mm/pcp.c): orders 0-3 are cached (the sizes kmalloc's slabs, page tables
+ * and 16-page stress objects ask for); a list refills and spills 16 blocks at a time (one mm_lock
+ * round trip per 16 allocations) and spills once it holds more than 64 pages' worth (at most
+ * 64 x 4 orders x 4 KiB = 1 MiB per CPU, node and zone: little next to a DIMM). */
+#define MM_PCP_ORDERS 4
+#define MM_PCP_BATCH 16
+#define MM_PCP_HIGH 64
 
 /* ---- user processes (issue 16) ---- */
 /* Reverse map of user pages (mm/rmap.c): 16384 buckets (128 KiB) keep chains short up to a few

@@ -1,7 +1,7 @@
 /* test_mm_threads.c - the memory manager under real threads (pthread-backed platform spinlocks,
  * tests/host/plat_host.c): the lock checks (order, recursion, blocking with a lock held), then a
- * multithreaded stress - page alloc/free of random orders, kmalloc/kfree, movable objects -
- * while a hotplug thread cages, offlines (migrating), onlines, removes and re-adds a DIMM.
+ * multithreaded stress - page alloc/free of random orders, kmalloc/kfree, movable objects, with
+ * the per-CPU page caches on (mm/pcp.c) - while a hotplug thread cages, offlines (migrating), onlines, removes and re-adds a DIMM.
  * Every thread writes a private pattern into what it owns and verifies it before freeing, so a
  * block handed to two threads at once is detected; mm_verify after each phase; free pages back
  * to the baseline at the end. Fixed seeds (printed). Built twice: ASan+UBSan (test_mm_threads)
@@ -311,6 +311,7 @@ int main(int argc, char **argv)
     CHECK_EQ(mm_boot_add_range(0, 256 * MiB, 0, false), 0);
     CHECK_EQ(mm_boot_finish(), 0);
     CHECK_EQ(mm_add_memory(DIMM, DIMM_SIZE, 0), 0);
+    mm_pcp_enable(true); /* per-CPU page caches, as in the kernel: every offline drains them */
     mm_set_offline_timeout_ms(5);
     mm_set_poll_hook(poll_yield, NULL);
     struct mm_zone_stats t0, t1;
