@@ -1,7 +1,8 @@
 /* bench_smp.c - the memory manager from several host threads (pthread platform locks; printed,
  * never asserted): order-0 alloc+free pairs with 1 and 2 threads (ns per pair in each thread and
- * total pairs per second), and a mixed workload of random orders. Every call goes through
- * mm_lock (there are no per-CPU page caches yet), so a second thread contends for it. */
+ * total pairs per second), and a mixed workload of random orders, through the per-CPU page caches
+ * (mm/pcp.c: each thread its own cache, mm_lock once per batch) and, for comparison, with the
+ * caches off (every call through mm_lock, which a second thread contends for). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,10 +77,16 @@ int main(void)
         fprintf(stderr, "boot failed\n");
         return 1;
     }
+    mm_pcp_enable(true);
     for (int n = 1; n <= 2; n++)
-        bench("order0_pair", n, 0);
+        bench("order0_pair_pcp", n, 0);
     for (int n = 1; n <= 2; n++)
-        bench("mixed_orders_0_3", n, 1);
+        bench("mixed_orders_0_3_pcp", n, 1);
+    mm_pcp_enable(false);
+    for (int n = 1; n <= 2; n++)
+        bench("order0_pair_nopcp", n, 0);
+    for (int n = 1; n <= 2; n++)
+        bench("mixed_orders_0_3_nopcp", n, 1);
     if (mm_verify())
         printf("mm_verify FAILED\n");
     return 0;

@@ -315,20 +315,25 @@ SHELL_COMMAND("online", "<section index|0xbase-0xend>", "online offline memory",
 
 static int cmd_offline_timeout(int argc, char **argv)
 {
-    unsigned long long ms;
-    if (argc == 2) {
-        if (parse_u(argv[1], &ms, "milliseconds"))
+    unsigned long long ms, dl;
+    if (argc == 2 || argc == 3) {
+        if (parse_u(argv[1], &ms, "milliseconds") || (argc == 3 && parse_u(argv[2], &dl, "milliseconds")))
             return -1;
-        if (ms > 600000)
-            return shell_error("timeout must be <= 600000 ms");
+        if (ms > 600000 || (argc == 3 && dl > 600000))
+            return shell_error("timeout and deadline must be <= 600000 ms");
         mm_set_offline_timeout_ms(ms);
+        if (argc == 3)
+            mm_set_offline_deadline_ms(dl);
     } else if (argc != 1) {
-        return shell_error("usage: offline-timeout [ms]");
+        return shell_error("usage: offline-timeout [ms [deadline-ms]]");
     }
-    plat_printf("offline-timeout ms=%llu\n", (unsigned long long)mm_offline_timeout_ms());
+    plat_printf("offline-timeout ms=%llu deadline_ms=%llu\n", (unsigned long long)mm_offline_timeout_ms(),
+                (unsigned long long)mm_offline_deadline_ms());
     return 0;
 }
-SHELL_COMMAND("offline-timeout", "[ms]", "show or set how long offline waits for unmovable pages",
+SHELL_COMMAND("offline-timeout", "[ms [deadline-ms]]",
+              "show or set how long offline waits for unmovable pages, and the deadline of a whole offline "
+              "(checked while migrating)",
               cmd_offline_timeout);
 
 static int cmd_mmverify(int argc, char **argv)

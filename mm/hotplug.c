@@ -16,6 +16,7 @@
 bool (*mm_poll_fn)(void *);
 void *mm_poll_arg;
 static uint64_t offline_timeout_ms = 1000;
+static uint64_t offline_deadline_ms = MM_OFFLINE_DEADLINE_MS;
 static bool offline_running;
 
 /* Ranges added by mm_add_memory (their memmap lives on their first pages). */
@@ -48,6 +49,7 @@ void hotplug_reset(void)
     memset(describe_fns, 0, sizeof describe_fns);
     memset(added, 0, sizeof added);
     offline_timeout_ms = 1000;
+    offline_deadline_ms = MM_OFFLINE_DEADLINE_MS;
     offline_running = false;
     mm_poll_fn = NULL;
     mm_poll_arg = NULL;
@@ -62,6 +64,16 @@ void mm_set_offline_timeout_ms(uint64_t ms)
 uint64_t mm_offline_timeout_ms(void)
 {
     return offline_timeout_ms;
+}
+
+void mm_set_offline_deadline_ms(uint64_t ms)
+{
+    offline_deadline_ms = ms;
+}
+
+uint64_t mm_offline_deadline_ms(void)
+{
+    return offline_deadline_ms;
 }
 
 void mm_set_poll_hook(bool (*fn)(void *arg), void *arg)
@@ -154,13 +166,14 @@ static inline void hp_hold_end(struct mm_offline_report *rep, uint64_t since)
         rep->max_hold_ns = d;
 }
 
-/* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker).
+/* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker;
+ * MM_ETIMEDOUT once the offline's deadline has passed, checked before each block).
  * Once mm_lock has been held MM_LOCK_HOLD_NS (since *since), it is released after a block and
  * taken again (*irq: the caller's saved interrupt state), so other CPUs and interrupts get in;
  * the walk then resumes at the start of the block's subsection (blocks never cross one, and the
  * cage keeps its layout valid: frees into it become HELD blocks). */
 static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, unsigned long *irq,
-                                       struct mm_offline_report *rep, uint64_t *since)
+                                       struct mm_offline_report *rep, uint64_t *since, uint64_t deadline)
 {
     int64_t moved = 0;
     struct cage_iter it = cage_iter(spfn, epfn);
@@ -168,7 +181,7 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
         if (f->state != FS_MOVABLE || !mm_migrate_fns[f->owner])
             continue;
         unsigned o = f->order;
-        int r = hp_migrate_block_locked(it.pfn, f);
+        int r = plat_now_ns() >= deadline ? MM_ETIMEDOUT : hp_migrate_block_locked(it.pfn, f);
         if (r < 0) {
             *blocker = it.pfn;
             if (moved)
@@ -316,7 +329,8 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         rep->pages_free = hp_held_pages(spfn, epfn, false);
     }
     plat_trace(TRACE_CAGE, base, size, rep->pages_free);
-    uint64_t deadline = t0 + offline_timeout_ms * 1000000ull;
+    uint64_t deadline = t0 + offline_timeout_ms * 1000000ull; /* of the wait for unmovable pages */
+    uint64_t hard = t0 + offline_deadline_ms * 1000000ull;    /* of the whole offline */
     uint64_t blocker = 0;
     for (;;) {
         struct scan sc;
@@ -339,12 +353,18 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
             break;
         }
         if (!sc.nunmov) {
-            int64_t m = hp_migrate_range_locked(spfn, epfn, &blocker, &irq, rep, &since);
+            int64_t m = hp_migrate_range_locked(spfn, epfn, &blocker, &irq, rep, &since, hard);
             if (m >= 0) {
                 rep->pages_migrated += (uint64_t)m;
                 continue;
             }
             r = (int)m;
+            if (r == MM_ETIMEDOUT) {
+                MM_LOG(LOG_WARN, "offline 0x%llx+0x%llx: deadline of %llu ms passed while migrating",
+                       (unsigned long long)base, (unsigned long long)size,
+                       (unsigned long long)offline_deadline_ms);
+                break;
+            }
         } else {
             blocker = sc.first_unmov;
             r = MM_ETIMEDOUT;

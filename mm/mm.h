@@ -180,6 +180,10 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u);
 /* Default timeout of the wait for unmovable pages of an offline: 1000 ms. */
 void mm_set_offline_timeout_ms(uint64_t ms);
 uint64_t mm_offline_timeout_ms(void);
+/* Deadline of a whole offline (MM_OFFLINE_DEADLINE_MS): checked before each block migrated; an
+ * offline still migrating then fails with MM_ETIMEDOUT and rolls back. */
+void mm_set_offline_deadline_ms(uint64_t ms);
+uint64_t mm_offline_deadline_ms(void);
 /* The wait of an offline for unmovable pages: each pass runs the poll hook (the event loop's
  * work; it returns true if it did or queued work that may free pages) and then mm_run_deferred().
  * When neither did anything, nothing can free the pages any more: the offline fails at once

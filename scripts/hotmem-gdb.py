@@ -325,10 +325,10 @@ def mm_buddyinfo_text():
 
 def pcp_pages():
     """{(node, zone index): pages in every CPU's page cache (mm/pcp.c)}, as pcp_zone_pages()."""
-    cpus = fetch(sym("pcp_cpus", "pcp.c"))
+    cpus = sym("pcp_cpus", "pcp.c")  # 64 CPUs: more than gdb's max-value-size at once
     out = {}
     for c in range(array_len(cpus)):
-        lists = cpus[c]["list"]
+        lists = fetch(cpus[c])["list"]
         for n in range(array_len(lists)):
             for zi in range(array_len(lists[n])):
                 for o in range(array_len(lists[n][zi])):

@@ -152,6 +152,10 @@
 /* While migrating, an offline releases mm_lock (which keeps interrupts off) once it has held it
  * this long, so other CPUs and interrupts get in: the interrupts-off window it aims at. */
 #define MM_LOCK_HOLD_NS 50000
+/* The deadline of a whole offline, checked inside its migration loop: migrating 512 MiB takes
+ * about a second under TCG (bench_hotplug), so a minute bounds an offline that cannot finish
+ * (its data keeps being re-created in the range, say) without failing a large honest one. */
+#define MM_OFFLINE_DEADLINE_MS 60000
 /* Per-CPU page caches (mm/pcp.c): orders 0-3 are cached (the sizes kmalloc's slabs, page tables
  * and 16-page stress objects ask for); a list refills and spills 16 blocks at a time (one mm_lock
  * round trip per 16 allocations) and spills once it holds more than 64 pages' worth (at most

@@ -591,6 +591,33 @@ static void test_wait_runs_deferred_work(void)
     CHECK_EQ(mm_run_deferred(), 0);
 }
 
+/* The deadline of a whole offline is checked inside the migration loop: an offline past it
+ * stops migrating, fails with MM_ETIMEDOUT and rolls back exactly. */
+static void test_deadline_while_migrating(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint32_t a;
+    CHECK_EQ(mm_obj_create(32 * MiB, true, -1, &a), 0); /* in the DIMM: 8192 pages to migrate */
+    struct snap before, after;
+    snap_take(&before);
+    mm_set_offline_deadline_ms(0);
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), MM_ETIMEDOUT);
+    CHECK_EQ(rep.pages_migrated, 0);
+    CHECK_EQ(rep.block_owner, MM_OWN_MOVABLE_OBJ); /* names the block it did not move */
+    snap_take(&after);
+    CHECK(snap_eq(&before, &after));
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    mm_set_offline_deadline_ms(MM_OFFLINE_DEADLINE_MS);
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(rep.pages_migrated, 8192);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    mm_obj_drop_all();
+    CHECK_EQ(mm_verify(), 0);
+}
+
 int main(void)
 {
     plat_host_fake_clock = true; /* deadlines and poll counts depend on the poll hook alone */
@@ -606,6 +633,7 @@ int main(void)
     test_map_failure_undo();
     test_offline_keeps_minimum();
     test_wait_runs_deferred_work();
+    test_deadline_while_migrating();
     mm_dump_counters();
     CHECK_SUMMARY();
 }
