@@ -466,7 +466,7 @@ void mm_zone_stats(unsigned node, unsigned zone, struct mm_zone_stats *st)
     st->free = z->free + pcp_zone_pages(node, zone);
     st->caged = z->held;
     st->movable = z->movable;
-    st->kernel = z->online - z->free - z->held - z->movable;
+    st->kernel = st->online - st->free - st->caged - st->movable;
     for (unsigned o = 0; o <= MM_MAX_ORDER; o++)
         st->nr_blocks[o] = z->nr[o];
     mm_unlock_irqrestore(irq);
