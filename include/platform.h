@@ -132,6 +132,11 @@ void plat_io_write(uint16_t port, int width, uint32_t value);
 void *plat_vmap_set(uint64_t va, uint64_t pa);
 /* Remove the mapping at va (TLB flushed). */
 void plat_vmap_clear(uint64_t va);
+/* Between begin and end the TLB shootdowns of single pages made by this CPU (the isolate
+ * callbacks of a migration batch) are deferred; end flushes them all at once, on every CPU
+ * they named, before it returns. Not nested. */
+void plat_tlb_batch_begin(void);
+void plat_tlb_batch_end(void);
 
 /* Record an event in the trace ring (types in hotmem/trace.h). Cheap; callable anywhere. */
 void plat_trace(unsigned type, uint64_t a, uint64_t b, uint64_t c);

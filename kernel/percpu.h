@@ -70,7 +70,11 @@ void ipi_run_pending(void);
 /* tlb.c: flush n mappings of stride bytes from va on every online CPU. */
 void tlb_shootdown(uint64_t va, uint64_t n, uint64_t stride);
 void tlb_shootdown_mask(uint64_t va, uint64_t n, uint64_t stride, uint64_t mask);
-extern uint64_t tlb_shootdowns, tlb_remote_flushes;
+extern uint64_t tlb_shootdowns, tlb_remote_flushes, tlb_batched_pages;
+/* Defer this CPU's single-page shootdowns from begin to end, then flush them by one cross-call
+ * (a migration batch: plat_tlb_batch_begin/end). Not nested. */
+void tlb_batch_begin(void);
+void tlb_batch_end(void);
 /* Mask of every online CPU. */
 uint64_t smp_online_mask(void);
 /* Local APIC of this CPU: its ID, timer start, enable on an AP, an IPI to another CPU. */

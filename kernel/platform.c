@@ -3,6 +3,7 @@
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 #include "kernel/heap.h"
+#include "kernel/percpu.h"
 
 /* Log through printk with a subsystem tag. */
 void plat_log(int level, const char *subsys, const char *fmt, ...)
@@ -112,4 +113,14 @@ void *plat_vmap_set(uint64_t va, uint64_t pa)
 void plat_vmap_clear(uint64_t va)
 {
     paging_unmap_page(va);
+}
+
+void plat_tlb_batch_begin(void)
+{
+    tlb_batch_begin();
+}
+
+void plat_tlb_batch_end(void)
+{
+    tlb_batch_end();
 }

@@ -125,33 +125,61 @@ static void hp_scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
     }
 }
 
-/* Move allocated movable block (pfn, f) out of the cage; 0 or MM_ENOMEM / the owner's error. */
-static int hp_migrate_block_locked(uint64_t pfn, struct frame *f)
+/* A movable block of a migration batch and the target allocated for it. */
+struct hp_mig {
+    uint64_t pfn, nw; /* the block's head pfn; its target's pa */
+    unsigned order, owner;
+    uint32_t cookie, aux;
+};
+
+/* Allocate a target for movable block (pfn, f) into *m; 0 or MM_ENOMEM. */
+static int hp_mig_prepare_locked(uint64_t pfn, const struct frame *f, struct hp_mig *m)
 {
-    unsigned order = f->order, owner = f->owner;
-    uint32_t cookie = f->use.cookie, aux = f->use.aux;
+    *m = (struct hp_mig){pfn, 0, f->order, f->owner, f->use.cookie, f->use.aux};
     unsigned node = pfn_sect(pfn)->node;
-    uint64_t old = pfn << PAGE_SHIFT;
-    uint64_t nw = mm_alloc_pages_owner(order, MM_MOVABLE | MM_RESERVE | MM_NODE(node), owner, cookie);
-    if (!nw) {
+    m->nw = mm_alloc_pages_owner(m->order, MM_MOVABLE | MM_RESERVE | MM_NODE(node), m->owner, m->cookie);
+    if (!m->nw) {
         mm_counters.migrate_fail++;
         return MM_ENOMEM;
     }
-    void *src = plat_phys_to_virt(old), *dst = plat_phys_to_virt(nw);
-    PLAT_ASSERT(src && dst);
-    if (isolate_fns[owner])
-        isolate_fns[owner](old, order, cookie, aux);
-    memcpy(dst, src, PAGE_SIZE << order);
-    pfn_frame(nw >> PAGE_SHIFT)->use.aux = aux;
-    int r = mm_migrate_fns[owner](old, nw, order, cookie, aux);
-    if (r < 0) {
-        buddy_release_locked(nw >> PAGE_SHIFT, order);
-        mm_counters.migrate_fail++;
-        return r;
-    }
-    buddy_release_locked(pfn, order);
-    mm_counters.migrate_ok++;
     return 0;
+}
+
+/* Migrate the n prepared blocks of b: isolate them all (their owners make every mapping
+ * inaccessible; the TLB shootdowns are batched into one), then copy each, let its owner switch
+ * to the copy and free the old block into the cage; pages moved are added to *moved. 0, or the
+ * first owner's error (its block's pfn in *blocker; that block's target is freed, the others go
+ * on: they are isolated already). */
+static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *blocker, int64_t *moved)
+{
+    int first = 0;
+    plat_tlb_batch_begin();
+    for (unsigned i = 0; i < n; i++)
+        if (isolate_fns[b[i].owner])
+            isolate_fns[b[i].owner](b[i].pfn << PAGE_SHIFT, b[i].order, b[i].cookie, b[i].aux);
+    plat_tlb_batch_end();
+    for (unsigned i = 0; i < n; i++) {
+        struct hp_mig *m = &b[i];
+        uint64_t old = m->pfn << PAGE_SHIFT;
+        void *src = plat_phys_to_virt(old), *dst = plat_phys_to_virt(m->nw);
+        PLAT_ASSERT(src && dst);
+        memcpy(dst, src, PAGE_SIZE << m->order);
+        pfn_frame(m->nw >> PAGE_SHIFT)->use.aux = m->aux;
+        int r = mm_migrate_fns[m->owner](old, m->nw, m->order, m->cookie, m->aux);
+        if (r < 0) {
+            buddy_release_locked(m->nw >> PAGE_SHIFT, m->order);
+            mm_counters.migrate_fail++;
+            if (!first) {
+                first = r;
+                *blocker = m->pfn;
+            }
+            continue;
+        }
+        buddy_release_locked(m->pfn, m->order);
+        mm_counters.migrate_ok++;
+        *moved += 1 << m->order;
+    }
+    return first;
 }
 
 /* Start / end of a period holding mm_lock during an offline: the longest goes to rep. */
@@ -166,41 +194,52 @@ static inline void hp_hold_end(struct mm_offline_report *rep, uint64_t since)
         rep->max_hold_ns = d;
 }
 
-/* Migrate every movable block of the caged range; pages moved, or <0 (first failure in *blocker;
- * MM_ETIMEDOUT once the offline's deadline has passed, checked before each block).
- * Once mm_lock has been held MM_LOCK_HOLD_NS (since *since), it is released after a block and
- * taken again (*irq: the caller's saved interrupt state), so other CPUs and interrupts get in;
- * the walk then resumes at the start of the block's subsection (blocks never cross one, and the
- * cage keeps its layout valid: frees into it become HELD blocks). */
+/* Migrate every movable block of the caged range, MM_MIGRATE_BATCH blocks at a time; pages moved,
+ * or <0 (first failure in *blocker; MM_ETIMEDOUT once the offline's deadline has passed, checked
+ * before each block). Once mm_lock has been held MM_LOCK_HOLD_NS (since *since), it is released after a batch
+ * and taken again (*irq: the caller's saved interrupt state), so other CPUs and interrupts get in; the walk
+ * then resumes at the start of the block's subsection (blocks never cross one, and the cage keeps its layout
+ * valid: frees into it become HELD blocks). */
 static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, unsigned long *irq,
                                        struct mm_offline_report *rep, uint64_t *since, uint64_t deadline)
 {
     int64_t moved = 0;
+    int r = 0;
+    struct hp_mig batch[MM_MIGRATE_BATCH];
     struct cage_iter it = cage_iter(spfn, epfn);
-    for (struct frame *f; (f = cage_next(&it));) {
-        if (f->state != FS_MOVABLE || !mm_migrate_fns[f->owner])
-            continue;
-        unsigned o = f->order;
-        int r = plat_now_ns() >= deadline ? MM_ETIMEDOUT : hp_migrate_block_locked(it.pfn, f);
-        if (r < 0) {
-            *blocker = it.pfn;
-            if (moved)
-                plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);
-            return r;
+    for (bool more = true; more && !r;) {
+        unsigned n = 0;
+        uint64_t resume = 0;
+        struct frame *f;
+        while (n < MM_MIGRATE_BATCH && (more = (f = cage_next(&it)) != NULL)) {
+            if (f->state != FS_MOVABLE || !mm_migrate_fns[f->owner])
+                continue;
+            if (plat_now_ns() >= deadline)
+                r = MM_ETIMEDOUT;
+            else
+                r = hp_mig_prepare_locked(it.pfn, f, &batch[n]);
+            if (r) {
+                *blocker = it.pfn;
+                break;
+            }
+            resume = it.pfn;
+            n++;
         }
-        moved += 1 << o;
-        if (plat_now_ns() - *since < MM_LOCK_HOLD_NS)
+        int b = n ? hp_migrate_batch_locked(batch, n, blocker, &moved) : 0;
+        if (b && !r)
+            r = b;
+        if (r || !more || plat_now_ns() - *since < MM_LOCK_HOLD_NS)
             continue;
         hp_hold_end(rep, *since);
         mm_unlock_irqrestore(*irq);
         *irq = mm_lock_irqsave();
         hp_hold_begin(since);
         rep->lock_breaks++;
-        it.next = it.pfn & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
+        it.next = resume & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
     }
     if (moved)
-        plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, 0);
-    return moved;
+        plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);
+    return r ? r : moved;
 }
 
 /* Free pages above the zones' minimum in every free list (the caged range's free blocks are not

@@ -144,6 +144,12 @@
 #define STRESS_COUNTERS 8
 /* TLB shootdowns of more pages than this flush the whole TLB instead of page by page. */
 #define TLB_FLUSH_ALL_PAGES 32
+/* An offline migrates movable blocks in batches of this many: every block of a batch is made
+ * inaccessible (isolate callbacks), one cross-call flushes them all, then each is copied and
+ * remapped. Under TCG a cross-call to a busy vCPU costs a host time slice, so one per page made
+ * a 512 MiB migration under load take minutes; 32 pages fit the page-by-page flush. */
+#define MM_MIGRATE_BATCH 32
+#define TLB_BATCH_PAGES 64
 /* A CPU waiting for a spinlock spins this many times, then (if its interrupts were on) halts
  * until the holder's wake-up IPI or the next tick: under TCG with more vCPUs than host cores a
  * spinning vCPU takes host time from the lock holder. */

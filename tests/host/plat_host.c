@@ -324,6 +324,17 @@ void plat_vmap_clear(uint64_t va)
     (void)va;
 }
 
+/* The host has no TLBs: a batch only counts (tests check that migration batches). */
+uint64_t plat_host_tlb_batches;
+void plat_tlb_batch_begin(void)
+{
+}
+
+void plat_tlb_batch_end(void)
+{
+    __atomic_add_fetch(&plat_host_tlb_batches, 1, __ATOMIC_RELAXED);
+}
+
 /* Host trace: the last event of each type is kept for tests (plat_host_trace_count counts). */
 uint64_t plat_host_trace_count[64];
 uint64_t plat_host_trace_last[64][3];

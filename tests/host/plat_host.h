@@ -42,3 +42,5 @@ extern uint64_t plat_host_trace_count[64];
 extern uint64_t plat_host_trace_last[64][3];
 /* Release every spinlock the calling thread holds (plat_panic does it before its longjmp). */
 void plat_host_release_locks(void);
+/* plat_tlb_batch_end calls (migration batches). */
+extern uint64_t plat_host_tlb_batches;
