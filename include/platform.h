@@ -58,9 +58,10 @@ void plat_irq_restore(unsigned long flags);
  * interrupt, runs the offline poll hook) while it holds any spinlock.
  *
  *   rank 8   PLAT_RANK_PCP      a CPU's page cache (mm/pcp.c): taken by that CPU's small allocations
- *                               and frees, and by pcp_drain_all (one CPU's at a time); it takes
- *                               mm_lock inside to refill or spill, so code holding mm_lock
- *                               bypasses the caches.
+ *                               and frees, and by pcp_drain_all (one CPU's at a time). Never held
+ *                               while mm_lock is taken (blocks move in batches with the cache lock
+ *                               dropped: a CPU spinning for mm_lock with it held would have its
+ *                               interrupts off and miss the mm_lock holder's TLB shootdown).
  *   rank 10  PLAT_RANK_MM       mm_lock (mm/lock.c): the whole memory manager - sections, frame
  *                               database, free lists, zone counters, the heap's slab lists,
  *                               movable objects, mm_counters - and the kernel's page tables

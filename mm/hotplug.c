@@ -96,32 +96,81 @@ static int hp_check_range(uint64_t base, uint64_t size, uint64_t *spfn, uint64_t
     return 0;
 }
 
+/* The running offline's hold of mm_lock (one offline runs at a time): the interrupt state saved
+ * when it took the lock, since when it holds it, and its report (longest hold, lock breaks). */
+static struct {
+    unsigned long irq;
+    uint64_t since;
+    struct mm_offline_report *rep;
+} hold;
+
+/* Take mm_lock for the running offline and start timing the hold. */
+static void hp_lock(void)
+{
+    hold.irq = mm_lock_irqsave();
+    hold.since = plat_now_ns();
+}
+
+/* Release mm_lock; the hold's length goes to the report if it is the longest. */
+static void hp_unlock(void)
+{
+    uint64_t d = plat_now_ns() - hold.since;
+    if (d > hold.rep->max_hold_ns)
+        hold.rep->max_hold_ns = d;
+    mm_unlock_irqrestore(hold.irq);
+}
+
+/* Between two steps of a walk: once mm_lock (which keeps interrupts off) has been held
+ * MM_LOCK_HOLD_NS, release it and take it again, so that interrupts and other CPUs get in.
+ * Callers only relax where the walk's state survives (subsection or batch boundaries of a caged
+ * range: the cage keeps the layout valid, and only this offline changes caged subsections).
+ * True if it did. */
+static bool hp_relax(void)
+{
+    if (plat_now_ns() - hold.since < MM_LOCK_HOLD_NS)
+        return false;
+    hp_unlock();
+    hp_lock();
+    hold.rep->lock_breaks++;
+    return true;
+}
+
 /* What is still allocated in a caged range. */
 struct scan {
     uint64_t nmov, nunmov; /* migratable / unmovable blocks */
+    uint64_t ncached;      /* of the unmovable: cached blocks in flight to the lists (pcp.c) */
     uint64_t mov_pages;    /* pages in the migratable blocks */
     uint64_t first_unmov;  /* head pfn of the first unmovable block */
     uint64_t first_mov;    /* head pfn of the first migratable block */
 };
 
-/* Scan the caged range block by block into *sc. */
+/* Count block (pfn, f) of the caged range into *sc (allocated blocks only; a cached one is
+ * there only if the drain was skipped: it counts as unmovable). */
+static void hp_scan_block(struct scan *sc, uint64_t pfn, const struct frame *f)
+{
+    if (!fs_is_used(f->state) && f->state != FS_CACHED)
+        return;
+    if (f->state == FS_MOVABLE && mm_migrate_fns[f->owner]) {
+        if (!sc->nmov)
+            sc->first_mov = pfn;
+        sc->nmov++;
+        sc->mov_pages += 1u << f->order;
+    } else {
+        if (!sc->nunmov)
+            sc->first_unmov = pfn;
+        sc->nunmov++;
+        sc->ncached += f->state == FS_CACHED;
+    }
+}
+
+/* Scan the caged range block by block into *sc, relaxing between subsections. */
 static void hp_scan_locked(uint64_t spfn, uint64_t epfn, struct scan *sc)
 {
     memset(sc, 0, sizeof *sc);
-    struct cage_iter it = cage_iter(spfn, epfn);
-    for (struct frame *f; (f = cage_next(&it));) {
-        if (!fs_is_used(f->state) && f->state != FS_CACHED) /* cached: only if the drain was skipped */
-            continue;
-        if (f->state == FS_MOVABLE && mm_migrate_fns[f->owner]) {
-            if (!sc->nmov)
-                sc->first_mov = it.pfn;
-            sc->nmov++;
-            sc->mov_pages += 1u << f->order;
-        } else {
-            if (!sc->nunmov)
-                sc->first_unmov = it.pfn;
-            sc->nunmov++;
-        }
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax()) {
+        struct cage_iter it = cage_iter(sp, sp + MM_PAGES_PER_SUB);
+        for (struct frame *f; (f = cage_next(&it));)
+            hp_scan_block(sc, it.pfn, f);
     }
 }
 
@@ -182,26 +231,12 @@ static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *block
     return first;
 }
 
-/* Start / end of a period holding mm_lock during an offline: the longest goes to rep. */
-static inline void hp_hold_begin(uint64_t *since)
-{
-    *since = plat_now_ns();
-}
-static inline void hp_hold_end(struct mm_offline_report *rep, uint64_t since)
-{
-    uint64_t d = plat_now_ns() - since;
-    if (d > rep->max_hold_ns)
-        rep->max_hold_ns = d;
-}
-
 /* Migrate every movable block of the caged range, MM_MIGRATE_BATCH blocks at a time; pages moved,
  * or <0 (first failure in *blocker; MM_ETIMEDOUT once the offline's deadline has passed, checked
- * before each block). Once mm_lock has been held MM_LOCK_HOLD_NS (since *since), it is released after a batch
- * and taken again (*irq: the caller's saved interrupt state), so other CPUs and interrupts get in; the walk
+ * before each block). Between batches the lock may be released and taken again (hp_relax); the walk
  * then resumes at the start of the block's subsection (blocks never cross one, and the cage keeps its layout
  * valid: frees into it become HELD blocks). */
-static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, unsigned long *irq,
-                                       struct mm_offline_report *rep, uint64_t *since, uint64_t deadline)
+static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, uint64_t deadline)
 {
     int64_t moved = 0;
     int r = 0;
@@ -228,14 +263,8 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
         int b = n ? hp_migrate_batch_locked(batch, n, blocker, &moved) : 0;
         if (b && !r)
             r = b;
-        if (r || !more || plat_now_ns() - *since < MM_LOCK_HOLD_NS)
-            continue;
-        hp_hold_end(rep, *since);
-        mm_unlock_irqrestore(*irq);
-        *irq = mm_lock_irqsave();
-        hp_hold_begin(since);
-        rep->lock_breaks++;
-        it.next = resume & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
+        if (!r && more && hp_relax())
+            it.next = resume & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
     }
     if (moved)
         plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);
@@ -255,17 +284,21 @@ static uint64_t hp_free_above_min_locked(void)
     return n;
 }
 
-/* Held pages of the caged range; to_offline: their blocks become OFFLINE (offline done). */
+/* Held pages of the caged range; to_offline: their blocks become OFFLINE (offline done, one
+ * subsection at a time, no relaxing: its counters change with it). Else relaxes between
+ * subsections. */
 static uint64_t hp_held_pages(uint64_t spfn, uint64_t epfn, bool to_offline)
 {
     uint64_t h = 0;
-    struct cage_iter it = cage_iter(spfn, epfn);
-    for (struct frame *f; (f = cage_next(&it));)
-        if (f->state == FS_HELD) {
-            h += 1u << f->order;
-            if (to_offline)
-                frame_set(it.pfn, f, FS_OFFLINE);
-        }
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB, to_offline || hp_relax()) {
+        struct cage_iter it = cage_iter(sp, sp + MM_PAGES_PER_SUB < epfn ? sp + MM_PAGES_PER_SUB : epfn);
+        for (struct frame *f; (f = cage_next(&it));)
+            if (f->state == FS_HELD) {
+                h += 1u << f->order;
+                if (to_offline)
+                    frame_set(it.pfn, f, FS_OFFLINE);
+            }
+    }
     return h;
 }
 
@@ -331,6 +364,132 @@ static int hp_check_all_ram(uint64_t spfn, uint64_t epfn)
     return 0;
 }
 
+/* Cage the range subsection by subsection (relaxing between them), then drain every CPU's page
+ * cache (its pages of the range become HELD); the pages taken from the free lists. */
+static uint64_t hp_cage_locked(uint64_t spfn, uint64_t epfn, bool nested)
+{
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax())
+        cage_start_locked(sp, sp + MM_PAGES_PER_SUB);
+    if (!nested) { /* a caller under mm_lock cannot let the cache locks be taken (lock order) */
+        hp_unlock();
+        pcp_drain_all();
+        hp_lock();
+    }
+    return hp_held_pages(spfn, epfn, false);
+}
+
+/* Wait for unmovable pages, or migrate movable ones, until the caged range holds no allocated
+ * block (0) or the offline fails (its error; the blocking block in *blocker). */
+static int hp_empty_range_locked(uint64_t base, uint64_t size, uint64_t spfn, uint64_t epfn, uint64_t t0,
+                                 uint64_t *blocker)
+{
+    struct mm_offline_report *rep = hold.rep;
+    uint64_t deadline = t0 + offline_timeout_ms * 1000000ull; /* of the wait for unmovable pages */
+    uint64_t hard = t0 + offline_deadline_ms * 1000000ull;    /* of the whole offline */
+    for (;;) {
+        int r;
+        struct scan sc;
+        hp_scan_locked(spfn, epfn, &sc);
+        if (!sc.nunmov && !sc.nmov)
+            return 0;
+        if (sc.nunmov && sc.nunmov == sc.ncached && plat_now_ns() < hard) {
+            /* only blocks a CPU is giving back from its cache: let it take mm_lock */
+            hp_unlock();
+            hp_lock();
+            continue;
+        }
+        uint64_t room = hp_free_above_min_locked();
+        if (!sc.nunmov && sc.mov_pages > room) {
+            /* Nowhere to put the data without going below the zones' minimum: fail now rather
+             * than drain memory and roll back. */
+            MM_LOG(LOG_WARN,
+                   "offline 0x%llx+0x%llx: %llu pages to migrate, %llu free above the zones' minimum",
+                   (unsigned long long)base, (unsigned long long)size, (unsigned long long)sc.mov_pages,
+                   (unsigned long long)room);
+            mm_counters.offline_min++;
+            *blocker = sc.first_mov;
+            return MM_ENOMEM;
+        }
+        if (!sc.nunmov) {
+            int64_t m = hp_migrate_range_locked(spfn, epfn, blocker, hard);
+            if (m >= 0) {
+                rep->pages_migrated += (uint64_t)m;
+                continue;
+            }
+            r = (int)m;
+            if (r == MM_ETIMEDOUT) {
+                MM_LOG(LOG_WARN, "offline 0x%llx+0x%llx: deadline of %llu ms passed while migrating",
+                       (unsigned long long)base, (unsigned long long)size,
+                       (unsigned long long)offline_deadline_ms);
+                return r;
+            }
+        } else {
+            *blocker = sc.first_unmov;
+            r = MM_ETIMEDOUT;
+        }
+        if (plat_now_ns() >= deadline)
+            return r;
+        /* the wait: run what may free pages; if nothing ran, nothing will free them */
+        hp_unlock();
+        bool worked = mm_poll_fn && mm_poll_fn(mm_poll_arg);
+        worked |= mm_run_deferred() > 0;
+        hp_lock();
+        if (!worked) {
+            if (sc.nunmov) {
+                mm_counters.offline_nowait++;
+                return MM_EBUSY;
+            }
+            return r;
+        }
+    }
+}
+
+/* The caged range is empty: its HELD blocks become OFFLINE, its subsections offline, uncounted
+ * and unmapped (relaxing between subsections: nothing can be allocated in them any more). */
+static void hp_offline_done_locked(uint64_t spfn, uint64_t epfn)
+{
+    struct mm_offline_report *rep = hold.rep;
+    uint64_t held = hp_held_pages(spfn, epfn, false);
+    rep->pages_waited = held - rep->pages_free - rep->pages_migrated;
+    hp_map_subs(spfn, epfn, hp_want_caged_unmap, false);
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax()) {
+        struct mm_section *s = pfn_sect(sp);
+        unsigned sub = pfn_sub(sp);
+        if (!s || !(s->caged >> sub & 1))
+            continue;
+        struct mm_zone_lists *z = sect_zone_ptr(s, sub);
+        MM_ASSERT(s->online >> sub & 1, sp, NULL);
+        uint64_t h = hp_held_pages(sp, sp + MM_PAGES_PER_SUB, true);
+        s->nr_held -= (uint32_t)h;
+        z->held -= h;
+        z->online -= s->sub_pages[sub];
+        s->online &= ~(1ull << sub);
+        __atomic_and_fetch(&s->caged, ~(1ull << sub), __ATOMIC_RELAXED);
+    }
+    mm_counters.offline_ok++;
+}
+
+/* The offline failed with r: name the blocking block in the report, uncage the range. */
+static void hp_offline_failed_locked(uint64_t spfn, uint64_t epfn, int r, uint64_t blocker)
+{
+    struct mm_offline_report *rep = hold.rep;
+    struct frame *f = pfn_frame(blocker);
+    rep->block_pfn = blocker;
+    rep->block_owner = f->owner;
+    rep->owner_name = mm_owner_name(f->owner);
+    rep->block_cookie = f->use.cookie;
+    if (describe_fns[f->owner]) {
+        const char *d = describe_fns[f->owner](blocker << PAGE_SHIFT, f->use.cookie, f->use.aux);
+        if (d)
+            rep->owner_name = d;
+    }
+    for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax())
+        cage_undo_locked(sp, sp + MM_PAGES_PER_SUB);
+    mm_counters.offline_fail++;
+    if (r == MM_ETIMEDOUT)
+        mm_counters.offline_timeout++;
+}
+
 /* Offline the online subsections of [base, base+size). */
 int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep)
 {
@@ -345,7 +504,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         r = hp_check_all_ram(spfn, epfn);
     if (r)
         return rep->err = r;
-    bool nested = plat_spin_held(&mm_lock); /* a caller under mm_lock: the caches cannot be drained */
+    bool nested = plat_spin_held(&mm_lock);
     unsigned long irq = mm_lock_irqsave();
     if (offline_running) {
         mm_unlock_irqrestore(irq);
@@ -355,116 +514,21 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         return rep->err = MM_EBUSY;
     }
     offline_running = true;
-    uint64_t since;
-    hp_hold_begin(&since);
-    rep->pages_free = cage_start_locked(spfn, epfn);
-    if (!nested) {
-        /* every CPU's cache gives its pages back; those of the range become HELD (pcp.c) */
-        hp_hold_end(rep, since);
-        mm_unlock_irqrestore(irq);
-        pcp_drain_all();
-        irq = mm_lock_irqsave();
-        hp_hold_begin(&since);
-        rep->pages_free = hp_held_pages(spfn, epfn, false);
-    }
+    hold.rep = rep;
+    hold.irq = irq;
+    hold.since = plat_now_ns();
+    rep->pages_free = hp_cage_locked(spfn, epfn, nested);
     plat_trace(TRACE_CAGE, base, size, rep->pages_free);
-    uint64_t deadline = t0 + offline_timeout_ms * 1000000ull; /* of the wait for unmovable pages */
-    uint64_t hard = t0 + offline_deadline_ms * 1000000ull;    /* of the whole offline */
     uint64_t blocker = 0;
-    for (;;) {
-        struct scan sc;
-        hp_scan_locked(spfn, epfn, &sc);
-        if (!sc.nunmov && !sc.nmov) {
-            r = 0;
-            break;
-        }
-        uint64_t room = hp_free_above_min_locked();
-        if (!sc.nunmov && sc.mov_pages > room) {
-            /* Nowhere to put the data without going below the zones' minimum: fail now rather
-             * than drain memory and roll back. */
-            MM_LOG(LOG_WARN,
-                   "offline 0x%llx+0x%llx: %llu pages to migrate, %llu free above the zones' minimum",
-                   (unsigned long long)base, (unsigned long long)size, (unsigned long long)sc.mov_pages,
-                   (unsigned long long)room);
-            mm_counters.offline_min++;
-            blocker = sc.first_mov;
-            r = MM_ENOMEM;
-            break;
-        }
-        if (!sc.nunmov) {
-            int64_t m = hp_migrate_range_locked(spfn, epfn, &blocker, &irq, rep, &since, hard);
-            if (m >= 0) {
-                rep->pages_migrated += (uint64_t)m;
-                continue;
-            }
-            r = (int)m;
-            if (r == MM_ETIMEDOUT) {
-                MM_LOG(LOG_WARN, "offline 0x%llx+0x%llx: deadline of %llu ms passed while migrating",
-                       (unsigned long long)base, (unsigned long long)size,
-                       (unsigned long long)offline_deadline_ms);
-                break;
-            }
-        } else {
-            blocker = sc.first_unmov;
-            r = MM_ETIMEDOUT;
-        }
-        if (plat_now_ns() >= deadline)
-            break;
-        /* the wait: run what may free pages; if nothing ran, nothing will free them */
-        hp_hold_end(rep, since);
-        mm_unlock_irqrestore(irq);
-        bool worked = mm_poll_fn && mm_poll_fn(mm_poll_arg);
-        worked |= mm_run_deferred() > 0;
-        irq = mm_lock_irqsave();
-        hp_hold_begin(&since);
-        if (!worked) {
-            if (sc.nunmov) {
-                r = MM_EBUSY;
-                mm_counters.offline_nowait++;
-            }
-            break;
-        }
-    }
+    r = hp_empty_range_locked(base, size, spfn, epfn, t0, &blocker);
+    for (uint64_t sp = spfn; !r && sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax())
+        r = cage_test_locked(sp, sp + MM_PAGES_PER_SUB, &blocker);
     if (r == 0)
-        r = cage_test_locked(spfn, epfn, &blocker);
-    if (r == 0) {
-        uint64_t held = hp_held_pages(spfn, epfn, false);
-        rep->pages_waited = held - rep->pages_free - rep->pages_migrated;
-        hp_map_subs(spfn, epfn, hp_want_caged_unmap, false);
-        for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB) {
-            struct mm_section *s = pfn_sect(sp);
-            unsigned sub = pfn_sub(sp);
-            if (!s || !(s->caged >> sub & 1))
-                continue;
-            struct mm_zone_lists *z = sect_zone_ptr(s, sub);
-            MM_ASSERT(s->online >> sub & 1, sp, NULL);
-            uint64_t h = hp_held_pages(sp, sp + MM_PAGES_PER_SUB, true);
-            s->nr_held -= (uint32_t)h;
-            z->held -= h;
-            z->online -= s->sub_pages[sub];
-            s->online &= ~(1ull << sub);
-            __atomic_and_fetch(&s->caged, ~(1ull << sub), __ATOMIC_RELAXED);
-        }
-        mm_counters.offline_ok++;
-    } else {
-        struct frame *f = pfn_frame(blocker);
-        rep->block_pfn = blocker;
-        rep->block_owner = f->owner;
-        rep->owner_name = mm_owner_name(f->owner);
-        rep->block_cookie = f->use.cookie;
-        if (describe_fns[f->owner]) {
-            const char *d = describe_fns[f->owner](blocker << PAGE_SHIFT, f->use.cookie, f->use.aux);
-            if (d)
-                rep->owner_name = d;
-        }
-        cage_undo_locked(spfn, epfn);
-        mm_counters.offline_fail++;
-        if (r == MM_ETIMEDOUT)
-            mm_counters.offline_timeout++;
-    }
+        hp_offline_done_locked(spfn, epfn);
+    else
+        hp_offline_failed_locked(spfn, epfn, r, blocker);
     offline_running = false;
-    hp_hold_end(rep, since);
-    mm_unlock_irqrestore(irq);
+    hp_unlock();
     plat_trace(TRACE_LOCK_HOLD, base, rep->max_hold_ns, rep->lock_breaks);
     rep->err = r;
     rep->elapsed_ns = plat_now_ns() - t0;

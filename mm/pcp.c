@@ -12,13 +12,15 @@
  *   - caging sets `caged` under mm_lock, then drains every CPU's cache (pcp_drain_all), taking
  *     each CPU's cache lock in turn: a free that read `caged` clear has pushed its block before
  *     the drain looks at that cache, and a free that takes the lock after the drain sees `caged`
- *     set (the cache lock orders the two). Refills take blocks from the buddy lists, which never
- *     hold a block of a caged subsection. So after the drain no cache holds a page of the range.
+ *     set (the cache lock orders the two). A refill in flight pushes under the cache lock too and
+ *     gives back what got caged meanwhile. So after the drain no cache holds a page of the range.
  *   - pcp_freeze (mm_verify, pcp off) makes every fast path go through mm_lock and drains the
  *     caches, so the buddy state can be checked exactly.
- * Lock order: a cache lock (PLAT_RANK_PCP) is taken before mm_lock. Code that already holds
- * mm_lock (the mm re-entering itself: page tables, kmalloc, migration targets) bypasses the
- * caches, as do MM_RESERVE allocations.
+ * Locks: a cache lock (PLAT_RANK_PCP) and mm_lock are never held together: blocks move between a
+ * cache and the lists in batches "in flight" (struct pcp_batch), so that no CPU spins for mm_lock
+ * with interrupts off. Code that holds mm_lock (the mm re-entering itself: page tables, kmalloc,
+ * migration targets) bypasses the caches, as do MM_RESERVE allocations. A block in flight is
+ * CACHED on no list for a moment: an offline that meets one in its caged range waits for it.
  */
 #include <string.h>
 
@@ -102,32 +104,63 @@ static inline uint64_t pcp_pop(struct pcp_list *l, unsigned o)
     return pfn;
 }
 
-/* Give up to n blocks of list l (order o) back to the buddy allocator; the caller holds l's cache
- * lock, mm_lock is taken here. */
-static void pcp_spill_locked(struct pcp_list *l, unsigned o, uint32_t n)
+/* Blocks in flight between a cache and the buddy lists: popped under a cache lock and given
+ * back under mm_lock, or taken under mm_lock and pushed under a cache lock. A cache lock is never
+ * held while mm_lock is taken: a CPU spinning for mm_lock with a cache lock held would have its
+ * interrupts off and could not answer the TLB shootdown of the CPU holding mm_lock. */
+struct pcp_batch {
+    unsigned n;
+    uint64_t pfn[2 * MM_PCP_BATCH];
+};
+
+/* Pop up to n blocks (n <= MM_PCP_BATCH) of list l (order o) into b; the caller holds l's lock. */
+static void pcp_pop_batch(struct pcp_list *l, unsigned o, uint32_t n, struct pcp_batch *b)
 {
+    while (n-- && l->count)
+        b->pfn[b->n++] = pcp_pop(l, o);
+}
+
+/* Give b's blocks (order o, CACHED, on no list) back to the buddy allocator: HELD if their
+ * subsection is caged by now. Takes mm_lock; the caller holds no cache lock. */
+static void pcp_put_batch(const struct pcp_batch *b, unsigned o)
+{
+    if (!b->n)
+        return;
     unsigned long irq = mm_lock_irqsave();
-    while (n-- && l->count) {
-        uint64_t pfn = pcp_pop(l, o);
-        buddy_put_locked(pfn, pfn_frame(pfn), o);
+    for (unsigned i = 0; i < b->n; i++)
+        buddy_put_locked(b->pfn[i], pfn_frame(b->pfn[i]), o);
+    mm_unlock_irqrestore(irq);
+}
+
+/* Take up to pcp_batch(o) blocks of order o of (node, zi) from the buddy lists into b (CACHED).
+ * Takes mm_lock; the caller holds no cache lock. */
+static void pcp_take_batch(unsigned node, unsigned zi, unsigned o, struct pcp_batch *b)
+{
+    b->n = 0;
+    unsigned long irq = mm_lock_irqsave();
+    while (b->n < pcp_batch(o)) {
+        uint64_t pfn = buddy_take_block_locked(node, zi, o);
+        if (!pfn)
+            break;
+        frame_set(pfn, pfn_frame(pfn), FS_CACHED);
+        b->pfn[b->n++] = pfn;
     }
     mm_unlock_irqrestore(irq);
 }
 
-/* Take up to pcp_batch(o) blocks of order o of (node, zi) from the buddy lists into l; the caller
- * holds l's cache lock, mm_lock is taken here. */
-static void pcp_refill_locked(struct pcp_list *l, unsigned node, unsigned zi, unsigned o)
+/* Push the blocks of b onto l (the caller holds l's lock), except those whose subsection was
+ * caged while they were in flight, and all of them if the caches were frozen meanwhile: those go
+ * to back (given back by the caller once it has dropped the lock). */
+static void pcp_push_batch(struct pcp_list *l, const struct pcp_batch *b, struct pcp_batch *back)
 {
-    unsigned long irq = mm_lock_irqsave();
-    for (unsigned i = 0; i < pcp_batch(o); i++) {
-        uint64_t pfn = buddy_take_block_locked(node, zi, o);
-        if (!pfn)
-            break;
-        struct frame *f = pfn_frame(pfn);
-        frame_set(pfn, f, FS_CACHED);
-        pcp_push(l, pfn, f);
+    bool frozen = __atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < b->n; i++) {
+        uint64_t pfn = b->pfn[i];
+        if (frozen || __atomic_load_n(&pfn_sect(pfn)->caged, __ATOMIC_RELAXED) >> pfn_sub(pfn) & 1)
+            back->pfn[back->n++] = pfn;
+        else
+            pcp_push(l, pfn, pfn_frame(pfn));
     }
-    mm_unlock_irqrestore(irq);
 }
 
 /* Allocate from this CPU's cache (mm_internal.h). */
@@ -136,23 +169,30 @@ uint64_t pcp_alloc(unsigned node, unsigned order, unsigned flags, unsigned owner
     if (order >= MM_PCP_ORDERS || (flags & MM_RESERVE) || !pcp_may())
         return 0;
     struct pcp_cpu *p = pcp_this();
-    unsigned long irq = plat_spin_lock_irqsave(&p->lock);
+    struct pcp_batch back = {0};
     uint64_t pfn = 0;
-    if (!__atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE)) {
-        for (int zi = (flags & MM_MOVABLE) ? MM_ZONE_MOVABLE : MM_ZONE_NORMAL; zi >= 0 && !pfn; zi--) {
-            struct pcp_list *l = &p->list[node][zi][order];
-            if (!l->count)
-                pcp_refill_locked(l, node, (unsigned)zi, order);
-            if (!l->count)
-                continue;
-            pfn = pcp_pop(l, order);
-            buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie);
-            if (order)
-                frame_write_tails(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1), order);
-            p->hits++;
+    unsigned long irq = plat_spin_lock_irqsave(&p->lock);
+    for (int zi = (flags & MM_MOVABLE) ? MM_ZONE_MOVABLE : MM_ZONE_NORMAL; zi >= 0 && !pfn; zi--) {
+        struct pcp_list *l = &p->list[node][zi][order];
+        if (__atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE))
+            break;
+        if (!l->count) { /* refill with the cache lock dropped (see struct pcp_batch) */
+            struct pcp_batch b;
+            plat_spin_unlock_irqrestore(&p->lock, irq);
+            pcp_take_batch(node, (unsigned)zi, order, &b);
+            irq = plat_spin_lock_irqsave(&p->lock);
+            pcp_push_batch(l, &b, &back);
         }
+        if (!l->count)
+            continue;
+        pfn = pcp_pop(l, order);
+        buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie);
+        if (order)
+            frame_write_tails(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1), order);
+        p->hits++;
     }
     plat_spin_unlock_irqrestore(&p->lock, irq);
+    pcp_put_batch(&back, order);
     return pfn;
 }
 
@@ -162,6 +202,7 @@ bool pcp_free(uint64_t pfn, struct frame *f, unsigned order)
     if (order >= MM_PCP_ORDERS || !pcp_may())
         return false;
     struct pcp_cpu *p = pcp_this();
+    struct pcp_batch spill = {0};
     unsigned long irq = plat_spin_lock_irqsave(&p->lock);
     struct mm_section *s = pfn_sect(pfn);
     unsigned sub = pfn_sub(pfn);
@@ -178,28 +219,33 @@ bool pcp_free(uint64_t pfn, struct frame *f, unsigned order)
         struct pcp_list *l = &p->list[s->node][sect_zone(s, sub)][order];
         pcp_push(l, pfn, f);
         if (l->count > pcp_high(order)) {
-            pcp_spill_locked(l, order, pcp_batch(order));
+            pcp_pop_batch(l, order, pcp_batch(order), &spill);
             p->spills++;
         }
         taken = true;
     }
     plat_spin_unlock_irqrestore(&p->lock, irq);
+    pcp_put_batch(&spill, order);
     return taken;
 }
 
-/* Give every block of CPU c's caches back to the buddy allocator (caged ones become HELD). */
+/* Give every block of CPU c's caches back to the buddy allocator (caged ones become HELD), a
+ * batch at a time: pop under c's cache lock, give back under mm_lock. */
 static void pcp_drain_cpu(unsigned c)
 {
     struct pcp_cpu *p = &pcp_cpus[c];
-    unsigned long irq = plat_spin_lock_irqsave(&p->lock);
     for (unsigned n = 0; n < MAX_NODES; n++)
         for (unsigned z = 0; z < MM_NR_ZONES; z++)
             for (unsigned o = 0; o < MM_PCP_ORDERS; o++) {
                 struct pcp_list *l = &p->list[n][z][o];
-                if (l->count)
-                    pcp_spill_locked(l, o, l->count);
+                while (__atomic_load_n(&l->count, __ATOMIC_RELAXED)) {
+                    struct pcp_batch b = {0};
+                    unsigned long irq = plat_spin_lock_irqsave(&p->lock);
+                    pcp_pop_batch(l, o, MM_PCP_BATCH, &b);
+                    plat_spin_unlock_irqrestore(&p->lock, irq);
+                    pcp_put_batch(&b, o);
+                }
             }
-    plat_spin_unlock_irqrestore(&p->lock, irq);
 }
 
 /* Drain every CPU's cache, one cache lock at a time (mm_internal.h). */
@@ -207,7 +253,7 @@ void pcp_drain_all(void)
 {
     if (!pcp_ready)
         return;
-    PLAT_ASSERT(!plat_spin_held(&mm_lock)); /* the lock order: cache locks before mm_lock */
+    PLAT_ASSERT(!plat_spin_held(&mm_lock)); /* it takes mm_lock to give the blocks back */
     __atomic_add_fetch(&pcp_drains, 1, __ATOMIC_RELAXED);
     for (unsigned c = 0; c < MAX_CPUS; c++)
         pcp_drain_cpu(c);
