@@ -4,6 +4,8 @@
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
+#include "kernel/percpu.h"
+#include "kernel/sched.h"
 #include "kernel/shell.h"
 #include "mm/memmap.h"
 #include "mm/mm.h"
@@ -95,11 +97,55 @@ static bool scratch_free(uint64_t pa)
     return !(pt_entry(DIRECT_MAP_BASE + pa, 2) & PT_P);
 }
 
-/* ptcheck: direct-map 2 MiB of the scratch GiB (its page directory is allocated), read it (the
- * TLB holds it now), unmap it (the directory is freed), read again: it must fault. Then the freed
- * directory page, handed out again and filled with entries mapping the scratch range, must not be
- * reachable: a read still faults. Interrupts are off throughout (mm_lock), so nothing but the
- * unmap itself can flush the TLB between the reads. */
+/* ptcheck's other CPU: a thread there reads va (state HOLD_READ), then spins with interrupts off
+ * answering only cross-calls (so the unmap's TLB shootdown reaches it and nothing else runs there)
+ * until the unmap is done (HOLD_UNMAPPED), reads va again and says HOLD_DONE. */
+enum { HOLD_START, HOLD_READ, HOLD_UNMAPPED, HOLD_DONE };
+struct hold {
+    uint64_t va;
+    volatile int state;
+    int before, after; /* kern_probe_read results */
+};
+
+/* The other CPU's thread (see struct hold). */
+static void hold_main(void *arg)
+{
+    struct hold *h = arg;
+    unsigned long irq = plat_irq_save();
+    h->before = kern_probe_read(h->va);
+    __atomic_store_n(&h->state, HOLD_READ, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != HOLD_UNMAPPED) {
+        ipi_run_pending();
+        cpu_pause();
+    }
+    h->after = kern_probe_read(h->va);
+    /* before interrupts come back: a thread preempting this one could wait for the mm_lock that
+     * ptcheck holds until it sees HOLD_DONE (h lives on ptcheck's stack: not touched after this) */
+    __atomic_store_n(&h->state, HOLD_DONE, __ATOMIC_RELEASE);
+    plat_irq_restore(irq);
+}
+
+/* Wait (answering cross-calls) until h reaches state. */
+static void hold_wait(struct hold *h, int state)
+{
+    while (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != state) {
+        ipi_run_pending();
+        cpu_pause();
+    }
+}
+
+/* "ok", "fault" or "none" for a probe result. */
+static const char *read_result(int v)
+{
+    return v == -2 ? "none" : v < 0 ? "fault" : "ok";
+}
+
+/* ptcheck: direct-map 2 MiB of the scratch GiB (its page directory is allocated), read it on
+ * another CPU if there is one and on this one (their TLBs hold it now), unmap it (the directory is
+ * freed), read again on both: it must fault. Then the freed directory page, handed out again and
+ * filled with entries mapping the scratch range, must not be reachable: a read still faults.
+ * Both CPUs have interrupts off from their first read to their second (this one under mm_lock,
+ * the other in struct hold's loop), so only the unmap's own flush can clear their TLBs. */
 static int cmd_ptcheck(int argc, char **argv)
 {
     (void)argv;
@@ -108,17 +154,22 @@ static int cmd_ptcheck(int argc, char **argv)
         return shell_error("takes no arguments");
     if (!scratch_free(pa))
         return shell_error("scratch GiB 0x%llx is in use", (unsigned long long)pa);
+    uint64_t others = smp_online_mask() & ~(1ull << this_cpu()->id);
+    struct hold h = {va, HOLD_START, -2, -2};
+    if (paging_map_direct(pa, SUBSECTION_SIZE))
+        return shell_error("cannot map the scratch range");
+    if (others && thread_create(__builtin_ctzll(others), "ptcheck", hold_main, &h))
+        hold_wait(&h, HOLD_READ);
     unsigned long irq = mm_lock_irqsave();
-    uint64_t tables0 = paging_tables_allocated;
-    int mapped = -1, unmapped = 0, through_reused = 0;
-    uint64_t pd = 0, page = 0;
-    if (paging_map_direct(pa, SUBSECTION_SIZE) == 0) {
-        pd = pt_entry(va, 2) & PT_ADDR;
-        mapped = kern_probe_read(va);
-        paging_unmap_direct(pa, SUBSECTION_SIZE);
-        unmapped = kern_probe_read(va);
-        page = mm_alloc_pages(0, 0);
+    uint64_t pd = pt_entry(va, 2) & PT_ADDR, tables = paging_tables_allocated;
+    int mapped = kern_probe_read(va);
+    paging_unmap_direct(pa, SUBSECTION_SIZE);
+    int unmapped = kern_probe_read(va), through_reused = 0;
+    if (h.state == HOLD_READ) {
+        __atomic_store_n(&h.state, HOLD_UNMAPPED, __ATOMIC_RELEASE);
+        hold_wait(&h, HOLD_DONE);
     }
+    uint64_t page = mm_alloc_pages(0, 0);
     if (page) {
         uint64_t *t = phys_to_virt(page);
         for (int i = 0; i < 512; i++)
@@ -128,12 +179,14 @@ static int cmd_ptcheck(int argc, char **argv)
             t[i] = 0;
         mm_free_pages(page, 0);
     }
-    bool freed = paging_tables_allocated == tables0;
+    bool freed = paging_tables_allocated == tables - 1;
     mm_unlock_irqrestore(irq);
-    plat_printf("ptcheck: mapped read %s, unmapped read %s, directory %s, reused %s, read through it %s\n",
-                mapped < 0 ? "fault" : "ok", unmapped < 0 ? "fault" : "ok", freed ? "freed" : "kept",
-                page && page == pd ? "yes" : "no", through_reused < 0 ? "fault" : "ok");
-    if (mapped < 0 || unmapped >= 0 || !freed || through_reused >= 0)
+    plat_printf("ptcheck: mapped read %s, unmapped read %s, directory %s, reused %s, read through it %s; "
+                "other cpu: mapped read %s, unmapped read %s\n",
+                read_result(mapped), read_result(unmapped), freed ? "freed" : "kept",
+                page && page == pd ? "yes" : "no", read_result(through_reused), read_result(h.before),
+                read_result(h.after));
+    if (mapped < 0 || unmapped >= 0 || !freed || through_reused >= 0 || h.before == -1 || h.after >= 0)
         return shell_error("the direct map is not as it should be (see above)");
     return 0;
 }
