@@ -32,7 +32,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void plat_panic(const char *fmt,
 void *plat_phys_to_virt(uint64_t pa);
 /* Physical address of direct-map address v (the inverse of plat_phys_to_virt). */
 uint64_t plat_virt_to_phys(const void *v);
-/* Map / unmap [pa, pa+len) in the direct map (2 MiB granular; TLB flushed on unmap). 0 on success. */
+/* Map / unmap [pa, pa+len) in the direct map (2 MiB granular; TLB flushed on unmap). 0 on success;
+ * a map that fails half way undoes itself (callers need not unmap after a failure). */
 int plat_map_range(uint64_t pa, uint64_t len);
 void plat_unmap_range(uint64_t pa, uint64_t len);
 

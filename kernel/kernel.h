@@ -84,6 +84,17 @@ bool paging_migration_wait(uint64_t va);
 extern uint64_t paging_migration_waits;
 /* Physical address mapped at va, or ~0 if unmapped. */
 uint64_t paging_virt_to_phys(uint64_t va);
+/* Page-table pages in use (early pool not counted), failed allocations of one, direct mappings
+ * undone after such a failure; and the fault injection (paging.c: -1 inert, N: the N'th page-table
+ * page a paging_map_direct allocates from now fails). */
+extern uint64_t paging_tables_allocated, paging_table_alloc_fails, paging_map_undos;
+extern int64_t paging_fail_table_at;
+/* probe.c: read the byte at va through the MMU; -1 if the read page-faulted (the fault is
+ * caught, counted in probe_faults, and the kernel goes on). */
+int kern_probe_read(uint64_t va);
+/* The #PF handler's first question: was this kern_probe_read? If so, resume at its fixup. */
+bool probe_fixup(uint64_t *rip);
+extern uint64_t probe_faults;
 static inline void *phys_to_virt(uint64_t pa)
 {
     return (void *)(pa + DIRECT_MAP_BASE);

@@ -38,6 +38,11 @@ static uint64_t (*table_alloc)(void);
 static void (*table_free)(uint64_t pa);
 static uint64_t *pml4;
 uint64_t paging_tables_allocated;
+uint64_t paging_table_alloc_fails, paging_map_undos;
+/* Fault injection, inert unless armed (shell: failinject pt N): the N'th page-table page that a
+ * paging_map_direct allocates from now fails (0 = the next one); -1 = never. */
+int64_t paging_fail_table_at = -1;
+static bool direct_mapping; /* paging_map_direct_locked is running (what the injection counts) */
 
 /* Physical address of a kernel image or direct-map virtual address. */
 static uint64_t kva_to_pa(const void *p)
@@ -50,10 +55,16 @@ static uint64_t kva_to_pa(const void *p)
 uint64_t paging_alloc_table(void)
 {
     uint64_t pa;
+    if (direct_mapping && paging_fail_table_at >= 0 && paging_fail_table_at-- == 0) {
+        paging_table_alloc_fails++;
+        return 0; /* injected (shell: failinject pt N) */
+    }
     if (table_alloc) {
         pa = table_alloc();
-        if (!pa)
+        if (!pa) {
+            paging_table_alloc_fails++;
             return 0;
+        }
         memset(phys_to_virt(pa), 0, 4096);
     } else {
         if (early_used == EARLY_POOL_PAGES)
@@ -121,22 +132,58 @@ static uint64_t *walk(uint64_t va, int level, bool create)
     return &table[(va >> (12 + 9 * level)) & 511];
 }
 
+/* Clear the direct map's 2 MiB entries in [start, end) (only those marked PTE_NEW if only_new),
+ * unhook the page directories that became empty, flush every CPU, and only then free those
+ * directories: when a page-table page is given back, no CPU's TLB or paging-structure cache can
+ * still reach it or the pages it mapped. */
+static void unmap_direct_range(uint64_t start, uint64_t end, bool only_new)
+{
+    const uint64_t gib = 1ull << 30;
+    uint64_t unhooked = 0; /* unhooked directories, chained through their entry 0 (not present) */
+    for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
+        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
+        if (e && (*e & PTE_PS) && (!only_new || (*e & PTE_NEW)))
+            *e = 0;
+        if (((a + SUBSECTION_SIZE) & (gib - 1)) && a + SUBSECTION_SIZE < end)
+            continue; /* not the last 2 MiB of this directory in the range */
+        uint64_t *pdpte = walk(DIRECT_MAP_BASE + a, 2, false);
+        if (pdpte && (*pdpte & PTE_P) && !(*pdpte & PTE_PS) && table_empty(*pdpte & PTE_ADDR)) {
+            uint64_t *pd = phys_to_virt(*pdpte & PTE_ADDR);
+            *pdpte = 0;
+            pd[0] = unhooked;
+            unhooked = kva_to_pa(pd);
+        }
+    }
+    tlb_shootdown(DIRECT_MAP_BASE + start, (end - start) / SUBSECTION_SIZE, SUBSECTION_SIZE);
+    while (unhooked) {
+        uint64_t pd = unhooked;
+        unhooked = *(uint64_t *)phys_to_virt(pd);
+        *(uint64_t *)phys_to_virt(pd) = 0;
+        release_table(pd);
+    }
+}
+
 /* Map RAM [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB write-back pages (rounded out to 2 MiB);
  * a 2 MiB already mapped (e.g. split into 4 KiB pages by paging_init) is left as it is. One walk
- * per page directory (1 GiB), so a terabyte costs 1024 walks, not half a million. On failure the
- * 2 MiB pages this call mapped are unmapped again. */
+ * per page directory (1 GiB), so a terabyte costs 1024 walks, not half a million. On failure
+ * (no page for a page directory) the 2 MiB pages this call mapped are unmapped again and the
+ * directories that became empty freed: the direct map is as it was. */
 static int paging_map_direct_locked(uint64_t pa, uint64_t len)
 {
     const uint64_t gib = 1ull << 30;
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
-    int r = 0;
+    direct_mapping = true;
     for (uint64_t a = start; a < end;) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, true);
         if (!e) {
-            end = a; /* undo [start, a) below */
-            r = -1;
-            break;
+            direct_mapping = false;
+            paging_map_undos++;
+            plat_log(LOG_ERR, "paging",
+                     "direct map 0x%llx-0x%llx: no page for a page directory at 0x%llx: undone",
+                     (unsigned long long)start, (unsigned long long)end, (unsigned long long)a);
+            unmap_direct_range(start, a, true);
+            return -1;
         }
         do {
             if (!(*e & PTE_P))
@@ -145,23 +192,17 @@ static int paging_map_direct_locked(uint64_t pa, uint64_t len)
             a += SUBSECTION_SIZE;
         } while (a < end && (a & (gib - 1)));
     }
-    for (uint64_t a = start; a < end;) { /* clear this call's marks, or undo its mappings */
+    direct_mapping = false;
+    for (uint64_t a = start; a < end;) { /* done: clear this call's marks */
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
-        if (!e) {
-            a = (a | (gib - 1)) + 1;
-            continue;
-        }
         do {
-            if (*e & PTE_NEW) {
-                *e = r ? 0 : *e & ~PTE_NEW;
-                if (r)
-                    invlpg(DIRECT_MAP_BASE + a);
-            }
+            if (*e & PTE_NEW)
+                *e &= ~PTE_NEW;
             e++;
             a += SUBSECTION_SIZE;
         } while (a < end && (a & (gib - 1)));
     }
-    return r;
+    return 0;
 }
 
 /* Does the memory map call [pa, pa+len) memory the CPU may cache (RAM, ACPI reclaim, ACPI NVS)?
@@ -220,25 +261,8 @@ static void map_low_4g(void)
  * directories that became empty (so removing memory gives back the tables that mapped it). */
 static void paging_unmap_direct_locked(uint64_t pa, uint64_t len)
 {
-    uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
-             end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
-    for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
-        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
-        if (e && (*e & PTE_PS))
-            *e = 0;
-    }
-    /* every CPU forgets the range (and the tables below) before a table page is given back */
-    tlb_shootdown(DIRECT_MAP_BASE + start, (end - start) / SUBSECTION_SIZE, SUBSECTION_SIZE);
-    for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
-        bool last_in_pd = ((a + SUBSECTION_SIZE) & ((1ull << 30) - 1)) == 0 || a + SUBSECTION_SIZE >= end;
-        uint64_t *pdpte = walk(DIRECT_MAP_BASE + a, 2, false);
-        if (last_in_pd && pdpte && (*pdpte & PTE_P) && !(*pdpte & PTE_PS) && table_empty(*pdpte & PTE_ADDR)) {
-            uint64_t pd = *pdpte & PTE_ADDR;
-            *pdpte = 0;
-            invlpg(DIRECT_MAP_BASE + a); /* drops the paging-structure caches' copy of the PD too */
-            release_table(pd);
-        }
-    }
+    unmap_direct_range(pa & ~(SUBSECTION_SIZE - 1), (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1),
+                       false);
 }
 
 /* Map one 4 KiB page va -> pa (NX unless exec), replacing any mapping; flush it. */

@@ -184,6 +184,8 @@ void trap_dispatch(struct trap_frame *f)
 {
     if (f->vector == 14 && !(f->error & 1) && paging_migration_wait(read_cr2()))
         return; /* the page was being migrated: retry the access on its new page */
+    if (f->vector == 14 && probe_fixup(&f->rip))
+        return; /* kern_probe_read: it returns -1 */
     struct proc *p = proc_current();
     if (f->vector < 32 && p && f->vector != 2 && f->vector != 8 &&
         ((f->cs & 3) || (f->vector == 14 && read_cr2() < USER_TOP))) {

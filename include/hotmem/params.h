@@ -150,6 +150,12 @@
  * a 512 MiB migration under load take minutes; 32 pages fit the page-by-page flush. */
 #define MM_MIGRATE_BATCH 32
 #define TLB_BATCH_PAGES 64
+/* Shell `ptcheck` maps and unmaps 2 MiB of this 1 GiB of physical address space (it checks that
+ * nothing is there first): 255 GiB, below the 1 TiB of QEMU's default 40 physical address bits
+ * and above anything the tests boot (maxmem 32G, the PCI 64-bit window after it). */
+#define PAGING_CHECK_PA (255ull << 30)
+/* `failinject pt N` takes N up to this (a direct mapping of 64 TiB needs 65536 directories). */
+#define PAGING_INJECT_MAX 65536
 /* A CPU waiting for a spinlock spins this many times, then (if its interrupts were on) halts
  * until the holder's wake-up IPI or the next tick: under TCG with more vCPUs than host cores a
  * spinning vCPU takes host time from the lock holder. */

@@ -508,6 +508,21 @@ static void test_map_failure_undo(void)
     CHECK_EQ(mm_verify(), 0);
     CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0); /* and it can be added afterwards */
     CHECK_EQ(mm_verify(), 0);
+    /* hot-add whose first map (its memmap) fails: the platform undid its part (plat_map_range's
+     * contract); mm adds nothing, maps nothing, and the same range adds afterwards */
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(mm_remove_memory(DIMM, 128 * MiB), 0);
+    plat_host_map_calls = 0;
+    plat_host_map_fail_at = 0;
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), MM_ENOMEM);
+    plat_host_map_fail_at = -1;
+    CHECK_EQ(plat_host_map_calls, 1);
+    CHECK_EQ(mm_counters.add_fail, fail0 + 2);
+    CHECK_EQ(mm_section_state(32), MM_SECT_ABSENT);
+    CHECK_EQ(total().present, t0.present);
+    CHECK(!plat_host_mapped(DIMM));
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    CHECK_EQ(mm_verify(), 0);
 }
 
 /* An offline whose movable data would have to go below the zones' minimum is refused at once:

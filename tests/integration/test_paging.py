@@ -67,3 +67,88 @@ def test_direct_map_attributes(make_qemu):
     # and nowhere else: no writable mapping of any virtual address points at that page
     writable = [hex(va) for va, (pa, fl) in pages.items() if pa == text_pa & ~0xFFF and "W" in fl]
     assert not writable, writable
+
+
+# ---- freeing and undoing direct-map page tables (kernel/paging.c unmap_direct_range) ------------
+GiB = 1 << 30
+OST_INSERT = 1
+OST_SUCCESS = 0
+OST_FAILURE = 1
+PT_RE = re.compile(r"pt tables=(\d+) alloc_fails=(\d+) map_undos=(\d+) inject=(-?\d+) probe_faults=(\d+)")
+
+
+def pt_counters(q):
+    """(page-table pages in use, failed allocations, undone mappings, injection, probe faults)."""
+    out = q.cmd("pt")
+    m = PT_RE.search(out)
+    assert m, out
+    return tuple(int(x) for x in m.groups())
+
+
+def probe(q, pa):
+    """The byte at DIRECT_MAP_BASE + pa read through the MMU, or None if it faulted."""
+    out = q.cmd(f"probe {DIRECT_MAP_BASE + pa:#x}")
+    m = re.search(r"probe 0x[0-9a-f]+: (fault|0x[0-9a-f]+)", out)
+    assert m, out
+    return None if m[1] == "fault" else int(m[1], 16)
+
+
+def insert_ost(q, id, status):
+    return q.qmp.wait_event("ACPI_DEVICE_OST", 60, lambda e: e["data"]["info"].get("device") == id
+                            and e["data"]["info"]["source"] == OST_INSERT and e["data"]["info"]["status"] == status)
+
+
+def test_unmap_flushes_before_the_directory_is_freed(make_qemu):
+    """ptcheck maps 2 MiB in an empty GiB, reads it on both CPUs (TCG's software TLBs now hold it),
+    unmaps it (its page directory is freed) and reads again with interrupts off: without the flush,
+    or with a flush of this CPU only, a second read hits a stale TLB entry. The freed directory page,
+    handed out again and filled with entries mapping the range, is not reachable from the tables."""
+    q = make_qemu(cold_dimms=[], cpus=2).boot()
+    tables = pt_counters(q)[0]
+    out = q.cmd("ptcheck")
+    assert ("ptcheck: mapped read ok, unmapped read fault, directory freed, reused yes, read through it fault; "
+            "other cpu: mapped read ok, unmapped read fault" in out), out
+    assert "error" not in out, out
+    assert pt_counters(q)[0] == tables
+    # the probe itself: a mapped byte reads, an unmapped one faults and the kernel goes on
+    assert probe(q, 0x100000) is not None
+    assert probe(q, 0x3FC0000000) is None
+    assert "error: failinject: N must be" in q.cmd("failinject pt -1")
+    assert "error: probe: usage: probe" in q.cmd("probe nowhere")
+    assert q.alive()
+
+
+def test_hot_add_refused_when_page_tables_run_out_half_way(make_qemu):
+    """A DIMM placed 2 MiB below a GiB boundary: mm_add_memory maps its memmap across the boundary,
+    which needs two page directories; the second cannot be had (failinject pt 1). The add is refused
+    with a log line and a failure _OST, nothing of the range is mapped (the 2 MiB below the boundary
+    that the first directory mapped is unmapped again), the first directory is freed (no page-table
+    page leaked), and after device_del the same DIMM hot-adds and is usable."""
+    q = make_qemu(cold_dimms=[]).boot()
+    base, size = 5 * GiB - 2 * MiB, GiB
+    tables, fails, undos, _, _ = pt_counters(q)
+    assert probe(q, 4 * GiB) is None and probe(q, base) is None
+    assert "failinject pt 1" in q.cmd("failinject pt 1")
+
+    def plug():
+        q.qmp.execute("object-add", {"qom-type": "memory-backend-ram", "id": "mem-d1", "size": size})
+        q.qmp.execute("device_add", {"driver": "pc-dimm", "id": "d1", "memdev": "mem-d1", "addr": base})
+
+    plug()
+    insert_ost(q, "d1", OST_FAILURE)
+    q.wait_for(rf"paging: direct map 0x{base:x}-0x[0-9a-f]+: no page for a page directory at "
+               rf"0x{5 * GiB:x}: undone")
+    q.wait_for(rf"mm: add 0x{base:x}\+0x{size:x}: cannot map")
+    assert pt_counters(q)[:4] == (tables, fails + 1, undos + 1, -1)
+    for pa in (base, 5 * GiB, 4 * GiB):
+        assert probe(q, pa) is None, f"{pa:#x} still mapped after the refused add"
+        assert "not mapped" in q.cmd(f"pt {DIRECT_MAP_BASE + pa:#x}")
+    assert "state=failed" in q.cmd("dimms")
+
+    q.hot_remove_dimm("d1")
+    plug()
+    insert_ost(q, "d1", OST_SUCCESS)
+    assert "state=online" in q.cmd("dimms")
+    assert probe(q, base) is not None and probe(q, base + size - 4096) is not None
+    assert pt_counters(q)[0] == tables + 2  # the directories of both GiBs the DIMM touches
+    assert "mmverify ok" in q.cmd("mmverify", timeout=60)
