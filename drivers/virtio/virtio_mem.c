@@ -148,24 +148,21 @@ static int check_config(struct vmem *m)
     return m->ustate ? 0 : -1;
 }
 
-/* Bring up one device: transport, queue, config, interrupt, DRIVER_OK, UNPLUG_ALL if needed. */
-static int probe(struct pci_dev *pci)
+/* Bring up one device on m (zeroed but for vd.pci): transport, queue, config, interrupt,
+ * DRIVER_OK, UNPLUG_ALL if anything is plugged. 0, or -1 with the device reset (logged). */
+static int vmem_start(struct vmem *m, struct pci_dev *pci)
 {
-    struct vmem *m = plat_alloc(sizeof *m);
-    if (!m)
-        return -1;
     uint64_t want = 1ull << VIRTIO_MEM_F_ACPI_PXM | 1ull << VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE;
     if (vio_open(&m->vd, pci) < 0 || vio_negotiate(&m->vd, want, 0) < 0 || virtq_setup(&m->vd, &m->vq, 0) < 0)
-        goto fail;
+        return -1;
     vmem_read_config(m);
     if (check_config(m) < 0) {
         vio_reset(&m->vd);
         virtq_free(&m->vq);
-        goto fail;
+        return -1;
     }
     m->irq = pci_irq_attach(pci, vmem_irq, m) == 0;
     vio_driver_ok(&m->vd);
-    vmem_devs[vmem_ndevs++] = m;
     plat_log(LOG_INFO, TAG,
              "%02x:%02x.%u: region 0x%llx-0x%llx block 0x%llx node %u, features 0x%llx, %s; plugged 0x%llx "
              "requested 0x%llx",
@@ -173,7 +170,7 @@ static int probe(struct pci_dev *pci)
              (unsigned long long)(m->addr + m->region_size), (unsigned long long)m->block_size, m->node,
              (unsigned long long)m->vd.features, m->irq ? "interrupts" : "polling",
              (unsigned long long)m->dev_plugged, (unsigned long long)m->requested);
-    if (m->dev_plugged) { /* left plugged by an earlier kernel: start from nothing */
+    if (m->dev_plugged) { /* left plugged by an earlier kernel or driver: start from nothing */
         int r = vmem_request(m, VMEM_UNPLUG_ALL, 0, 0, NULL);
         plat_log(r == VMEM_ACK ? LOG_INFO : LOG_WARN, TAG, "UNPLUG_ALL of 0x%llx at start: %s",
                  (unsigned long long)m->dev_plugged, r == VMEM_ACK ? "done" : "refused, retried later");
@@ -184,9 +181,73 @@ static int probe(struct pci_dev *pci)
     }
     m->cfg_changed = true; /* requested_size may already be non-zero (it survives a reboot) */
     return 0;
-fail:
-    plat_free(m);
-    return -1;
+}
+
+/* Probe one device: allocate its state and start it. */
+static int probe(struct pci_dev *pci)
+{
+    struct vmem *m = plat_alloc(sizeof *m);
+    if (!m)
+        return -1;
+    if (vmem_start(m, pci) < 0) {
+        plat_free(m);
+        return -1;
+    }
+    vmem_devs[vmem_ndevs++] = m;
+    return 0;
+}
+
+/* Leave the device the way a departing kernel (kexec) or an unloaded driver leaves it: every
+ * plugged unit offlined and removed from mm but still plugged at the device, the device reset.
+ * 0; MM_EBUSY (logged, nothing changed) if some plugged memory cannot be offlined. */
+static int vmem_stop(struct vmem *m)
+{
+    uint32_t i = 0, n = 0;
+    struct mm_offline_report rep;
+    for (; i < m->nunits; i += n ? n : 1) { /* maximal runs of plugged units */
+        for (n = 0; i + n < m->nunits && m->ustate[i + n]; n++)
+            ;
+        uint64_t a = m->base + (uint64_t)i * m->unit, len = (uint64_t)n * m->unit;
+        if (n && mm_offline_range(a, len, &rep) < 0)
+            break;
+        if (n && mm_remove_subsections(a, len) < 0) {
+            mm_online_range(a, len);
+            break;
+        }
+    }
+    if (i < m->nunits) { /* undo: take back what was removed */
+        plat_log(LOG_ERR, TAG,
+                 "restart: 0x%llx cannot go offline (frame 0x%llx owned by %s): restart refused",
+                 (unsigned long long)(m->base + (uint64_t)i * m->unit), (unsigned long long)rep.block_pfn,
+                 mm_owner_name(rep.block_owner));
+        while (i-- > 0)
+            if (m->ustate[i] && mm_add_subsections(m->base + (uint64_t)i * m->unit, m->unit, m->node) < 0)
+                m->cnt.add_fails++;
+        return MM_EBUSY;
+    }
+    if (m->irq)
+        pci_irq_detach(m->vd.pci, vmem_irq, m);
+    vio_reset(&m->vd);
+    virtq_free(&m->vq);
+    for (i = 0; i < m->nunits; i++)
+        if (m->ustate[i])
+            memmap_remove(&memmap_boot, m->base + (uint64_t)i * m->unit, m->unit);
+    plat_free(m->ustate);
+    return 0;
+}
+
+int vmem_restart(struct vmem *m)
+{
+    int r = vmem_stop(m);
+    if (r < 0)
+        return r;
+    struct pci_dev *pci = m->vd.pci;
+    memset(m, 0, sizeof *m);
+    if (vmem_start(m, pci) < 0) {
+        m->state = VMEM_BROKEN;
+        return -1;
+    }
+    return 0;
 }
 
 int vmem_init(void)

@@ -72,6 +72,11 @@ int vmem_init(void);
 void vmem_poll(void);
 /* Detach from the interrupt line and poll instead (`vmem poll`). */
 void vmem_use_polling(struct vmem *m);
+/* Reload the driver on a live device (`vmem restart`, as after kexec): offline and remove every
+ * plugged unit without unplugging it, reset the device and start again (UNPLUG_ALL, then follow
+ * requested_size). 0; MM_EBUSY when plugged memory cannot be offlined (nothing changed); -1 when
+ * the device does not come back (BROKEN). */
+int vmem_restart(struct vmem *m);
 /* Print the `vmem` report. */
 void vmem_dump(void);
 const char *vmem_state_name(enum vmem_state s);
