@@ -10,7 +10,6 @@
 #include "platform.h"
 
 #define TAG "vmem"
-#define CFG_WORDS 14 /* the 56-byte device configuration */
 
 struct vmem *vmem_devs[VMEM_MAX_DEVS];
 unsigned vmem_ndevs;
@@ -35,20 +34,38 @@ static bool vmem_irq(void *arg)
     return true;
 }
 
-/* Re-read the device configuration (one consistent snapshot). */
+/* Read the device configuration (one consistent snapshot). The first read takes everything;
+ * later ones only what may change, sanitized against the fixed fields (junk is logged once per
+ * reason and counted). */
 void vmem_read_config(struct vmem *m)
 {
-    uint32_t w[CFG_WORDS];
-    vio_cfg_read(&m->vd, 0, w, CFG_WORDS);
-#define U64(i) ((uint64_t)w[i] | (uint64_t)w[(i) + 1] << 32)
-    m->block_size = U64(0);
-    m->pxm = (uint16_t)w[2];
-    m->addr = U64(4);
-    m->region_size = U64(6);
-    m->usable = U64(8);
-    m->dev_plugged = U64(10);
-    m->requested = U64(12);
-#undef U64
+    uint32_t w[VMEM_CFG_WORDS];
+    struct vmem_config now, c;
+    vio_cfg_read(&m->vd, 0, w, VMEM_CFG_WORDS);
+    vmem_config_parse(w, &now);
+    c = now;
+    const char *why = m->block_size ? vmem_config_update(&m->cfg, &now, &c) : NULL;
+    if (why) {
+        m->cnt.bad_config++;
+        if (why != m->cfg_why)
+            plat_log(
+                LOG_WARN, TAG,
+                "config junk: %s: block 0x%llx region 0x%llx+0x%llx usable 0x%llx plugged 0x%llx requested "
+                "0x%llx; using usable 0x%llx requested 0x%llx",
+                why, (unsigned long long)now.block_size, (unsigned long long)now.addr,
+                (unsigned long long)now.region_size, (unsigned long long)now.usable,
+                (unsigned long long)now.plugged, (unsigned long long)now.requested,
+                (unsigned long long)c.usable, (unsigned long long)c.requested);
+    }
+    m->cfg_why = why;
+    m->cfg = c;
+    m->block_size = c.block_size;
+    m->pxm = c.node_id;
+    m->addr = c.addr;
+    m->region_size = c.region_size;
+    m->usable = c.usable;
+    m->dev_plugged = c.plugged;
+    m->requested = c.requested;
 }
 
 /* Wait until the queue has a used buffer: sleep to the next interrupt (with a line) or spin
@@ -123,15 +140,9 @@ int vmem_request(struct vmem *m, unsigned type, uint64_t addr, uint64_t nb, uint
 static int check_config(struct vmem *m)
 {
     uint64_t bs = m->block_size;
-    const char *why = NULL;
-    if (!bs || bs & (bs - 1) || bs < PAGE_SIZE)
-        why = "block size not a power of two >= 4 KiB";
-    else if (m->addr & (bs - 1) || m->region_size & (bs - 1) || !m->region_size)
-        why = "region not block aligned";
-    else if (m->addr + m->region_size < m->addr || m->addr + m->region_size > MAX_PHYS_ADDR)
-        why = "region beyond the physical address space";
-    else if (memmap_total(&memmap_boot, MEMMAP_RAM) &&
-             (memmap_find(&memmap_boot, m->addr) || memmap_find(&memmap_boot, m->addr + m->region_size - 1)))
+    const char *why = vmem_config_check_fixed(&m->cfg, MAX_PHYS_ADDR);
+    if (!why && memmap_total(&memmap_boot, MEMMAP_RAM) &&
+        (memmap_find(&memmap_boot, m->addr) || memmap_find(&memmap_boot, m->addr + m->region_size - 1)))
         why = "region overlaps the memory map (RAM or a reserved range)";
     if (why) {
         plat_log(LOG_ERR, TAG, "config: block 0x%llx region 0x%llx+0x%llx: %s: device not used",

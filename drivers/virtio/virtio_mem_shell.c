@@ -32,7 +32,7 @@ void vmem_dump(void)
             "vmem dev=%u plug=%llu unplug=%llu unplug_all=%llu state_req=%llu ack=%llu nack=%llu "
             "busy=%llu error=%llu no_resp=%llu irqs=%llu config_changes=%llu plugged_units=%llu "
             "unplugged_units=%llu pages_moved=%llu add_fails=%llu offline_fails=%llu remove_fails=%llu "
-            "stuck=%llu\n",
+            "stuck=%llu bad_config=%llu\n",
             d, (unsigned long long)c->req[0], (unsigned long long)c->req[1], (unsigned long long)c->req[2],
             (unsigned long long)c->req[3], (unsigned long long)c->resp[0], (unsigned long long)c->resp[1],
             (unsigned long long)c->resp[2], (unsigned long long)c->resp[3], (unsigned long long)c->resp[4],
@@ -40,7 +40,7 @@ void vmem_dump(void)
             (unsigned long long)c->plugged_units, (unsigned long long)c->unplugged_units,
             (unsigned long long)c->pages_moved, (unsigned long long)c->add_fails,
             (unsigned long long)c->offline_fails, (unsigned long long)c->remove_fails,
-            (unsigned long long)c->stuck);
+            (unsigned long long)c->stuck, (unsigned long long)c->bad_config);
         /* Per-section plugged masks (one bit per 2 MiB subsection), sections with something plugged. */
         uint64_t spu = m->unit / SUBSECTION_SIZE;
         for (uint64_t sec = m->base >> SECTION_SHIFT;
