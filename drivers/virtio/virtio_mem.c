@@ -247,6 +247,7 @@ static int vmem_stop(struct vmem *m)
     return 0;
 }
 
+/* Stop the driver on the device and start it again (virtio_mem.h). */
 int vmem_restart(struct vmem *m)
 {
     int r = vmem_stop(m);
