@@ -183,14 +183,15 @@ def test_reboot_with_memory_plugged(make_qemu):
     mmverify(q)
 
 
-def test_restart_with_memory_plugged_sends_unplug_all(make_qemu):
+@pytest.mark.parametrize("machine,firmware", [("q35", "bios"), ("pc", "ovmf")])
+def test_restart_with_memory_plugged_sends_unplug_all(make_qemu, machine, firmware):
     """QEMU's reset unplugs everything, so a reboot never shows the driver plugged memory; a driver
     reload on the live device (`vmem restart`, what kexec leaves behind) does: the device still
     counts 512 MiB plugged, the new driver sends UNPLUG_ALL first, then plugs requested-size again.
     The data that lived in the device's memory moved out and is intact."""
     from harness.trace import find, parse_trace
 
-    q = boot_vmem(make_qemu)
+    q = boot_vmem(make_qemu, machine, firmware)
     q.vmem_resize("vm0", 512 * MiB)
     assert "fill id=" in q.cmd("fill 100 movable node 0", timeout=300)
     # a pinned page in the device: the reload is refused and nothing changes
