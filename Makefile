@@ -113,6 +113,8 @@ MM_SRCS     := $(filter-out %_shell.c,$(wildcard mm/*.c))
 AML_SRCS    := $(wildcard drivers/acpi/aml/*.c)
 ACPI_SRCS   := $(filter-out %_shell.c,$(wildcard drivers/acpi/*.c drivers/acpi/tables/*.c)) $(wildcard kernel/mb2.c)
 PLAT_SRCS   := tests/host/plat_host.c
+# The virtio-mem configuration checks are pure C: host tests feed them junk (test_vmem_config.c).
+ACPI_SRCS   += drivers/virtio/virtio_mem_config.c
 
 host_objs = $(addprefix $(BUILD)/host/$(1)/,$(2:.c=.o))
 $(BUILD)/host/san/%.o: %.c

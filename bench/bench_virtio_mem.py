@@ -6,8 +6,8 @@
   shrink 2 GiB -> 0 with 600 MiB of movable data in the device (Linux's anchor case)
   requests sent per GiB (PLUG + UNPLUG, from the kernel's `vmem` counters)
 
-The clock runs from the qom-set until query-memory-devices reports the target size (polled, as
-docs/virtio-mem.md advises: MEMORY_DEVICE_SIZE_CHANGE is rate-limited to one per second).
+The clock runs from the qom-set until query-memory-devices reports the target size (polled every
+POLL_S, as docs/virtio-mem.md advises: MEMORY_DEVICE_SIZE_CHANGE is rate-limited to one per second).
 Medians (min/max) over RUNS runs in one QEMU (q35, SeaBIOS, make run's machine). Linux 6.1's figures
 for the same QEMU configuration are quoted from ../shared/docs/virtio-mem.md (measured there, not here).
 Usage: python3 bench/bench_virtio_mem.py [--runs N] [--kvm] [--machine pc|q35]
@@ -40,14 +40,40 @@ def requests(q):
     return int(d["plug"]) + int(d["unplug"])
 
 
-def resize(q, size, timeout=600.0):
-    """Seconds from qom-set until QEMU reports size plugged."""
+POLL_S = 0.001  # between two query-memory-devices: back-to-back queries kept QEMU's main loop
+#                busier than the guest's CPU (perf on a 2-core host), which slowed what is measured
+
+
+def vcpu_seconds(q):
+    """CPU seconds QEMU's vCPU threads ("CPU n/TCG" or "CPU n/KVM") have run so far (user + system,
+    clock ticks): what the guest itself cost, whatever else the host was running."""
+    total = 0
+    for task in Path(f"/proc/{q.proc.pid}/task").iterdir():
+        try:
+            if not (task / "comm").read_text().startswith("CPU "):
+                continue
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (stat fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+CPU = {}  # case -> vCPU seconds of each run (filled by resize when given a case)
+
+
+def resize(q, size, timeout=600.0, case=None):
+    """Seconds from qom-set until QEMU reports size plugged (resolution POLL_S plus one query)."""
+    c0 = vcpu_seconds(q)
     t0 = time.monotonic()
     q.vmem_request("vm0", size)
     while q.vmem_size("vm0") != size:
         if time.monotonic() - t0 > timeout:
             raise TimeoutError(f"vm0 did not reach {size:#x}: {q.cmd('vmem')}")
+        time.sleep(POLL_S)
     dt = time.monotonic() - t0
+    if case:
+        CPU.setdefault(case, []).append(vcpu_seconds(q) - c0)
     q.wait_for(rf"vmem: size 0x{size:x} reached", 60)  # the kernel is done (prompt usable)
     return dt
 
@@ -66,8 +92,10 @@ def main():
         print(f"bench_virtio_mem: {iso} not built (make iso): skipped")
         return 0
     ver = subprocess.run([QEMU_BIN, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    cfg = QemuConfig(machine=a.machine, iso=iso, kvm=a.kvm, virtio_mem=[VirtioMem("vm0", "4G")])
+    cfg = QemuConfig(machine=a.machine, iso=iso, kvm=a.kvm, virtio_mem=[VirtioMem("vm0", "4G")],
+                     extra_args=["-name", "hotmem,debug-threads=on"])  # vCPU threads named "CPU n/TCG"
     q = Qemu(cfg, log_dir=LOG_ROOT / "bench_virtio_mem")
+    load = os.getloadavg()[0]
     q.start()
     res = {k: [] for k in ("grow", "shrink_idle", "shrink_data512", "shrink_data0")}
     reqs, gib = 0, 0.0
@@ -75,8 +103,8 @@ def main():
         q.boot(180)
         for _ in range(a.runs):
             r0 = requests(q)
-            res["grow"].append(resize(q, 2 * GiB))
-            res["shrink_idle"].append(resize(q, 0))
+            res["grow"].append(resize(q, 2 * GiB, case="grow"))
+            res["shrink_idle"].append(resize(q, 0, case="shrink_idle"))
             reqs += requests(q) - r0
             gib += 4
             for kind, target in (("shrink_data512", 512 * MiB), ("shrink_data0", 0)):
@@ -84,7 +112,7 @@ def main():
                 out = q.cmd("fill 600 movable node 0", timeout=300)
                 assert "fill id=" in out, out
                 r0 = requests(q)
-                res[kind].append(resize(q, target))
+                res[kind].append(resize(q, target, case=kind))
                 reqs += requests(q) - r0
                 gib += (2 * GiB - target) / GiB
                 assert re.search(r"check objects=\d+ bad=0", q.cmd("check", timeout=300))
@@ -93,7 +121,7 @@ def main():
     finally:
         q.close()
     print(f"bench_virtio_mem: {ver}, accel={'kvm' if a.kvm else 'tcg'}, machine={a.machine}, "
-          f"region 4 GiB, block 2 MiB, {a.runs} runs")
+          f"region 4 GiB, block 2 MiB, {a.runs} runs, host load average {load:.1f} on {os.cpu_count()} CPUs")
     rows = (("grow", "grow 0 -> 2 GiB", LINUX["grow"]),
             ("shrink_idle", "shrink 2 GiB -> 0, idle", LINUX["shrink_idle"]),
             ("shrink_data512", "shrink 2 GiB -> 512 MiB, 600 MiB movable data", "-"),
@@ -102,6 +130,8 @@ def main():
         v = res[k]
         print(f"  {label:48s} median {statistics.median(v) * 1000:8.1f} ms  (min {min(v) * 1000:.1f}, "
               f"max {max(v) * 1000:.1f}, n={len(v)})   Linux 6.1: {linux}")
+        print(f"  {'  of which the guest CPU ran (vCPU thread time)':48s} median {statistics.median(CPU[k]) * 1000:8.1f} "
+              f"ms  (10 ms ticks)")
     print(f"  {'requests per GiB (plug + unplug)':48s} {reqs / gib:8.2f}            Linux 6.1: 8 per GiB "
           f"(one UNPLUG per 128 MiB block)")
     return 0

@@ -4,12 +4,24 @@
 #include <string.h>
 #include <stdlib.h>
 
-/* Copy n bytes; the ranges must not overlap. */
-void *memcpy(void *dst, const void *src, size_t n)
+/* Copy n bytes; the ranges must not overlap. 64 bytes per loop step through general registers,
+ * then the tail: under TCG a rep string instruction is emulated one element per step (a 4 KiB
+ * page copied with movsb is 4096 steps), and a plain unrolled loop is several times faster (page
+ * migration and hot-add spend most of their time here). Not turned back into a memcpy call. */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *memcpy(void *dst, const void *src,
+                                                                           size_t n)
 {
-    void *ret = dst;
-    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
-    return ret;
+    uint64_t *d = dst;
+    const uint64_t *s = src;
+    for (; n >= 64; n -= 64, d += 8, s += 8) {
+        uint64_t a = s[0], b = s[1], c = s[2], e = s[3], f = s[4], g = s[5], h = s[6], i = s[7];
+        d[0] = a, d[1] = b, d[2] = c, d[3] = e, d[4] = f, d[5] = g, d[6] = h, d[7] = i;
+    }
+    unsigned char *db = (unsigned char *)d;
+    const unsigned char *sb = (const unsigned char *)s;
+    while (n--)
+        *db++ = *sb++;
+    return dst;
 }
 
 /* Copy n bytes; the ranges may overlap. */
@@ -24,11 +36,14 @@ void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
-/* Fill n bytes with c. */
+/* Fill n bytes with c (8 bytes per step, then the tail: see memcpy). */
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
-    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+    uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+    size_t q = n / 8, r = n % 8;
+    __asm__ volatile("rep stosq" : "+D"(dst), "+c"(q) : "a"(v) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(r) : "a"(v) : "memory");
     return ret;
 }
 

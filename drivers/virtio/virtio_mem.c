@@ -10,7 +10,6 @@
 #include "platform.h"
 
 #define TAG "vmem"
-#define CFG_WORDS 14 /* the 56-byte device configuration */
 
 struct vmem *vmem_devs[VMEM_MAX_DEVS];
 unsigned vmem_ndevs;
@@ -35,20 +34,38 @@ static bool vmem_irq(void *arg)
     return true;
 }
 
-/* Re-read the device configuration (one consistent snapshot). */
+/* Read the device configuration (one consistent snapshot). The first read takes everything;
+ * later ones only what may change, sanitized against the fixed fields (junk is logged once per
+ * reason and counted). */
 void vmem_read_config(struct vmem *m)
 {
-    uint32_t w[CFG_WORDS];
-    vio_cfg_read(&m->vd, 0, w, CFG_WORDS);
-#define U64(i) ((uint64_t)w[i] | (uint64_t)w[(i) + 1] << 32)
-    m->block_size = U64(0);
-    m->pxm = (uint16_t)w[2];
-    m->addr = U64(4);
-    m->region_size = U64(6);
-    m->usable = U64(8);
-    m->dev_plugged = U64(10);
-    m->requested = U64(12);
-#undef U64
+    uint32_t w[VMEM_CFG_WORDS];
+    struct vmem_config now, c;
+    vio_cfg_read(&m->vd, 0, w, VMEM_CFG_WORDS);
+    vmem_config_parse(w, &now);
+    c = now;
+    const char *why = m->block_size ? vmem_config_update(&m->cfg, &now, &c) : NULL;
+    if (why) {
+        m->cnt.bad_config++;
+        if (why != m->cfg_why)
+            plat_log(
+                LOG_WARN, TAG,
+                "config junk: %s: block 0x%llx region 0x%llx+0x%llx usable 0x%llx plugged 0x%llx requested "
+                "0x%llx; using usable 0x%llx requested 0x%llx",
+                why, (unsigned long long)now.block_size, (unsigned long long)now.addr,
+                (unsigned long long)now.region_size, (unsigned long long)now.usable,
+                (unsigned long long)now.plugged, (unsigned long long)now.requested,
+                (unsigned long long)c.usable, (unsigned long long)c.requested);
+    }
+    m->cfg_why = why;
+    m->cfg = c;
+    m->block_size = c.block_size;
+    m->pxm = c.node_id;
+    m->addr = c.addr;
+    m->region_size = c.region_size;
+    m->usable = c.usable;
+    m->dev_plugged = c.plugged;
+    m->requested = c.requested;
 }
 
 /* Wait until the queue has a used buffer: sleep to the next interrupt (with a line) or spin
@@ -123,15 +140,9 @@ int vmem_request(struct vmem *m, unsigned type, uint64_t addr, uint64_t nb, uint
 static int check_config(struct vmem *m)
 {
     uint64_t bs = m->block_size;
-    const char *why = NULL;
-    if (!bs || bs & (bs - 1) || bs < PAGE_SIZE)
-        why = "block size not a power of two >= 4 KiB";
-    else if (m->addr & (bs - 1) || m->region_size & (bs - 1) || !m->region_size)
-        why = "region not block aligned";
-    else if (m->addr + m->region_size < m->addr || m->addr + m->region_size > MAX_PHYS_ADDR)
-        why = "region beyond the physical address space";
-    else if (memmap_total(&memmap_boot, MEMMAP_RAM) &&
-             (memmap_find(&memmap_boot, m->addr) || memmap_find(&memmap_boot, m->addr + m->region_size - 1)))
+    const char *why = vmem_config_check_fixed(&m->cfg, MAX_PHYS_ADDR);
+    if (!why && memmap_total(&memmap_boot, MEMMAP_RAM) &&
+        (memmap_find(&memmap_boot, m->addr) || memmap_find(&memmap_boot, m->addr + m->region_size - 1)))
         why = "region overlaps the memory map (RAM or a reserved range)";
     if (why) {
         plat_log(LOG_ERR, TAG, "config: block 0x%llx region 0x%llx+0x%llx: %s: device not used",
@@ -148,24 +159,21 @@ static int check_config(struct vmem *m)
     return m->ustate ? 0 : -1;
 }
 
-/* Bring up one device: transport, queue, config, interrupt, DRIVER_OK, UNPLUG_ALL if needed. */
-static int probe(struct pci_dev *pci)
+/* Bring up one device on m (zeroed but for vd.pci): transport, queue, config, interrupt,
+ * DRIVER_OK, UNPLUG_ALL if anything is plugged. 0, or -1 with the device reset (logged). */
+static int vmem_start(struct vmem *m, struct pci_dev *pci)
 {
-    struct vmem *m = plat_alloc(sizeof *m);
-    if (!m)
-        return -1;
     uint64_t want = 1ull << VIRTIO_MEM_F_ACPI_PXM | 1ull << VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE;
     if (vio_open(&m->vd, pci) < 0 || vio_negotiate(&m->vd, want, 0) < 0 || virtq_setup(&m->vd, &m->vq, 0) < 0)
-        goto fail;
+        return -1;
     vmem_read_config(m);
     if (check_config(m) < 0) {
         vio_reset(&m->vd);
         virtq_free(&m->vq);
-        goto fail;
+        return -1;
     }
     m->irq = pci_irq_attach(pci, vmem_irq, m) == 0;
     vio_driver_ok(&m->vd);
-    vmem_devs[vmem_ndevs++] = m;
     plat_log(LOG_INFO, TAG,
              "%02x:%02x.%u: region 0x%llx-0x%llx block 0x%llx node %u, features 0x%llx, %s; plugged 0x%llx "
              "requested 0x%llx",
@@ -173,7 +181,7 @@ static int probe(struct pci_dev *pci)
              (unsigned long long)(m->addr + m->region_size), (unsigned long long)m->block_size, m->node,
              (unsigned long long)m->vd.features, m->irq ? "interrupts" : "polling",
              (unsigned long long)m->dev_plugged, (unsigned long long)m->requested);
-    if (m->dev_plugged) { /* left plugged by an earlier kernel: start from nothing */
+    if (m->dev_plugged) { /* left plugged by an earlier kernel or driver: start from nothing */
         int r = vmem_request(m, VMEM_UNPLUG_ALL, 0, 0, NULL);
         plat_log(r == VMEM_ACK ? LOG_INFO : LOG_WARN, TAG, "UNPLUG_ALL of 0x%llx at start: %s",
                  (unsigned long long)m->dev_plugged, r == VMEM_ACK ? "done" : "refused, retried later");
@@ -184,9 +192,74 @@ static int probe(struct pci_dev *pci)
     }
     m->cfg_changed = true; /* requested_size may already be non-zero (it survives a reboot) */
     return 0;
-fail:
-    plat_free(m);
-    return -1;
+}
+
+/* Probe one device: allocate its state and start it. */
+static int probe(struct pci_dev *pci)
+{
+    struct vmem *m = plat_alloc(sizeof *m);
+    if (!m)
+        return -1;
+    if (vmem_start(m, pci) < 0) {
+        plat_free(m);
+        return -1;
+    }
+    vmem_devs[vmem_ndevs++] = m;
+    return 0;
+}
+
+/* Leave the device the way a departing kernel (kexec) or an unloaded driver leaves it: every
+ * plugged unit offlined and removed from mm but still plugged at the device, the device reset.
+ * 0; MM_EBUSY (logged, nothing changed) if some plugged memory cannot be offlined. */
+static int vmem_stop(struct vmem *m)
+{
+    uint32_t i = 0, n = 0;
+    struct mm_offline_report rep;
+    for (; i < m->nunits; i += n ? n : 1) { /* maximal runs of plugged units */
+        for (n = 0; i + n < m->nunits && m->ustate[i + n]; n++)
+            ;
+        uint64_t a = m->base + (uint64_t)i * m->unit, len = (uint64_t)n * m->unit;
+        if (n && mm_offline_range(a, len, &rep) < 0)
+            break;
+        if (n && mm_remove_subsections(a, len) < 0) {
+            mm_online_range(a, len);
+            break;
+        }
+    }
+    if (i < m->nunits) { /* undo: take back what was removed */
+        plat_log(LOG_ERR, TAG,
+                 "restart: 0x%llx cannot go offline (frame 0x%llx owned by %s): restart refused",
+                 (unsigned long long)(m->base + (uint64_t)i * m->unit), (unsigned long long)rep.block_pfn,
+                 mm_owner_name(rep.block_owner));
+        while (i-- > 0)
+            if (m->ustate[i] && mm_add_subsections(m->base + (uint64_t)i * m->unit, m->unit, m->node) < 0)
+                m->cnt.add_fails++;
+        return MM_EBUSY;
+    }
+    if (m->irq)
+        pci_irq_detach(m->vd.pci, vmem_irq, m);
+    vio_reset(&m->vd);
+    virtq_free(&m->vq);
+    for (i = 0; i < m->nunits; i++)
+        if (m->ustate[i])
+            memmap_remove(&memmap_boot, m->base + (uint64_t)i * m->unit, m->unit);
+    plat_free(m->ustate);
+    return 0;
+}
+
+/* Stop the driver on the device and start it again (virtio_mem.h). */
+int vmem_restart(struct vmem *m)
+{
+    int r = vmem_stop(m);
+    if (r < 0)
+        return r;
+    struct pci_dev *pci = m->vd.pci;
+    memset(m, 0, sizeof *m);
+    if (vmem_start(m, pci) < 0) {
+        m->state = VMEM_BROKEN;
+        return -1;
+    }
+    return 0;
 }
 
 int vmem_init(void)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "drivers/virtio/virtio.h"
+#include "drivers/virtio/virtio_mem_config.h"
 #include "hotmem/params.h"
 
 #define VIRTIO_MEM_DEVICE_ID 0x1058 /* 0x1040 + device type 24 */
@@ -36,6 +37,7 @@ struct vmem_counters {
     uint64_t plugged_units, unplugged_units;
     uint64_t pages_moved;                                   /* migrated out of units being unplugged */
     uint64_t add_fails, offline_fails, remove_fails, stuck; /* mm refusals; times the target was missed */
+    uint64_t bad_config;                                    /* re-reads with junk (virtio_mem_config.h) */
 };
 
 struct vmem {
@@ -44,7 +46,10 @@ struct vmem {
     bool irq; /* INTx attached (else the main loop polls the ISR) */
     volatile bool cfg_changed;
     enum vmem_state state;
-    /* device configuration (fixed at probe but usable/plugged/requested) */
+    /* device configuration (fixed at probe but usable/plugged/requested): cfg as accepted, the
+     * reason the last re-read was sanitized (NULL: it was consistent), and its fields below */
+    struct vmem_config cfg;
+    const char *cfg_why;
     uint64_t block_size, addr, region_size, usable, dev_plugged, requested;
     uint16_t pxm;
     unsigned node;
@@ -72,6 +77,11 @@ int vmem_init(void);
 void vmem_poll(void);
 /* Detach from the interrupt line and poll instead (`vmem poll`). */
 void vmem_use_polling(struct vmem *m);
+/* Reload the driver on a live device (`vmem restart`, as after kexec): offline and remove every
+ * plugged unit without unplugging it, reset the device and start again (UNPLUG_ALL, then follow
+ * requested_size). 0; MM_EBUSY when plugged memory cannot be offlined (nothing changed); -1 when
+ * the device does not come back (BROKEN). */
+int vmem_restart(struct vmem *m);
 /* Print the `vmem` report. */
 void vmem_dump(void);
 const char *vmem_state_name(enum vmem_state s);

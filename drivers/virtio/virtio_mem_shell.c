@@ -32,7 +32,7 @@ void vmem_dump(void)
             "vmem dev=%u plug=%llu unplug=%llu unplug_all=%llu state_req=%llu ack=%llu nack=%llu "
             "busy=%llu error=%llu no_resp=%llu irqs=%llu config_changes=%llu plugged_units=%llu "
             "unplugged_units=%llu pages_moved=%llu add_fails=%llu offline_fails=%llu remove_fails=%llu "
-            "stuck=%llu\n",
+            "stuck=%llu bad_config=%llu\n",
             d, (unsigned long long)c->req[0], (unsigned long long)c->req[1], (unsigned long long)c->req[2],
             (unsigned long long)c->req[3], (unsigned long long)c->resp[0], (unsigned long long)c->resp[1],
             (unsigned long long)c->resp[2], (unsigned long long)c->resp[3], (unsigned long long)c->resp[4],
@@ -40,7 +40,7 @@ void vmem_dump(void)
             (unsigned long long)c->plugged_units, (unsigned long long)c->unplugged_units,
             (unsigned long long)c->pages_moved, (unsigned long long)c->add_fails,
             (unsigned long long)c->offline_fails, (unsigned long long)c->remove_fails,
-            (unsigned long long)c->stuck);
+            (unsigned long long)c->stuck, (unsigned long long)c->bad_config);
         /* Per-section plugged masks (one bit per 2 MiB subsection), sections with something plugged. */
         uint64_t spu = m->unit / SUBSECTION_SIZE;
         for (uint64_t sec = m->base >> SECTION_SHIFT;
@@ -60,9 +60,19 @@ void vmem_dump(void)
 }
 
 /* `vmem`: every virtio-mem device: region, sizes, state, blocker, counters, plugged masks.
- * `vmem poll`: stop using interrupts (the polling fallback). */
+ * `vmem poll`: stop using interrupts (the polling fallback).
+ * `vmem restart`: reload the driver on the live devices (memory stays plugged at the device). */
 static int cmd_vmem(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "restart")) {
+        int bad = 0;
+        for (unsigned d = 0; d < vmem_ndevs; d++) {
+            int r = vmem_restart(vmem_devs[d]);
+            plat_printf("vmem dev=%u restart=%s\n", d, r == 0 ? "ok" : r == MM_EBUSY ? "refused" : "failed");
+            bad += r != 0;
+        }
+        return bad ? shell_error("vmem restart: %d device(s) not restarted", bad) : 0;
+    }
     if (argc == 2 && !strcmp(argv[1], "poll")) {
         for (unsigned d = 0; d < vmem_ndevs; d++)
             vmem_use_polling(vmem_devs[d]);
@@ -70,10 +80,12 @@ static int cmd_vmem(int argc, char **argv)
         return 0;
     }
     if (argc != 1)
-        return shell_error("usage: vmem [poll]");
+        return shell_error("usage: vmem [poll|restart]");
     vmem_dump();
     return 0;
 }
-SHELL_COMMAND("vmem", "[poll]",
-              "virtio-mem devices: region, block size, sizes, section masks, last error; poll: no interrupts",
-              cmd_vmem);
+SHELL_COMMAND(
+    "vmem", "[poll|restart]",
+    "virtio-mem devices: region, block size, sizes, section masks, last error; poll: no interrupts; "
+    "restart: reload the driver",
+    cmd_vmem);

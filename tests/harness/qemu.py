@@ -94,6 +94,7 @@ class VirtioMem:
     block: object = "2M"
     node: int | None = 0
     backend: str = "ram"  # ram | memfd
+    memaddr: int | None = None  # guest-physical address of the region (QEMU picks one otherwise)
 
     def args(self):
         be = "memory-backend-memfd" if self.backend == "memfd" else "memory-backend-ram"
@@ -101,6 +102,8 @@ class VirtioMem:
                f"block-size={fmt_size(parse_size(self.block))}")
         if self.node is not None:
             dev += f",node={self.node}"
+        if self.memaddr is not None:
+            dev += f",memaddr={self.memaddr:#x}"
         return ["-object", f"{be},id=vmem-{self.id},size={fmt_size(parse_size(self.size))}", "-device", dev]
 
 

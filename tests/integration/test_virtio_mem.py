@@ -183,6 +183,50 @@ def test_reboot_with_memory_plugged(make_qemu):
     mmverify(q)
 
 
+@pytest.mark.parametrize("machine,firmware", [("q35", "bios"), ("pc", "ovmf")])
+def test_restart_with_memory_plugged_sends_unplug_all(make_qemu, machine, firmware):
+    """QEMU's reset unplugs everything, so a reboot never shows the driver plugged memory; a driver
+    reload on the live device (`vmem restart`, what kexec leaves behind) does: the device still
+    counts 512 MiB plugged, the new driver sends UNPLUG_ALL first, then plugs requested-size again.
+    The data that lived in the device's memory moved out and is intact."""
+    from harness.trace import find, parse_trace
+
+    q = boot_vmem(make_qemu, machine, firmware)
+    q.vmem_resize("vm0", 512 * MiB)
+    assert "fill id=" in q.cmd("fill 100 movable node 0", timeout=300)
+    # a pinned page in the device: the reload is refused and nothing changes
+    base = q.memory_devices()["vm0"]["memaddr"]
+    pin = re.search(r"pin id=(\d+)", q.cmd(f"pin 0x{base + 300 * MiB:x}-0x{base + 302 * MiB:x}")).group(1)
+    out = q.cmd("vmem restart", timeout=600)
+    assert "vmem dev=0 restart=refused" in out and "cannot go offline" in out, out
+    info = vmem_info(q)
+    assert int(info["plugged"], 16) == 512 * MiB and int(info["unplug_all"]) == 0, info
+    assert mem_lines(q)["node=0 zone=movable"]["present"] == 512 * MiB // PAGE
+    check_objects(q)
+    q.cmd(f"drop {pin}")
+    start = q.serial.cursor
+    out = q.cmd("vmem restart", timeout=600)
+    assert "vmem dev=0 restart=ok" in out, out
+    q.serial.cursor = start
+    q.wait_for(r"vmem: .*plugged 0x20000000 requested 0x20000000", 60)
+    q.wait_for(r"vmem: UNPLUG_ALL of 0x20000000 at start: done", 60)
+    q.wait_for(r"vmem: size 0x20000000 reached \(requested 0x20000000\)", 300)
+    assert q.vmem_size("vm0") == 512 * MiB
+    trace = parse_trace(q.cmd("trace"))
+    req = find(trace, 0, "vmem-request", lambda e: e[3] == 2)
+    assert req is not None, trace
+    resp = find(trace, req, "vmem-response", lambda e: e[3] == 2)
+    assert resp is not None and trace[resp][4] == 0, trace[req:]  # ACK
+    plug = find(trace, resp, "vmem-request", lambda e: e[3] == 0)
+    assert plug is not None, trace[resp:]  # plugged again only after UNPLUG_ALL
+    info = vmem_info(q)
+    assert info["state"] == "idle" and int(info["unplug_all"]) == 1 and int(info["error"]) == 0, info
+    assert int(info["plugged"], 16) == 512 * MiB
+    assert sum(bin(v).count("1") for v in info["masks"].values()) == 256
+    check_objects(q)
+    mmverify(q)
+
+
 def test_requested_size_lowered_mid_plug(make_qemu):
     q = boot_vmem(make_qemu)
     q.vmem_request("vm0", 4 * GiB)
@@ -288,7 +332,29 @@ def test_polling_fallback(make_qemu):
     assert q.vmem_size("vm0") == 128 * MiB
     info = vmem_info(q)
     assert int(info["irqs"]) == irqs and int(info["no_resp"]) == 0, info
-    assert "usage: vmem [poll]" in q.cmd("vmem bogus")
+    assert "usage: vmem [poll|restart]" in q.cmd("vmem bogus")
+    mmverify(q)
+
+
+def test_region_not_section_aligned(make_qemu):
+    """QEMU only promises a block-aligned region: at 2 MiB past a 128 MiB boundary the first
+    section is partly in the region. Grow and shrink work; the masks show the partial sections;
+    the plugged memory is usable and nothing is lost."""
+    addr = 0x140000000 + 2 * MiB  # past make run's 512 MiB DIMM at 0x100000000
+    q = make_qemu(virtio_mem=[VirtioMem("vm0", "1G", memaddr=addr)])
+    q.boot(180)
+    info = vmem_info(q)
+    assert int(info["addr"], 16) == addr and int(info["bad_config"]) == 0, info
+    q.vmem_resize("vm0", 300 * MiB)
+    assert q.vmem_size("vm0") == 300 * MiB
+    masks = vmem_info(q)["masks"]
+    sec = addr >> 27
+    # 150 blocks from bit 1 of the first section: 63 + 64 + 23
+    assert masks == {sec: (1 << 64) - 2, sec + 1: (1 << 64) - 1, sec + 2: (1 << 23) - 1}, masks
+    assert "fill id=" in q.cmd("fill 200 movable node 0", timeout=300)
+    q.vmem_resize("vm0", 0, timeout=600)
+    assert q.vmem_size("vm0") == 0 and vmem_info(q)["masks"] == {}
+    check_objects(q)
     mmverify(q)
 
 
