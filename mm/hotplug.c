@@ -366,7 +366,9 @@ static int hp_check_all_ram(uint64_t spfn, uint64_t epfn)
 
 /* Cage the range subsection by subsection (relaxing between them), then drain every CPU's page
  * cache (its pages of the range become HELD); the pages taken from the free lists. */
-static uint64_t hp_cage_locked(uint64_t spfn, uint64_t epfn, bool nested)
+__attribute__((noinline)) /* a gdb breakpoint (tests/integration/test_gdb_helpers.py) */
+static uint64_t
+hp_cage_locked(uint64_t spfn, uint64_t epfn, bool nested)
 {
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax())
         cage_start_locked(sp, sp + MM_PAGES_PER_SUB);

@@ -1,7 +1,7 @@
 """Issue 8: the gdb helpers of scripts/hotmem-gdb.py against a running kernel.
 
 - A batch gdb session stops inside an offline (QMP device_del -> SCI -> Notify -> eject ->
-  mm_offline_range -> cage_start_locked): hm-sections shows the DIMM's sections caged, hm-dimms
+  mm_offline_range -> hp_cage_locked): hm-sections shows the DIMM's sections caged, hm-dimms
   the device ejecting, hm-frame a held block; `continue` lets the eject finish (DEVICE_DELETED).
 - hm-sections / hm-buddyinfo / hm-mem / hm-dimms / hm-trace print exactly what the shell's
   sections / buddyinfo / mem / dimms / trace print at the same moment: gdb stops on
@@ -60,9 +60,10 @@ def test_gdb_stops_inside_offline_and_sees_cage(make_qemu):
     base = dimm_addresses(q.cfg, [DIMM_SIZE])[-1]
     first, last = base >> SECTION_SHIFT, (base + DIMM_SIZE - 1) >> SECTION_SHIFT
     probe = base + DIMM_SIZE // 2  # past the DIMM's own memmap: a free (held) block while caged
-    # cage_start_locked is where mm_offline_range cages the range; `finish` returns to
-    # mm_offline_range right after it, with the sections caged and the offline still running.
-    cmds = ["break cage_start_locked", "continue", "bt", "finish",
+    # hp_cage_locked is where mm_offline_range cages the range (subsection by subsection, then
+    # the per-CPU caches drained); `finish` returns to mm_offline_range right after it, with the
+    # sections caged and the offline still running.
+    cmds = ["break hp_cage_locked", "continue", "bt", "finish",
             *show("hm-sections"), *show("hm-buddyinfo"), *show("hm-mem"), *show("hm-dimms"),
             *show(f"hm-frame -pa {probe:#x}"), *show("hm-trace"),
             "delete", "continue"]
@@ -77,7 +78,7 @@ def test_gdb_stops_inside_offline_and_sees_cage(make_qemu):
             {first: "online", last: "online"}
 
         q.qmp.execute("device_del", id="dimm1")
-        g.wait_for(r"^Breakpoint \d+, (0x[0-9a-f]+ in )?cage_start_locked \(", timeout=60)
+        g.wait_for(r"^Breakpoint \d+, (0x[0-9a-f]+ in )?hp_cage_locked \(", timeout=60)
         bt = g.wait_for(r"^#1 .*$", timeout=30).group(0)
         assert "mm_offline_range" in bt, bt
         taken = g.wait_for(r"^Value returned is \$\d+ = (\d+)", timeout=30)  # finish: pages caged
@@ -98,7 +99,7 @@ def test_gdb_stops_inside_offline_and_sees_cage(make_qemu):
         assert f"pfn={probe >> 12:#x} " in frame and "sub_state=caged" in frame, frame
         assert "held by a cage" in frame, frame
         # the DIMM's online is in the ring, its cage not yet: mm_offline_range records the cage
-        # event after cage_start_locked returns, which is where gdb stands
+        # event after hp_cage_locked returns, which is where gdb stands
         trace = block(g, "hm-trace").splitlines()
         on = [i for i, line in enumerate(trace) if re.search(rf" online +a={base:#x} b={DIMM_SIZE:#x} ", line)]
         assert on, trace
