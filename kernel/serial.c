@@ -23,10 +23,12 @@ void serial_init(void)
     outb(COM1 + 4, 0x0b); /* DTR, RTS, OUT2 (gates the IRQ line) */
 }
 
-/* Wait until the transmit FIFO is empty (LSR THRE; bounded, as a broken UART must not hang). */
+/* Wait until the transmit FIFO is empty (LSR THRE), bounded (a broken UART must not hang us) by
+ * SERIAL_TX_POLLS status reads per byte it will take: a slow reader of QEMU's serial socket (a
+ * busy host) holds THRE clear for long, and a burst written after a timeout overwrites the FIFO. */
 static void serial_wait_thre(void)
 {
-    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+    for (long i = 0; i < (long)SERIAL_TX_POLLS * SERIAL_FIFO_BYTES && !(inb(COM1 + 5) & 0x20); i++)
         cpu_pause();
 }
 

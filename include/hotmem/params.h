@@ -129,6 +129,8 @@
 #define AP_START_TIMEOUT_MS 5000
 /* The 16550A's transmit FIFO: bytes the console writes after one "FIFO empty" status read. */
 #define SERIAL_FIFO_BYTES 16
+/* Status reads the console waits per byte for the transmitter before it writes anyway. */
+#define SERIAL_TX_POLLS 100000
 /* Calibration windows: the TSC against PIT channel 2, then the LAPIC timer against the TSC.
  * 5 ms of PIT is 5966 ticks and 2 ms of a 62.5 MHz LAPIC timer (QEMU's 1 GHz bus / 16) 125000
  * counts: both within 0.05%, and 13 ms less at boot than 10 ms each. */
