@@ -1,11 +1,12 @@
 """Scale figures (printed, never asserted): terabyte DIMMs and boot time, under TCG.
 
-  hot-add -> _OST and eject (device_del -> DEVICE_DELETED) of a 256 GiB and a 1 TiB DIMM
-      (reserve=off backends; q35, SeaBIOS; the 1 TiB one with -cpu max,phys-bits=46)
-  QEMU resident-memory growth per hot-added GiB (VmRSS before and after the hot-add)
-      and the hot-add in parts: QEMU's object-add of the reserve=off backend, QEMU's device_add,
+  hot-add -> _OST (from object-add) and eject (device_del -> DEVICE_DELETED) of a 256 GiB and a
+      1 TiB DIMM (reserve=off backends; q35, SeaBIOS; the 1 TiB one with -cpu max,phys-bits=46),
+      and the hot-add in parts: QEMU's object-add of the backend (slow the first time in a QEMU:
+      its dirty bitmaps grow to cover the new RAM; later backends reuse them), QEMU's device_add,
       device_add's return -> _OST, and from the kernel's trace SCI -> _OST (the guest's whole
-      answer) and hotadd -> online (the memory manager)
+      answer) and hotadd -> online (the memory manager's add and online)
+  QEMU resident-memory growth per hot-added GiB (VmRSS before and after the hot-add)
   boot to prompt, wall clock from QEMU's start (firmware, GRUB, kernel), on `make run`'s machine
       (4 CPUs, the virtio-mem device, scripts/run.py), and the kernel's share (its `uptime` at the
       prompt: time since kmain); and the wall time in parts, from marks on the serial console
@@ -73,7 +74,7 @@ class DebugPort:
         self.path.unlink(missing_ok=True)
 
 
-BOOT_PARTS = [  # (name, from mark, to mark): the wall time in parts
+BOOT_PARTS = [  # (name, from mark, to mark): the wall time in parts; the first is QEMU's own start
     ("QEMU start -> SeaBIOS's first line", "start", "seabios"),
     ("SeaBIOS -> boot sector (El Torito)", "seabios", "bootsector"),
     ("GRUB: boot sector -> \"Booting `hotmem'\"", "bootsector", "grub_boot"),
@@ -110,23 +111,6 @@ def boot_figures(runs):
         finally:
             q.close()
             dbg.close()
-    return out
-
-
-def qemu_start_figures(runs):
-    """[seconds] from spawning QEMU (make run's machine, paused with -S) to its QMP greeting: the
-    part of QEMU's start that is not the guest's."""
-    out = []
-    for i in range(runs):
-        q = Qemu(QemuConfig(cpus=4, virtio_mem=[VirtioMem("vm0", "4G", requested=0)]),
-                 log_dir=LOG_ROOT / "bench_scale", name=f"paused{i}", paused=True)
-        t0 = time.monotonic()
-        try:
-            q.start()
-            q.qmp.execute("query-status")
-            out.append(time.monotonic() - t0)
-        finally:
-            q.close()
     return out
 
 
@@ -192,7 +176,6 @@ def main():
         print(f"  kernel share: could not parse `uptime`: {boots[0][2]!r}")
     for label, a0, a1 in BOOT_PARTS:
         print(ms_line("  " + label, [b[3][a1] - b[3][a0] if a0 in b[3] and a1 in b[3] else None for b in boots]))
-    print(ms_line("  QEMU alone: start -> QMP ready (paused, -S)", qemu_start_figures(a.runs)))
     sizes = ["256G"] + ([] if a.skip_tb else ["1T"])
     for size in sizes:
         r = dimm_figures(size, a.runs)
