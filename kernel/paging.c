@@ -26,7 +26,6 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
-#define PTE_NEW (1ull << 10)      /* software bit: mapped by the paging_map_direct call in progress */
 #define PTE_MIGRATING (1ull << 9) /* software bit in a non-present PTE: a migration entry */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define EARLY_POOL_PAGES 256 /* 1 MiB: image tables + direct map of ~200 GiB before the buddy runs */
@@ -122,46 +121,28 @@ static uint64_t *walk(uint64_t va, int level, bool create)
 }
 
 /* Map RAM [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB write-back pages (rounded out to 2 MiB);
- * a 2 MiB already mapped (e.g. split into 4 KiB pages by paging_init) is left as it is. One walk
- * per page directory (1 GiB), so a terabyte costs 1024 walks, not half a million. On failure the
- * 2 MiB pages this call mapped are unmapped again. */
+ * a 2 MiB already mapped (e.g. split into 4 KiB pages by paging_init) is left as it is. First the
+ * page directories (one walk per GiB; the only step that can fail, and it fails before any entry
+ * is written: directories it made stay, empty), then one pass that writes the entries, so a
+ * terabyte costs 1024 walks and one write per 2 MiB. */
 static int paging_map_direct_locked(uint64_t pa, uint64_t len)
 {
     const uint64_t gib = 1ull << 30;
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
-    int r = 0;
+    for (uint64_t a = start; a < end; a = (a | (gib - 1)) + 1)
+        if (!walk(DIRECT_MAP_BASE + a, 1, true))
+            return -1;
     for (uint64_t a = start; a < end;) {
-        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, true);
-        if (!e) {
-            end = a; /* undo [start, a) below */
-            r = -1;
-            break;
-        }
+        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
         do {
             if (!(*e & PTE_P))
-                *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX | PTE_NEW;
+                *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
             e++;
             a += SUBSECTION_SIZE;
         } while (a < end && (a & (gib - 1)));
     }
-    for (uint64_t a = start; a < end;) { /* clear this call's marks, or undo its mappings */
-        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
-        if (!e) {
-            a = (a | (gib - 1)) + 1;
-            continue;
-        }
-        do {
-            if (*e & PTE_NEW) {
-                *e = r ? 0 : *e & ~PTE_NEW;
-                if (r)
-                    invlpg(DIRECT_MAP_BASE + a);
-            }
-            e++;
-            a += SUBSECTION_SIZE;
-        } while (a < end && (a & (gib - 1)));
-    }
-    return r;
+    return 0;
 }
 
 /* Does the memory map call [pa, pa+len) memory the CPU may cache (RAM, ACPI reclaim, ACPI NVS)?
