@@ -20,7 +20,6 @@
 #define LAPIC_TIMER_CUR 0x390
 #define LAPIC_TIMER_DIV 0x3e0
 #define LAPIC_TIMER_PERIODIC (1u << 17)
-#define LAPIC_CALIBRATE_US 10000
 
 static volatile uint32_t *lapic;
 static volatile uint32_t *ioapic;

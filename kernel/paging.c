@@ -26,7 +26,6 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
-#define PTE_NEW (1ull << 10)      /* software bit: mapped by the paging_map_direct call in progress */
 #define PTE_MIGRATING (1ull << 9) /* software bit in a non-present PTE: a migration entry */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define EARLY_POOL_PAGES 256 /* 1 MiB: image tables + direct map of ~200 GiB before the buddy runs */
@@ -132,17 +131,17 @@ static uint64_t *walk(uint64_t va, int level, bool create)
     return &table[(va >> (12 + 9 * level)) & 511];
 }
 
-/* Clear the direct map's 2 MiB entries in [start, end) (only those marked PTE_NEW if only_new),
+/* Clear the direct map's 2 MiB entries in [start, end) (none if !clear: a failed map wrote none),
  * unhook the page directories that became empty, flush every CPU, and only then free those
  * directories: when a page-table page is given back, no CPU's TLB or paging-structure cache can
  * still reach it or the pages it mapped. */
-static void unmap_direct_range(uint64_t start, uint64_t end, bool only_new)
+static void unmap_direct_range(uint64_t start, uint64_t end, bool clear)
 {
     const uint64_t gib = 1ull << 30;
     uint64_t unhooked = 0; /* unhooked directories, chained through their entry 0 (not present) */
     for (uint64_t a = start; a < end; a += SUBSECTION_SIZE) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
-        if (e && (*e & PTE_PS) && (!only_new || (*e & PTE_NEW)))
+        if (clear && e && (*e & PTE_PS))
             *e = 0;
         if (((a + SUBSECTION_SIZE) & (gib - 1)) && a + SUBSECTION_SIZE < end)
             continue; /* not the last 2 MiB of this directory in the range */
@@ -164,40 +163,32 @@ static void unmap_direct_range(uint64_t start, uint64_t end, bool only_new)
 }
 
 /* Map RAM [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB write-back pages (rounded out to 2 MiB);
- * a 2 MiB already mapped (e.g. split into 4 KiB pages by paging_init) is left as it is. One walk
- * per page directory (1 GiB), so a terabyte costs 1024 walks, not half a million. On failure
- * (no page for a page directory) the 2 MiB pages this call mapped are unmapped again and the
- * directories that became empty freed: the direct map is as it was. */
+ * a 2 MiB already mapped (e.g. split into 4 KiB pages by paging_init) is left as it is. First the
+ * page directories (one walk per GiB), the only step that can fail: then the directories that are
+ * still empty are freed again (no entry was written yet) and the direct map is as it was. Then
+ * one pass writes the entries, so a terabyte costs 1024 walks and one write per 2 MiB. */
 static int paging_map_direct_locked(uint64_t pa, uint64_t len)
 {
     const uint64_t gib = 1ull << 30;
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
              end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
     direct_mapping = true;
-    for (uint64_t a = start; a < end;) {
-        uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, true);
-        if (!e) {
+    for (uint64_t a = start; a < end; a = (a | (gib - 1)) + 1)
+        if (!walk(DIRECT_MAP_BASE + a, 1, true)) {
             direct_mapping = false;
             paging_map_undos++;
             plat_log(LOG_ERR, "paging",
                      "direct map 0x%llx-0x%llx: no page for a page directory at 0x%llx: undone",
                      (unsigned long long)start, (unsigned long long)end, (unsigned long long)a);
-            unmap_direct_range(start, a, true);
+            unmap_direct_range(start, a, false);
             return -1;
         }
-        do {
-            if (!(*e & PTE_P))
-                *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX | PTE_NEW;
-            e++;
-            a += SUBSECTION_SIZE;
-        } while (a < end && (a & (gib - 1)));
-    }
     direct_mapping = false;
-    for (uint64_t a = start; a < end;) { /* done: clear this call's marks */
+    for (uint64_t a = start; a < end;) {
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
         do {
-            if (*e & PTE_NEW)
-                *e &= ~PTE_NEW;
+            if (!(*e & PTE_P))
+                *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
             e++;
             a += SUBSECTION_SIZE;
         } while (a < end && (a & (gib - 1)));
@@ -262,7 +253,7 @@ static void map_low_4g(void)
 static void paging_unmap_direct_locked(uint64_t pa, uint64_t len)
 {
     unmap_direct_range(pa & ~(SUBSECTION_SIZE - 1), (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1),
-                       false);
+                       true);
 }
 
 /* Map one 4 KiB page va -> pa (NX unless exec), replacing any mapping; flush it. */

@@ -23,21 +23,31 @@ void serial_init(void)
     outb(COM1 + 4, 0x0b); /* DTR, RTS, OUT2 (gates the IRQ line) */
 }
 
-/* Write one byte, waiting for the transmitter. */
-static void serial_putc(char c)
+/* Wait until the transmit FIFO is empty (LSR THRE), bounded (a broken UART must not hang us) by
+ * SERIAL_TX_POLLS status reads per byte it will take: a slow reader of QEMU's serial socket (a
+ * busy host) holds THRE clear for long, and a burst written after a timeout overwrites the FIFO. */
+static void serial_wait_thre(void)
 {
-    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+    for (long i = 0; i < (long)SERIAL_TX_POLLS * SERIAL_FIFO_BYTES && !(inb(COM1 + 5) & 0x20); i++)
         cpu_pause();
-    outb(COM1, (uint8_t)c);
 }
 
-/* Write n bytes, turning "\n" into "\r\n". */
+/* Write n bytes, turning "\n" into "\r\n". THRE means the whole FIFO is free, so the status is
+ * read once per SERIAL_FIFO_BYTES bytes, not once per byte: each port access is a trap to the
+ * emulator under QEMU, and the boot log is thousands of bytes. (Writers without the console lock,
+ * the trap paths, may overrun each other's FIFO room on real hardware: a lost character there.) */
 void serial_write(const char *s, size_t n)
 {
+    unsigned room = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n')
-            serial_putc('\r');
-        serial_putc(s[i]);
+        for (int k = s[i] == '\n' ? 0 : 1; k < 2; k++) {
+            if (!room) {
+                serial_wait_thre();
+                room = SERIAL_FIFO_BYTES;
+            }
+            outb(COM1, k ? (uint8_t)s[i] : (uint8_t)'\r');
+            room--;
+        }
     }
 }
 

@@ -90,6 +90,22 @@ static int trampoline_setup(void)
     return 0;
 }
 
+/* Microseconds to wait after INIT: none on modern CPUs and under a hypervisor (CPUID). */
+static uint64_t init_wait_us(void)
+{
+    uint32_t a, b, c, d, family;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    bool intel = b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e; /* GenuineIntel */
+    bool amd = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163;   /* AuthenticAMD */
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    family = (a >> 8) & 0xf;
+    if (family == 0xf)
+        family += (a >> 20) & 0xff;
+    if ((c >> 31 & 1) || (intel && family == 6) || (amd && family >= 0xf))
+        return AP_INIT_WAIT_MODERN_US;
+    return AP_INIT_WAIT_US;
+}
+
 /* Start cpus[c->id] and wait until it is online: 0, or -1 (logged, its stack given back). */
 static int start_ap(struct cpu *c)
 {
@@ -105,7 +121,7 @@ static int start_ap(struct cpu *c)
     p->arg = (uint64_t)c;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     lapic_send_ipi(c->apic_id, ICR_INIT);
-    lapic_udelay(AP_INIT_WAIT_US);
+    lapic_udelay(init_wait_us());
     uint64_t deadline = kern_uptime_ns() + AP_START_TIMEOUT_MS * 1000000ull;
     for (int sipi = 0; sipi < 2 && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); sipi++) {
         lapic_send_ipi(c->apic_id, ICR_SIPI | (uint32_t)(TRAMPOLINE_PA >> PAGE_SHIFT));

@@ -3,15 +3,13 @@
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 
-#define CALIBRATE_MS 10
-
 volatile uint64_t timer_ticks;
 static uint64_t tsc0, tsc_hz, ns_mult; /* ns = (cycles * ns_mult) >> 32 */
 
-/* Count TSC cycles during CALIBRATE_MS of PIT channel 2 (gate via port 0x61). */
+/* Count TSC cycles during TSC_CALIBRATE_MS of PIT channel 2 (gate via port 0x61). */
 static uint64_t calibrate_tsc(void)
 {
-    uint16_t count = PIT_HZ * CALIBRATE_MS / 1000;
+    uint16_t count = PIT_HZ * TSC_CALIBRATE_MS / 1000;
     outb(0x61, (inb(0x61) & ~0x02) | 0x01);
     outb(0x43, 0xb0); /* channel 2, lobyte/hibyte, mode 0 */
     outb(0x42, count & 0xff);
@@ -20,7 +18,7 @@ static uint64_t calibrate_tsc(void)
     for (uint64_t i = 0; !(inb(0x61) & 0x20) && i < 100000000; i++)
         cpu_pause();
     uint64_t cycles = rdtsc() - start;
-    return cycles * (1000 / CALIBRATE_MS);
+    return cycles * (1000 / TSC_CALIBRATE_MS);
 }
 
 /* IRQ 0 */

@@ -4,13 +4,15 @@ only backs what the guest touches, and QEMU's resident set as the measure of tha
 
     cfg = big_dimm_config("256G")                 # -m 1G, room for the DIMM, qemu64 / phys-bits
     q = Qemu(cfg, ...).start(); q.boot()
-    secs = hot_add_ost(q, "big", "256G", node=1)  # device_add -> ACPI_DEVICE_OST (insert, success)
+    secs = hot_add_ost(q, "big", "256G", node=1)  # object-add -> ACPI_DEVICE_OST (insert, success)
+    parts = hot_add_split(q, "big", "256G", node=1)  # the same in parts (QEMU's, the guest's)
     secs = eject(q, "big")                        # device_del -> DEVICE_DELETED, backend deleted
 """
 
 import time
 
 from .qemu import GiB, QemuConfig, parse_size
+from .trace import parse_trace
 
 OST_INSERT = 1  # _OST source: device check (the kernel's answer to a hot-add)
 OST_SUCCESS = 0
@@ -42,6 +44,44 @@ def hot_add_ost(q, id, size, node=None, timeout=600.0):
     status = ev["data"]["info"]["status"]
     assert status == OST_SUCCESS, f"hot-add of {id} answered _OST status {status:#x}"
     return secs
+
+
+def hot_add_split(q, id, size, node=None, timeout=600.0):
+    """hot_add_ost in parts, seconds each: QEMU's object-add (the reserve=off backend), QEMU's
+    device_add (until the QMP command returns), device_add's return -> ACPI_DEVICE_OST, and from the
+    kernel's trace: SCI -> _OST (the guest's whole answer) and hotadd -> online (the memory
+    manager's add and online). total = object-add -> _OST (what hot_add_ost measures)."""
+    backend = {"qom-type": "memory-backend-ram", "id": f"mem-{id}", "size": parse_size(size), "reserve": False}
+    dev = {"driver": "pc-dimm", "id": id, "memdev": f"mem-{id}"}
+    if node is not None:
+        dev["node"] = node
+    t0 = time.monotonic()
+    q.qmp.execute("object-add", backend)
+    t1 = time.monotonic()
+    q.qmp.execute("device_add", dev)
+    t2 = time.monotonic()
+    ev = q.qmp.wait_event("ACPI_DEVICE_OST", timeout, lambda e: e["data"]["info"].get("device") == id
+                          and e["data"]["info"]["source"] == OST_INSERT)
+    t3 = time.monotonic()
+    status = ev["data"]["info"]["status"]
+    assert status == OST_SUCCESS, f"hot-add of {id} answered _OST status {status:#x}"
+    out = {"object_add": t1 - t0, "device_add": t2 - t1, "to_ost": t3 - t2, "total": t3 - t0}
+    out.update(guest_split(parse_trace(q.cmd("trace", timeout=60))))
+    return out
+
+
+def guest_split(events):
+    """{"sci_ost", "hotadd_online"} in seconds from the trace of the last hot-add (None when the
+    trace ring no longer holds its events)."""
+    names = [e[2] for e in events]
+    if "hotadd" not in names:
+        return {"sci_ost": None, "hotadd_online": None}
+    h = len(names) - 1 - names[::-1].index("hotadd")
+    sci = next((i for i in range(h, -1, -1) if names[i] == "sci"), None)
+    on = next((i for i in range(h, len(names)) if names[i] == "online"), None)
+    ost = next((i for i in range(on or h, len(names)) if names[i] == "ost"), None)
+    ns = lambda a, b: (events[b][1] - events[a][1]) / 1e9 if a is not None and b is not None else None
+    return {"sci_ost": ns(sci, ost), "hotadd_online": ns(h, on)}
 
 
 def eject(q, id, timeout=600.0):
