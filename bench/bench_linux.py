@@ -11,10 +11,13 @@ node 1), and the same timings from the QMP side:
 
 Usage: python3 bench/bench_linux.py [--runs N]. Needs /boot/vmlinuz-* and busybox-static (`make
 bench` installs them through scripts/deps.sh bench); prints "skipped" without them.
+bench/bench_linux_vmem.py reuses the initramfs (with modules) for the virtio-mem figures.
 """
 
 import argparse
 import glob
+import gzip
+import lzma
 import os
 import shutil
 import subprocess
@@ -41,28 +44,83 @@ INIT = r"""#!/bin/busybox sh
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-online() { cat /sys/devices/system/memory/memory*/state | grep -c '^online'; }
-( last=$(online); while true; do n=$(online); [ "$n" != "$last" ] && echo "ONLINE $n"; last=$n; usleep 5000; done ) &
-echo "READY $(online)"
+for m in $(cat /modules); do insmod "/lib/$m" || echo "INSMOD FAILED $m"; done
+online() { cat /sys/devices/system/memory/memory*/state 2>/dev/null | grep -c '^online'; }
+echo "READY $(online) $(cat /sys/devices/system/memory/block_size_bytes)"
 while read -r cmd arg; do
     case "$cmd" in
-    fill) /bin/fill "$arg" 1 & echo "FILLPID $!" ;;
+    watch) ( last=$(online); while true; do n=$(online); [ "$n" != "$last" ] && echo "ONLINE $n"; last=$n; usleep 5000; done ) & ;;
+    online) while [ "$(online)" -lt "$arg" ]; do usleep 20000; done; echo "ONLINE $(online)" ;;
+    fill) set -- $arg; /bin/fill "$1" "${2:-1}" & echo "FILLPID $!" ;;  # fill MiB [node, default 1]
     kill) kill "$arg"; wait "$arg" 2>/dev/null; echo "KILLED $arg" ;;
+    zone) echo "MOVABLE $(awk '/^Node/ {z = $2 $4} z == "'"$arg"',Movable" && $1 == "pages" && $2 == "free" {f = $3}
+                              z == "'"$arg"',Movable" && $1 == "managed" {m = $2} END {print m - f}' /proc/zoneinfo)" ;;
     esac
 done
 """
 
 
-def build_initramfs(out):
-    """An initramfs with busybox, /init and the fill helper; its path, or None if a tool is missing."""
+def find_kernel():
+    """(path, version) of the newest /boot/vmlinuz-*, or (None, None)."""
+    kernels = sorted(glob.glob("/boot/vmlinuz-*"))
+    return (kernels[-1], os.path.basename(kernels[-1])[len("vmlinuz-"):]) if kernels else (None, None)
+
+
+def module_files(kver, names):
+    """Host paths of the modules names (e.g. "virtio_mem") of kernel kver with everything they
+    depend on, in load order (from modules.dep); builtin ones are left out. Raises LookupError
+    naming a module that is neither installed nor builtin."""
+    base = Path("/lib/modules") / kver
+    dep = {}
+    for line in (base / "modules.dep").read_text().splitlines():
+        mod, _, deps = line.partition(":")
+        dep[mod] = deps.split()
+    by_name = {Path(m).name.split(".ko")[0].replace("-", "_"): m for m in dep}
+    builtin = (base / "modules.builtin").read_text() if (base / "modules.builtin").exists() else ""
+    order = []
+
+    def add(mod):
+        if mod not in order:
+            for d in dep.get(mod, []):
+                add(d)
+            order.append(mod)
+
+    for n in names:
+        if n in by_name:
+            add(by_name[n])
+        elif f"/{n}.ko" not in builtin.replace("-", "_"):
+            raise LookupError(f"module {n} is neither in {base}/modules.dep nor builtin")
+    return [base / m for m in order]
+
+
+def copy_module(src, dst):
+    """Copies module src to dst, decompressed (.ko.xz, .ko.gz, .ko.zst: busybox insmod takes plain .ko)."""
+    if src.name.endswith(".ko.xz"):
+        dst.write_bytes(lzma.decompress(src.read_bytes()))
+    elif src.name.endswith(".ko.gz"):
+        dst.write_bytes(gzip.decompress(src.read_bytes()))
+    elif src.name.endswith(".ko.zst"):
+        with open(dst, "wb") as f:
+            subprocess.run(["zstd", "-dc", str(src)], stdout=f, check=True)
+    else:
+        shutil.copy(src, dst)
+
+
+def build_initramfs(out, modules=()):
+    """An initramfs with busybox, /init, the fill helper and the kernel modules (host paths, in load
+    order) that /init loads first; its path, or None if a tool is missing."""
     busybox = shutil.which("busybox") or "/bin/busybox"
     if not Path(busybox).exists():
         return None
     root = out / "root"
     shutil.rmtree(root, ignore_errors=True)
-    for d in ("bin", "proc", "sys", "dev"):
+    for d in ("bin", "proc", "sys", "dev", "lib"):
         (root / d).mkdir(parents=True)
     shutil.copy(busybox, root / "bin" / "busybox")
+    names = [Path(m).name.split(".ko")[0] + ".ko" for m in modules]
+    for m, n in zip(modules, names):
+        copy_module(Path(m), root / "lib" / n)
+    (root / "modules").write_text("".join(n + "\n" for n in names))
     (root / "init").write_text(INIT)
     (root / "init").chmod(0o755)
     subprocess.run(["gcc", "-static", "-O2", "-o", str(root / "bin" / "fill"), str(ROOT / "bench" / "linux_fill.c")],
@@ -78,23 +136,23 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
-    kernels = sorted(glob.glob("/boot/vmlinuz-*"))
+    kernel, kver = find_kernel()
     out = Path(BUILD) / "bench-linux"
     out.mkdir(parents=True, exist_ok=True)
-    initrd = build_initramfs(out) if kernels and shutil.which("cpio") else None
-    if not kernels or not initrd:
+    initrd = build_initramfs(out) if kernel and shutil.which("cpio") else None
+    if not kernel or not initrd:
         print("bench_linux: no /boot/vmlinuz-* or busybox/cpio (scripts/deps.sh bench): skipped")
         return 0
-    kernel = kernels[-1]
     ver = subprocess.run([QEMU_BIN, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    cfg = QemuConfig(mem="2G", slots=4, maxmem="16G", cold_dimms=[],
+    cfg = QemuConfig(mem="2G", slots=4, maxmem="16G", cold_dimms=[], iso=None,
                      extra_args=["-kernel", kernel, "-initrd", str(initrd), "-append",
                                  "console=ttyS0 memhp_default_state=online_movable quiet"])
     q = Qemu(cfg, log_dir=LOG_ROOT / "bench_linux")
     q.start()
     res = {"add": [], "del_idle": [], "del_half": []}
     try:
-        blocks0 = int(q.wait_for(r"READY (\d+)", timeout=600)[1])
+        blocks0 = int(q.wait_for(r"READY (\d+) ", timeout=600)[1])
+        q.send_line("watch")  # prints ONLINE n whenever the number of online memory blocks changes
         for i in range(a.runs):
             for kind in ("del_idle", "del_half"):
                 id = f"l{i}{kind[-1]}"
@@ -106,7 +164,7 @@ def main():
                 pid = None
                 if kind == "del_half":
                     q.send_line("fill 512")
-                    pid = q.wait_for(r"FILLPID (\d+)", timeout=60)[1]
+                    pid = q.wait_for(r"FILLPID (\d+)\r?\n", timeout=60)[1]
                     q.wait_for(r"FILLED 512", timeout=300)
                 t0 = time.monotonic()
                 q.qmp.execute("device_del", id=id)
@@ -125,7 +183,6 @@ def main():
         pass
     finally:
         q.close()
-    kver = os.path.basename(kernel)[len("vmlinuz-"):]
     report(f"bench_linux: Linux {kver} (Debian), busybox initramfs; {ver}, accel=tcg, machine=q35, "
            f"DIMM 1 GiB, {a.runs} runs", res, TIMEOUT)
     return 0

@@ -26,11 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from harness import GiB, ISO, LOG_ROOT, MiB, Qemu, QemuConfig, VirtioMem  # noqa: E402
+from harness.bench import stats  # noqa: E402
 from harness.qemu import QEMU_BIN  # noqa: E402
 
 LINUX = {  # docs/virtio-mem.md section 6: Linux 6.1 guest, Debian defaults / init_on_alloc=0
     "grow": "0.62 s",
     "shrink_idle": "26.7 s / 0.62 s",
+    "shrink_data512": "-",
     "shrink_data0": "29.1 s / 3.9 s",
 }
 
@@ -62,20 +64,46 @@ def vcpu_seconds(q):
 CPU = {}  # case -> vCPU seconds of each run (filled by resize when given a case)
 
 
-def resize(q, size, timeout=600.0, case=None):
-    """Seconds from qom-set until QEMU reports size plugged (resolution POLL_S plus one query)."""
+def time_resize(q, size, timeout=600.0, case=None, id="vm0"):
+    """Seconds from qom-set until QEMU reports size plugged (resolution POLL_S plus one query), or
+    None when it did not within timeout seconds. bench_linux_vmem.py times Linux with it too."""
     c0 = vcpu_seconds(q)
     t0 = time.monotonic()
-    q.vmem_request("vm0", size)
-    while q.vmem_size("vm0") != size:
+    q.vmem_request(id, size)
+    while q.vmem_size(id) != size:
         if time.monotonic() - t0 > timeout:
-            raise TimeoutError(f"vm0 did not reach {size:#x}: {q.cmd('vmem')}")
+            return None
         time.sleep(POLL_S)
     dt = time.monotonic() - t0
     if case:
         CPU.setdefault(case, []).append(vcpu_seconds(q) - c0)
+    return dt
+
+
+def resize(q, size, timeout=600.0, case=None):
+    """time_resize, then the kernel's "size reached" line; a timeout is an error."""
+    dt = time_resize(q, size, timeout, case)
+    if dt is None:
+        raise TimeoutError(f"vm0 did not reach {size:#x}: {q.cmd('vmem')}")
     q.wait_for(rf"vmem: size 0x{size:x} reached", 60)  # the kernel is done (prompt usable)
     return dt
+
+
+ROWS = (("grow", "grow 0 -> 2 GiB"), ("shrink_idle", "shrink 2 GiB -> 0, idle"),
+        ("shrink_data512", "shrink 2 GiB -> 512 MiB, 600 MiB movable data"),
+        ("shrink_data0", "shrink 2 GiB -> 0, 600 MiB movable data"))
+
+
+def print_rows(res, linux=None, prefix="", timeout=None):
+    """One line per case of res ({case: [seconds, or None for a run unfinished within timeout]})
+    with its median (min/max) and its vCPU time, labels prefixed; linux: the column at the right."""
+    w = 48 + len(prefix)
+    for k, label in ROWS:
+        right = f"   Linux 6.1: {linux[k]}" if linux else ""
+        print(f"  {prefix + label:{w}s} {stats(res[k], timeout)}{right}")
+        if k in CPU:
+            print(f"  {'  of which the guest CPU ran (vCPU thread time)':{w}s} median "
+                  f"{statistics.median(CPU[k]) * 1000:8.1f} ms  (10 ms ticks)")
 
 
 def parse_args():
@@ -122,16 +150,7 @@ def main():
         q.close()
     print(f"bench_virtio_mem: {ver}, accel={'kvm' if a.kvm else 'tcg'}, machine={a.machine}, "
           f"region 4 GiB, block 2 MiB, {a.runs} runs, host load average {load:.1f} on {os.cpu_count()} CPUs")
-    rows = (("grow", "grow 0 -> 2 GiB", LINUX["grow"]),
-            ("shrink_idle", "shrink 2 GiB -> 0, idle", LINUX["shrink_idle"]),
-            ("shrink_data512", "shrink 2 GiB -> 512 MiB, 600 MiB movable data", "-"),
-            ("shrink_data0", "shrink 2 GiB -> 0, 600 MiB movable data", LINUX["shrink_data0"]))
-    for k, label, linux in rows:
-        v = res[k]
-        print(f"  {label:48s} median {statistics.median(v) * 1000:8.1f} ms  (min {min(v) * 1000:.1f}, "
-              f"max {max(v) * 1000:.1f}, n={len(v)})   Linux 6.1: {linux}")
-        print(f"  {'  of which the guest CPU ran (vCPU thread time)':48s} median {statistics.median(CPU[k]) * 1000:8.1f} "
-              f"ms  (10 ms ticks)")
+    print_rows(res, LINUX)
     print(f"  {'requests per GiB (plug + unplug)':48s} {reqs / gib:8.2f}            Linux 6.1: 8 per GiB "
           f"(one UNPLUG per 128 MiB block)")
     return 0

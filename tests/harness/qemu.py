@@ -113,7 +113,7 @@ class QemuConfig:
 
     machine: str = "q35"  # q35 | pc
     firmware: str = "bios"  # bios (SeaBIOS) | ovmf
-    iso: Path = ISO
+    iso: Path | None = ISO  # None: no CD (a guest booted with -kernel, as bench/bench_linux*.py do)
     mem: object = "1G"  # boot RAM (-m size)
     slots: int = 8  # 0 disables memory hotplug (no slots/maxmem)
     maxmem: object = "32G"
@@ -174,7 +174,8 @@ def qemu_args(cfg):
             shutil.copyfile(OVMF_VARS, vars_path)
         args += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                  "-drive", f"if=pflash,format=raw,unit=1,file={vars_path}"]
-    args += ["-cdrom", str(cfg.iso), "-boot", "d"]
+    if cfg.iso is not None:
+        args += ["-cdrom", str(cfg.iso), "-boot", "d"]
     args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + (["-no-reboot"] if cfg.no_reboot else [])
     return args + list(cfg.extra_args)
 
@@ -294,7 +295,7 @@ class Qemu:
 
     def start(self, timeout=30.0):
         timeout *= TIMEOUT_SCALE
-        if not Path(self.cfg.iso).exists():
+        if self.cfg.iso is not None and not Path(self.cfg.iso).exists():
             raise FileNotFoundError(f"{self.cfg.iso} does not exist (run `make iso`)")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         sock_dir, self._tmpdir = _sock_dir(self.log_dir)
