@@ -8,8 +8,9 @@
 
 The clock runs from the qom-set until query-memory-devices reports the target size (polled every
 POLL_S, as docs/virtio-mem.md advises: MEMORY_DEVICE_SIZE_CHANGE is rate-limited to one per second).
-Medians (min/max) over RUNS runs in one QEMU (q35, SeaBIOS, make run's machine). Linux 6.1's figures
-for the same QEMU configuration are quoted from ../shared/docs/virtio-mem.md (measured there, not here).
+Medians (min/max) over RUNS runs in one QEMU (q35, SeaBIOS, make run's machine). The "Linux 6.1"
+column quotes ../shared/docs/virtio-mem.md (measured by hand); bench/bench_linux_vmem.py measures
+Debian's Linux in the same configuration, with the same timing and labels, in the same `make bench` run.
 Usage: python3 bench/bench_virtio_mem.py [--runs N] [--kvm] [--machine pc|q35]
 """
 
