@@ -49,7 +49,8 @@ online() { cat /sys/devices/system/memory/memory*/state 2>/dev/null | grep -c '^
 echo "READY $(online) $(cat /sys/devices/system/memory/block_size_bytes)"
 while read -r cmd arg; do
     case "$cmd" in
-    watch) ( last=$(online); while true; do n=$(online); [ "$n" != "$last" ] && echo "ONLINE $n"; last=$n; usleep 5000; done ) & ;;
+    watch) ( last=$(online)
+             while true; do n=$(online); [ "$n" != "$last" ] && echo "ONLINE $n"; last=$n; usleep 5000; done ) & ;;
     online) while [ "$(online)" -lt "$arg" ]; do usleep 20000; done; echo "ONLINE $(online)" ;;
     fill) set -- $arg; /bin/fill "$1" "${2:-1}" & echo "FILLPID $!" ;;  # fill MiB [node, default 1]
     kill) kill "$arg"; wait "$arg" 2>/dev/null; echo "KILLED $arg" ;;
