@@ -196,7 +196,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/host/libacpi-opt.a $(BUILD)/host/libaml-opt
 	$(HOSTCC) $(HOST_CFLAGS) -O2 -DNDEBUG $< -o $@ $(BUILD)/host/libacpi-opt.a $(BUILD)/host/libaml-opt.a $(BUILD)/host/libmm-opt.a $(BUILD)/host/libplat-opt.a
 # The Linux column (bench/bench_linux.py) needs Debian's kernel and busybox: `deps.sh bench` installs
 # them for the benchmarks only (make test does not). The first line says what machine measured.
-bench: $(BENCHES) $(HOST_TOOLS) iso
+bench: deps $(BENCHES) $(HOST_TOOLS) iso
 	@scripts/deps.sh bench
 	@echo "machine: $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $$(nproc) cores, $$(awk '/MemTotal/ {printf "%.0f GiB", $$2 / 1048576}' /proc/meminfo), $$(qemu-system-x86_64 --version | head -1), $$(date -u +%Y-%m-%d)"
 	@set -e; for b in $(BENCHES); do echo "== $$b"; $$b; done; \
