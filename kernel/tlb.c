@@ -104,13 +104,15 @@ void tlb_shootdown_mask(uint64_t va, uint64_t n, uint64_t stride, uint64_t mask)
     struct tlb_req r = {va, n, stride, NULL};
     struct tlb_batch *b = &batches[this_cpu()->id];
     if (b->active) {
-        if (n == 1 && b->n < TLB_BATCH_PAGES) {
+        if (n == 1 && b->n == TLB_BATCH_PAGES)
+            tlb_batch_flush(b); /* full: flush what was deferred, then defer this one */
+        if (n == 1) {
             b->va[b->n++] = va;
             b->mask |= mask;
             tlb_batched_pages++;
             return;
         }
-        tlb_batch_flush(b); /* full, or not a single page: flush what was deferred first */
+        tlb_batch_flush(b); /* not a single page: flush what was deferred first */
     }
     tlb_flush_req(&r, mask);
 }

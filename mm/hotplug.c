@@ -196,9 +196,10 @@ static int hp_mig_prepare_locked(uint64_t pfn, const struct frame *f, struct hp_
 
 /* Migrate the n prepared blocks of b: isolate them all (their owners make every mapping
  * inaccessible; the TLB shootdowns are batched into one), then copy each, let its owner switch
- * to the copy and free the old block into the cage; pages moved are added to *moved. 0, or the
- * first owner's error (its block's pfn in *blocker; that block's target is freed, the others go
- * on: they are isolated already). */
+ * to the copy (the shootdowns of these remaps are batched too: one more, before mm_lock is
+ * released; the old block is HELD, never reused before) and free the old block into the cage; pages moved are
+ * added to *moved. 0, or the first owner's error (its block's pfn in *blocker; that block's target is freed,
+ * the others go on: they are isolated already). */
 static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *blocker, int64_t *moved)
 {
     int first = 0;
@@ -207,6 +208,7 @@ static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *block
         if (isolate_fns[b[i].owner])
             isolate_fns[b[i].owner](b[i].pfn << PAGE_SHIFT, b[i].order, b[i].cookie, b[i].aux);
     plat_tlb_batch_end();
+    plat_tlb_batch_begin(); /* the owners' remaps: flushed together, still under mm_lock */
     for (unsigned i = 0; i < n; i++) {
         struct hp_mig *m = &b[i];
         uint64_t old = m->pfn << PAGE_SHIFT;
@@ -228,6 +230,7 @@ static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *block
         mm_counters.migrate_ok++;
         *moved += 1 << m->order;
     }
+    plat_tlb_batch_end();
     return first;
 }
 

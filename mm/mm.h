@@ -196,7 +196,10 @@ int mm_free_pages_deferred(uint64_t pa, unsigned order);
 /* Free every queued block (the kernel's main loop, and every wait of an offline); how many. */
 unsigned mm_run_deferred(void);
 /* Migration of movable blocks of an owner: called with the block already copied from old_pa to
- * new_pa; must switch every reference to new_pa and return 0 (or <0: block stays, blocking). */
+ * new_pa; must switch every reference to new_pa and return 0 (or <0: block stays, blocking).
+ * It runs inside a TLB batch (plat_tlb_batch_begin/end): the shootdowns of the mappings it
+ * changes happen together after the batch's last block, before mm_lock is released. So an owner
+ * whose pages are touched without mm_lock must isolate them first (mm_set_isolate_fn). */
 typedef int (*mm_migrate_fn)(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie, uint32_t aux);
 void mm_set_migrate_fn(unsigned owner, mm_migrate_fn fn);
 /* Optional, for owners whose pages are written concurrently: called (mm_lock held) just before
