@@ -1,9 +1,9 @@
 /* test_mm_threads.c - the memory manager under real threads (pthread-backed platform spinlocks,
  * tests/host/plat_host.c): the lock checks (order, recursion, blocking with a lock held), then a
  * multithreaded stress - page alloc/free of random orders, kmalloc/kfree, movable objects, with
- * the per-CPU page caches on (mm/pcp.c) - while a hotplug thread cages, offlines (migrating), onlines, removes and re-adds a DIMM.
- * Every thread writes a private pattern into what it owns and verifies it before freeing, so a
- * block handed to two threads at once is detected; mm_verify after each phase; free pages back
+ * the per-CPU page caches on (mm/pcp.c) - while a hotplug thread cages, offlines (migrating), onlines,
+ * removes and re-adds a DIMM. Every thread writes a private pattern into what it owns and verifies it before
+ * freeing, so a block handed to two threads at once is detected; mm_verify after each phase; free pages back
  * to the baseline at the end. Fixed seeds (printed). Built twice: ASan+UBSan (test_mm_threads)
  * and ThreadSanitizer (test_mm_threads_tsan, see the Makefile). */
 #include <pthread.h>
