@@ -31,18 +31,18 @@ struct pcp_list {
     uint32_t count; /* blocks on the list */
 };
 
-/* One CPU's caches. Counters are the CPU's own (summed by pcp_stats). */
+/* One CPU's caches. Counters are the CPU's own (summed by mm_pcp_stats). */
 struct pcp_cpu {
     struct plat_spinlock lock;
     struct pcp_list list[MAX_NODES][MM_NR_ZONES][MM_PCP_ORDERS];
-    uint64_t hits, refills, spills, caged_frees;
+    uint64_t hits, spills, caged_frees;
 } __attribute__((aligned(64)));
 
 static struct pcp_cpu pcp_cpus[MAX_CPUS];
 static bool pcp_ready;        /* lists initialised */
 static bool pcp_enabled;      /* mm_pcp_enable */
 static volatile int pcp_gate; /* > 0: frozen, every fast path goes through mm_lock */
-static uint64_t pcp_drains;   /* pcp_drain_all calls (under the first cache lock) */
+static uint64_t pcp_drains;   /* pcp_drain_all calls (atomic) */
 
 /* Make every list empty (first use, mm_reset). */
 static void pcp_init(void)
