@@ -319,11 +319,15 @@ uint64_t paging_migration_waits;
 bool paging_migration_wait(uint64_t va)
 {
     volatile uint64_t *e = walk(va & ~(PAGE_SIZE - 1), 0, false);
-    if (e && (*e & PTE_P)) {
+    /* One read of the entry: it goes present -> migrating -> present, each a single store, so
+     * reading it twice could see "not present" and then "not migrating" (remapped in between)
+     * and take a finished migration for a bad access. */
+    uint64_t v = e ? *e : 0;
+    if (v & PTE_P) {
         __atomic_add_fetch(&paging_migration_waits, 1, __ATOMIC_RELAXED);
         return true;
     }
-    if (!e || !(*e & PTE_MIGRATING))
+    if (!(v & PTE_MIGRATING))
         return false;
     __atomic_add_fetch(&paging_migration_waits, 1, __ATOMIC_RELAXED);
     while (!(*e & PTE_P)) {
