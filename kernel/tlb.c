@@ -98,7 +98,8 @@ void tlb_batch_end(void)
     plat_irq_restore(f);
 }
 
-/* The same on the CPUs of mask only (the caller knows no other CPU can have used the mapping). */
+/* Flush n mappings of stride bytes from va on the CPUs of mask only (the caller knows no other CPU
+ * can have used the mapping); single pages are deferred while this CPU has a batch open. */
 void tlb_shootdown_mask(uint64_t va, uint64_t n, uint64_t stride, uint64_t mask)
 {
     struct tlb_req r = {va, n, stride, NULL};

@@ -211,11 +211,11 @@ static inline bool buddy_zone_allows(const struct mm_zone_lists *z, unsigned zi,
     return true;
 }
 
-uint64_t buddy_take_block_locked(unsigned n, unsigned zi, unsigned order)
+uint64_t buddy_take_block_locked(unsigned n, unsigned zi, unsigned order, unsigned flags)
 {
     struct mm_zone_lists *z = &mm_zones[n][zi];
     uint32_t m = z->mask >> order;
-    if (!m || !buddy_zone_allows(z, zi, order, 0))
+    if (!m || !buddy_zone_allows(z, zi, order, flags))
         return 0;
     return buddy_take_locked(z, order + (unsigned)__builtin_ctz(m), order);
 }
@@ -224,11 +224,9 @@ uint64_t buddy_take_block_locked(unsigned n, unsigned zi, unsigned order)
 static inline uint64_t buddy_try_zone(unsigned n, unsigned zi, unsigned order, unsigned flags, unsigned owner,
                                       uint32_t cookie)
 {
-    struct mm_zone_lists *z = &mm_zones[n][zi];
-    uint32_t m = z->mask >> order;
-    if (!m || !buddy_zone_allows(z, zi, order, flags))
+    uint64_t pfn = buddy_take_block_locked(n, zi, order, flags);
+    if (!pfn)
         return 0;
-    uint64_t pfn = buddy_take_locked(z, order + (unsigned)__builtin_ctz(m), order);
     buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie);
     if (order)
         frame_write_tails(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1), order);

@@ -310,8 +310,9 @@ void buddy_check_free(uint64_t pfn, const struct frame *f, unsigned order);
 void buddy_mark_allocated(uint64_t pfn, struct frame *f, unsigned order, unsigned flags, unsigned owner,
                           uint32_t cookie);
 /* Take one block of exactly order from (node n, zone zi) if the zone stays above its minimum
- * (split from a larger one if needed); its pfn (head state left FREE, off the lists) or 0. */
-uint64_t buddy_take_block_locked(unsigned n, unsigned zi, unsigned order);
+ * (unless flags has MM_RESERVE; split from a larger one if needed); its pfn (head state left
+ * FREE, off the lists) or 0. */
+uint64_t buddy_take_block_locked(unsigned n, unsigned zi, unsigned order, unsigned flags);
 
 /* pcp.c: per-CPU page caches (the rules: the comment at the top of pcp.c). */
 /* Allocate from the calling CPU's cache of (node, zone of flags); pfn or 0 (not cacheable: the

@@ -139,7 +139,7 @@ static void pcp_take_batch(unsigned node, unsigned zi, unsigned o, struct pcp_ba
     b->n = 0;
     unsigned long irq = mm_lock_irqsave();
     while (b->n < pcp_batch(o)) {
-        uint64_t pfn = buddy_take_block_locked(node, zi, o);
+        uint64_t pfn = buddy_take_block_locked(node, zi, o, 0);
         if (!pfn)
             break;
         frame_set(pfn, pfn_frame(pfn), FS_CACHED);
@@ -294,30 +294,6 @@ void pcp_reset(void)
     pcp_init();
 }
 
-/* Cache statistics (mm.h). */
-void mm_pcp_stats(struct mm_pcp_stats *st)
-{
-    memset(st, 0, sizeof *st);
-    st->enabled = pcp_enabled;
-    st->drains = __atomic_load_n(&pcp_drains, __ATOMIC_RELAXED);
-    if (!pcp_ready)
-        return;
-    for (unsigned c = 0; c < MAX_CPUS; c++) {
-        struct pcp_cpu *p = &pcp_cpus[c];
-        unsigned long irq = plat_spin_lock_irqsave(&p->lock);
-        uint64_t pages = 0;
-        for (unsigned n = 0; n < MAX_NODES; n++)
-            for (unsigned z = 0; z < MM_NR_ZONES; z++)
-                for (unsigned o = 0; o < MM_PCP_ORDERS; o++)
-                    pages += (uint64_t)p->list[n][z][o].count << o;
-        st->pages += pages;
-        st->hits += p->hits;
-        st->spills += p->spills;
-        st->caged_frees += p->caged_frees;
-        plat_spin_unlock_irqrestore(&p->lock, irq);
-    }
-}
-
 /* Pages in CPU cpu's caches of (node, zone) (mm.h). */
 uint64_t mm_pcp_pages(unsigned cpu, unsigned node, unsigned zone)
 {
@@ -338,6 +314,35 @@ uint64_t pcp_zone_pages(unsigned node, unsigned zone)
     return pages;
 }
 
+/* Pages in every cache (a racy sum). */
+static uint64_t pcp_cached_pages(void)
+{
+    uint64_t pages = 0;
+    for (unsigned n = 0; n < MAX_NODES; n++)
+        for (unsigned z = 0; z < MM_NR_ZONES; z++)
+            pages += pcp_zone_pages(n, z);
+    return pages;
+}
+
+/* Cache statistics (mm.h). */
+void mm_pcp_stats(struct mm_pcp_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->enabled = pcp_enabled;
+    st->drains = __atomic_load_n(&pcp_drains, __ATOMIC_RELAXED);
+    if (!pcp_ready)
+        return;
+    st->pages = pcp_cached_pages();
+    for (unsigned c = 0; c < MAX_CPUS; c++) {
+        struct pcp_cpu *p = &pcp_cpus[c];
+        unsigned long irq = plat_spin_lock_irqsave(&p->lock);
+        st->hits += p->hits;
+        st->spills += p->spills;
+        st->caged_frees += p->caged_frees;
+        plat_spin_unlock_irqrestore(&p->lock, irq);
+    }
+}
+
 /* Drain every cache (mm.h). */
 void mm_pcp_drain(void)
 {
@@ -347,15 +352,7 @@ void mm_pcp_drain(void)
 /* Drain after a failed allocation if any cache holds pages (mm_internal.h). */
 bool pcp_drain_for_retry(void)
 {
-    if (!pcp_enabled || plat_spin_held(&mm_lock))
-        return false;
-    uint64_t cached = 0;
-    for (unsigned c = 0; c < MAX_CPUS && !cached; c++)
-        for (unsigned o = 0; o < MM_PCP_ORDERS && !cached; o++)
-            for (unsigned n = 0; n < MAX_NODES; n++)
-                cached |= __atomic_load_n(&pcp_cpus[c].list[n][0][o].count, __ATOMIC_RELAXED) |
-                          __atomic_load_n(&pcp_cpus[c].list[n][1][o].count, __ATOMIC_RELAXED);
-    if (!cached)
+    if (!pcp_may() || !pcp_cached_pages())
         return false;
     pcp_drain_all();
     return true;
