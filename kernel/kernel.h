@@ -34,6 +34,7 @@ void printk_dump_log(void);
 /* The shared console (printk.c): locked output for the shell, and the shell's busy state. */
 struct thread;
 void console_write(const char *s, size_t n);
+void console_write_other(const char *s, size_t n);
 void console_set_busy(bool busy);
 void console_set_owner(const struct thread *t);
 

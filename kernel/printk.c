@@ -4,7 +4,8 @@
  * The console is shared by the shell and every CPU's log lines. While the shell is busy (a line
  * being typed or a command running: console_set_busy), lines logged by other threads are held
  * back (up to DEFER_SIZE bytes, then dropped from the console and counted - they stay in the
- * ring) and printed before the next prompt, so they never split the shell's echo or output. */
+ * ring) and printed before the next prompt, so they never split the shell's echo or output.
+ * Programs' output (console_write_other) is held back the same way. */
 #include <stdio.h>
 #include <string.h>
 #include "kernel/arch.h"
@@ -37,6 +38,29 @@ void console_write(const char *s, size_t n)
 {
     unsigned long f = plat_spin_lock_irqsave(&console_lock);
     serial_write(s, n);
+    plat_spin_unlock_irqrestore(&console_lock, f);
+}
+
+/* Print n bytes of a thread's output, or hold them back while the shell is busy and the writer is
+ * not the shell (console_lock held). */
+static void console_out_locked(const char *s, size_t n)
+{
+    if (!console_busy || !console_owner || sched_current() == console_owner) {
+        serial_write(s, n);
+    } else if (ndeferred + n <= DEFER_SIZE) {
+        memcpy(deferred + ndeferred, s, n);
+        ndeferred += n;
+    } else {
+        console_deferred_dropped += (uint64_t)n;
+    }
+}
+
+/* Write n bytes of output of a thread other than the shell (a program's write): held back while
+ * a line is being typed or a command runs, like log lines. */
+void console_write_other(const char *s, size_t n)
+{
+    unsigned long f = plat_spin_lock_irqsave(&console_lock);
+    console_out_locked(s, n);
     plat_spin_unlock_irqrestore(&console_lock, f);
 }
 
@@ -73,15 +97,8 @@ void vprintk(int level, const char *subsys, const char *fmt, va_list ap)
     line[n++] = '\n';
     unsigned long flags = plat_spin_lock_irqsave(&console_lock);
     ring_put(line, n);
-    if (level > kern_loglevel) {
-    } else if (!console_busy || !console_owner || sched_current() == console_owner) {
-        serial_write(line, n);
-    } else if (ndeferred + (size_t)n <= DEFER_SIZE) {
-        memcpy(deferred + ndeferred, line, (size_t)n);
-        ndeferred += (size_t)n;
-    } else {
-        console_deferred_dropped += (uint64_t)n;
-    }
+    if (level <= kern_loglevel)
+        console_out_locked(line, (size_t)n);
     plat_spin_unlock_irqrestore(&console_lock, flags);
 }
 

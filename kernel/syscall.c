@@ -69,7 +69,7 @@ static int64_t sys_write(struct proc *p, uint64_t va, uint64_t len)
         if (uvm_prefault(p, va + off, n, false)) /* a page may have moved meanwhile: fine */
             return MM_EINVAL;
         memcpy(buf, (const void *)(va + off), n);
-        console_write(buf, n);
+        console_write_other(buf, n);
     }
     return (int64_t)len;
 }

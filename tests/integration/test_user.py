@@ -213,3 +213,24 @@ def test_hm_ps_shows_mappings(make_qemu):
         assert len(pas) == 2048 and all(pa >= 1 << 32 for pa in pas), pages[:2000]
     finally:
         g.close()
+
+
+def test_program_output_never_splits_a_typed_line(make_qemu):
+    """tick prints a line every 20 ms from another CPU. A command typed in two halves with a pause
+    between them (as a person types) echoes as one line: the ticks printed meanwhile are held back
+    and come after the command's output, before the prompt, in order and none lost."""
+    q = make_qemu(cpus=2, cold_dimms=[]).boot(timeout=180)
+    pid = run(q, "tick 20")
+    wait_ps(q, pid, lambda d: int(d["passes"]) >= 3, "ticking", 120)
+    q.serial.skip()
+    q.serial.write("vers")
+    time.sleep(1.0)  # the typing pause under test (about 50 ticks); the ticks held are counted below
+    q.serial.write("ion\r")
+    m = q.wait_for(r"vers(?P<echo>[^\n]*)\n(?P<out>.*?)^hotmem> ", timeout=60, flags=re.S)
+    assert m.group("echo") == "ion", m.group(0)  # nothing between the two halves of the echo
+    out = m.group("out")
+    head, _, held = out.partition("tick ")
+    assert "hotmem" in head and "tick" not in head, out  # the command's output first
+    ticks = [int(n) for n in re.findall(r"^tick (\d+)$", "tick " + held, re.M)]
+    assert len(ticks) >= 1 and ticks == list(range(ticks[0], ticks[0] + len(ticks))), out
+    kill(q, pid)
