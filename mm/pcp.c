@@ -169,7 +169,8 @@ uint64_t pcp_alloc(unsigned node, unsigned order, unsigned flags, unsigned owner
     if (order >= MM_PCP_ORDERS || (flags & MM_RESERVE) || !pcp_may())
         return 0;
     struct pcp_cpu *p = pcp_this();
-    struct pcp_batch back = {0};
+    struct pcp_batch back; /* only .n is initialised: a cleared 520-byte batch was half the cost of a hit */
+    back.n = 0;
     uint64_t pfn = 0;
     unsigned long irq = plat_spin_lock_irqsave(&p->lock);
     for (int zi = (flags & MM_MOVABLE) ? MM_ZONE_MOVABLE : MM_ZONE_NORMAL; zi >= 0 && !pfn; zi--) {
@@ -202,7 +203,8 @@ bool pcp_free(uint64_t pfn, struct frame *f, unsigned order)
     if (order >= MM_PCP_ORDERS || !pcp_may())
         return false;
     struct pcp_cpu *p = pcp_this();
-    struct pcp_batch spill = {0};
+    struct pcp_batch spill;
+    spill.n = 0;
     unsigned long irq = plat_spin_lock_irqsave(&p->lock);
     struct mm_section *s = pfn_sect(pfn);
     unsigned sub = pfn_sub(pfn);
@@ -239,7 +241,8 @@ static void pcp_drain_cpu(unsigned c)
             for (unsigned o = 0; o < MM_PCP_ORDERS; o++) {
                 struct pcp_list *l = &p->list[n][z][o];
                 while (__atomic_load_n(&l->count, __ATOMIC_RELAXED)) {
-                    struct pcp_batch b = {0};
+                    struct pcp_batch b;
+                    b.n = 0;
                     unsigned long irq = plat_spin_lock_irqsave(&p->lock);
                     pcp_pop_batch(l, o, MM_PCP_BATCH, &b);
                     plat_spin_unlock_irqrestore(&p->lock, irq);
