@@ -92,7 +92,7 @@ int main(void)
     t0 = now();
     for (int i = 0; i < N; i++)
         mm_free_pages(mm_alloc_pages(0, 0), 0);
-    printf("order0_pair_ns_pcp %.1f (the per-CPU page cache: the CPU's own lock, no mm_lock)\n",
+    printf("order0_pair_ns_pcp %.1f (the per-CPU page cache: a CPU-local section, no lock, no atomic)\n",
            (double)(now() - t0) / N);
     mm_pcp_enable(false);
 

@@ -58,11 +58,12 @@ void plat_irq_restore(unsigned long flags);
  * every acquisition and panic naming both locks, and panic if a CPU blocks (sleeps, waits for an
  * interrupt, runs the offline poll hook) while it holds any spinlock.
  *
- *   rank 8   PLAT_RANK_PCP      a CPU's page cache (mm/pcp.c): taken by that CPU's small allocations
- *                               and frees, and by pcp_drain_all (one CPU's at a time). Never held
- *                               while mm_lock is taken (blocks move in batches with the cache lock
- *                               dropped: a CPU spinning for mm_lock with it held would have its
- *                               interrupts off and miss the mm_lock holder's TLB shootdown).
+ *   rank 8   PLAT_RANK_PCP      a CPU's page cache (mm/pcp.c), the remote way only: pcp_drain_all
+ *                               (one CPU's at a time), and the CPU's own allocations and frees
+ *                               while a remote access is announced (the fast way takes no lock: a
+ *                               CPU-local section). Never held while mm_lock is taken (blocks move
+ *                               in batches with no cache access open: a CPU spinning for mm_lock
+ *                               with interrupts off would miss the mm_lock holder's TLB shootdown).
  *   rank 10  PLAT_RANK_MM       mm_lock (mm/lock.c): the whole memory manager - sections, frame
  *                               database, free lists, zone counters, the heap's slab lists,
  *                               movable objects, mm_counters - and the kernel's page tables
@@ -119,6 +120,24 @@ bool plat_spin_held(const struct plat_spinlock *l);
 void plat_might_block(const char *what);
 /* Identifier of the calling CPU (kernel) or thread (host): 0, 1, 2 ... */
 unsigned plat_cpu_id(void);
+
+/* ---- CPU-local sections (the page caches' fast path: no atomic read-modify-write) ------------
+ * Data that its CPU changes inside local sections, and that any other CPU touches only after it
+ * has announced itself (a counter the section reads inside the section: if set, the section ends
+ * and takes the slow way) and then called plat_cpu_sync. Kernel: a section is interrupts off
+ * (no preemption, no move to another CPU), and plat_cpu_sync is a cross-call (kernel/ipi.c):
+ * a CPU takes the IPI only between sections. Host: a section marks the thread's slot busy (thread
+ * numbers below MAX_CPUS; others have no slot), and plat_cpu_sync is membarrier() - which makes
+ * every running thread execute a full barrier - then a wait until the slot is not busy. */
+/* Begin a section on this CPU (its plat_cpu_id() into *cpu); returns what plat_local_exit needs.
+ * Sections do not nest. */
+unsigned long plat_local_enter(unsigned *cpu);
+/* End the section begun by plat_local_enter (its return value). */
+void plat_local_exit(unsigned long state);
+/* Wait until no CPU in mask is in a section begun before the call; the sections those CPUs begin
+ * afterwards see every store made before the call. The caller is in no section and holds no
+ * spinlock (kernel: other CPUs must answer an IPI). */
+void plat_cpu_sync(uint64_t mask);
 
 /* Kernel heap (kmalloc/kfree in the kernel, malloc/free on the host). Zeroed memory. */
 void *plat_alloc(size_t size);

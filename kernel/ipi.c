@@ -67,3 +67,25 @@ void ipi_call_mask(uint64_t mask, void (*fn)(void *arg), void *arg)
     __atomic_store_n(&call_lock, 0, __ATOMIC_RELEASE);
     plat_irq_restore(f);
 }
+
+uint64_t ipi_syncs; /* plat_cpu_sync cross-calls */
+
+static void sync_noop(void *arg)
+{
+    (void)arg;
+}
+
+/* platform.h: a cross-call that does nothing to the CPUs of mask - a CPU takes it only between
+ * local sections (interrupts off), so when every target has answered, each has left the section
+ * it was in, and its later sections see the caller's stores (the IPI orders them). A CPU that
+ * is offline is in no section; the calling CPU is in none either (it is running this). */
+void plat_cpu_sync(uint64_t mask)
+{
+    unsigned long f = plat_irq_save(); /* "this CPU" must stay the one excluded */
+    mask &= smp_online_mask() & ~(1ull << this_cpu()->id);
+    if (mask) {
+        ipi_call_mask(mask, sync_noop, NULL);
+        __atomic_add_fetch(&ipi_syncs, 1, __ATOMIC_RELAXED);
+    }
+    plat_irq_restore(f);
+}

@@ -39,9 +39,12 @@ static void pcp_show(void)
 {
     struct mm_pcp_stats st;
     mm_pcp_stats(&st);
-    plat_printf("pcp enabled=%u pages=%llu hits=%llu spills=%llu caged_frees=%llu drains=%llu\n", st.enabled,
-                (unsigned long long)st.pages, (unsigned long long)st.hits, (unsigned long long)st.spills,
-                (unsigned long long)st.caged_frees, (unsigned long long)st.drains);
+    plat_printf("pcp enabled=%u pages=%llu hits=%llu spills=%llu caged_frees=%llu drains=%llu syncs=%llu "
+                "ipi_syncs=%llu\n",
+                st.enabled, (unsigned long long)st.pages, (unsigned long long)st.hits,
+                (unsigned long long)st.spills, (unsigned long long)st.caged_frees,
+                (unsigned long long)st.drains, (unsigned long long)st.syncs,
+                (unsigned long long)__atomic_load_n(&ipi_syncs, __ATOMIC_RELAXED));
     for (unsigned c = 0; c < ncpus; c++)
         for (unsigned n = 0; n < MAX_NODES; n++)
             for (unsigned z = 0; z < MM_NR_ZONES; z++) {

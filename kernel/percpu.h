@@ -65,6 +65,7 @@ extern uint64_t spin_halts;
 /* Install the cross-call interrupt handler (before smp_init starts APs). */
 void ipi_init(void);
 extern uint64_t ipi_calls_sent, smp_start_failures;
+extern uint64_t ipi_syncs; /* plat_cpu_sync cross-calls that reached other CPUs */
 /* Run this CPU's pending cross-call, if any (code spinning with interrupts off calls it). */
 void ipi_run_pending(void);
 /* tlb.c: flush n mappings of stride bytes from va on every online CPU. */

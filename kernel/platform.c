@@ -78,6 +78,19 @@ void plat_irq_restore(unsigned long flags)
         sti();
 }
 
+/* A CPU-local section is interrupts off (platform.h); plat_cpu_sync is in ipi.c. */
+unsigned long plat_local_enter(unsigned *cpu)
+{
+    unsigned long f = plat_irq_save();
+    *cpu = this_cpu()->id;
+    return f;
+}
+
+void plat_local_exit(unsigned long state)
+{
+    plat_irq_restore(state);
+}
+
 void *plat_alloc(size_t size)
 {
     return kheap_alloc(size);

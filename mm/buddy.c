@@ -416,7 +416,7 @@ void mm_free_pages(uint64_t pa, unsigned order)
     MM_WITH_LOCK(frame_block_of(pfn, &head));
     MM_ASSERT(head == pfn, pfn, f); /* a stale head inside a free block (never in a clean run) */
 #endif
-    if (pcp_free(pfn, f, order))
+    if (pcp_free(pfn, s, f, order))
         return;
     unsigned long irq = mm_lock_irqsave();
     buddy_check_free(pfn, f, order);

@@ -299,6 +299,7 @@ struct mm_pcp_stats {
     uint64_t spills;      /* lists that overflowed and gave a batch back */
     uint64_t caged_frees; /* frees into a caged subsection, passed to the cage */
     uint64_t drains;      /* drains of every cache (offlines, verify, failures) */
+    uint64_t syncs;       /* remote accesses: announced, then synced with the CPUs (plat_cpu_sync) */
 };
 void mm_pcp_stats(struct mm_pcp_stats *st);
 /* Pages in CPU cpu's caches of (node, zone) (a racy read: statistics and tests). */

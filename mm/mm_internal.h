@@ -318,9 +318,9 @@ uint64_t buddy_take_block_locked(unsigned n, unsigned zi, unsigned order, unsign
 /* Allocate from the calling CPU's cache of (node, zone of flags); pfn or 0 (not cacheable: the
  * caller goes to the lists). */
 uint64_t pcp_alloc(unsigned node, unsigned order, unsigned flags, unsigned owner, uint32_t cookie);
-/* Free block f (pfn) into the calling CPU's cache; false if it must go through mm_lock (caged
- * subsection, order too large, caches frozen or off, mm_lock held). */
-bool pcp_free(uint64_t pfn, struct frame *f, unsigned order);
+/* Free block f (pfn, in section s) into the calling CPU's cache; false if it must go through
+ * mm_lock (caged subsection, order too large, caches frozen or off, mm_lock held). */
+bool pcp_free(uint64_t pfn, struct mm_section *s, struct frame *f, unsigned order);
 /* Give every CPU's cached blocks back to the lists (caged ones become HELD). Without mm_lock. */
 void pcp_drain_all(void);
 /* After a failed allocation: drain the caches if that may help; true if it did. */

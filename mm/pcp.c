@@ -1,5 +1,13 @@
 /* pcp.c - per-CPU page caches: blocks of order < MM_PCP_ORDERS kept per CPU and per (node, zone),
- * so that most small allocations and frees take only their own CPU's cache lock, not mm_lock.
+ * so that most small allocations and frees take no lock at all, and mm_lock once per batch.
+ *
+ * Two ways to a CPU's caches (struct pcp_access):
+ *   - the fast way, for the CPU itself: a CPU-local section (platform.h: interrupts off in the
+ *     kernel), no atomic read-modify-write, taken when no remote access is announced;
+ *   - the remote way, for anyone else (pcp_drain_all, and the CPU itself while a remote access is
+ *     announced): announce (the cache's `remote` counter), plat_cpu_sync (the CPU leaves the fast
+ *     section it was in; its later ones see the announcement and take the remote way), then the
+ *     cache lock, which orders remote accesses among themselves.
  *
  * A cached block's head is CACHED: free, on no buddy list, on exactly one CPU's cache list (linked
  * through lru.next; the list's count says how many), not counted in its zone's free counter.
@@ -7,16 +15,17 @@
  * back once they hold more than MM_PCP_HIGH pages.
  *
  * The cage's rule under concurrency (frees into a caged subsection are intercepted):
- *   - a block of a caged subsection never enters a cache: the free path reads `caged` under its
- *     cache lock and, if set, frees through mm_lock instead (the block becomes HELD);
- *   - caging sets `caged` under mm_lock, then drains every CPU's cache (pcp_drain_all), taking
- *     each CPU's cache lock in turn: a free that read `caged` clear has pushed its block before
- *     the drain looks at that cache, and a free that takes the lock after the drain sees `caged`
- *     set (the cache lock orders the two). A refill in flight pushes under the cache lock too and
- *     gives back what got caged meanwhile. So after the drain no cache holds a page of the range.
+ *   - a block of a caged subsection never enters a cache: the free path reads `caged` inside its
+ *     access and, if set, frees through mm_lock instead (the block becomes HELD);
+ *   - caging sets `caged` under mm_lock, then drains every CPU's cache (pcp_drain_all) the remote
+ *     way: a free that read `caged` clear was in a fast section that ended before the sync
+ *     returned (its block is in the cache the drain empties), or in a remote access ordered by
+ *     the cache lock; an access that begins after the announcement sees `caged` set. A refill in
+ *     flight pushes inside an access too and gives back what got caged meanwhile. So after the
+ *     drain no cache holds a page of the range.
  *   - pcp_freeze (mm_verify, pcp off) makes every fast path go through mm_lock and drains the
  *     caches, so the buddy state can be checked exactly.
- * Locks: a cache lock (PLAT_RANK_PCP) and mm_lock are never held together: blocks move between a
+ * Locks: an access (either way) and mm_lock are never held together: blocks move between a
  * cache and the lists in batches "in flight" (struct pcp_batch), so that no CPU spins for mm_lock
  * with interrupts off. Code that holds mm_lock (the mm re-entering itself: page tables, kmalloc,
  * migration targets) bypasses the caches, as do MM_RESERVE allocations. A block in flight is
@@ -31,18 +40,22 @@ struct pcp_list {
     uint32_t count; /* blocks on the list */
 };
 
-/* One CPU's caches. Counters are the CPU's own (summed by mm_pcp_stats). */
+/* One CPU's caches. Lists and counters change only inside an access (struct pcp_access); the
+ * counters are read racily by mm_pcp_stats. */
 struct pcp_cpu {
-    struct plat_spinlock lock;
+    struct plat_spinlock lock; /* orders the remote way's accesses */
+    uint32_t remote;           /* remote accesses announced (atomic): the fast way is closed */
     struct pcp_list list[MAX_NODES][MM_NR_ZONES][MM_PCP_ORDERS];
     uint64_t hits, spills, caged_frees;
 } __attribute__((aligned(64)));
+_Static_assert(MAX_CPUS <= 64, "pcp_announce takes a 64-bit CPU mask");
 
 static struct pcp_cpu pcp_cpus[MAX_CPUS];
 static bool pcp_ready;        /* lists initialised */
 static bool pcp_enabled;      /* mm_pcp_enable */
 static volatile int pcp_gate; /* > 0: frozen, every fast path goes through mm_lock */
 static uint64_t pcp_drains;   /* pcp_drain_all calls (atomic) */
+static uint64_t pcp_syncs;    /* remote accesses: announcements with a plat_cpu_sync (atomic) */
 
 /* Make every list empty (first use, mm_reset). */
 static void pcp_init(void)
@@ -57,13 +70,76 @@ static void pcp_init(void)
                     p->list[n][z][o].head = PFN_NIL;
     }
     pcp_drains = 0;
+    pcp_syncs = 0;
     pcp_ready = true;
 }
 
-/* The calling CPU's caches (host threads beyond MAX_CPUS share a slot: the lock keeps it safe). */
-static inline struct pcp_cpu *pcp_this(void)
+/* One access to a CPU's caches: the fast way (a local section) or the remote way. */
+struct pcp_access {
+    struct pcp_cpu *p;
+    unsigned long state; /* plat_local_enter's, or the cache lock's interrupt state */
+    bool remote;
+};
+
+/* Add one to a counter of an access's cache (it is read racily by mm_pcp_stats). */
+static inline void pcp_count(uint64_t *c)
 {
-    return &pcp_cpus[plat_cpu_id() % MAX_CPUS];
+    __atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
+}
+
+/* Announce remote accesses to the caches of the CPUs in mask, and wait until none of them is
+ * still in a fast section begun before (plat_cpu_sync). */
+static void pcp_announce(uint64_t mask)
+{
+    for (unsigned c = 0; c < MAX_CPUS; c++)
+        if (mask >> c & 1)
+            __atomic_add_fetch(&pcp_cpus[c].remote, 1, __ATOMIC_SEQ_CST);
+    plat_cpu_sync(mask);
+    __atomic_add_fetch(&pcp_syncs, 1, __ATOMIC_RELAXED);
+}
+
+/* End the announcements of pcp_announce(mask): the fast way opens again. */
+static void pcp_withdraw(uint64_t mask)
+{
+    for (unsigned c = 0; c < MAX_CPUS; c++)
+        if (mask >> c & 1)
+            __atomic_sub_fetch(&pcp_cpus[c].remote, 1, __ATOMIC_RELEASE);
+}
+
+/* pcp_begin found a remote access announced: leave the local section, announce, lock. */
+static __attribute__((noinline)) void pcp_begin_remote(struct pcp_access *a)
+{
+    plat_local_exit(a->state);
+    pcp_announce(1ull << (a->p - pcp_cpus));
+    a->state = plat_spin_lock_irqsave(&a->p->lock);
+}
+
+/* End a remote access of pcp_begin. */
+static __attribute__((noinline)) void pcp_end_remote(struct pcp_access *a)
+{
+    plat_spin_unlock_irqrestore(&a->p->lock, a->state);
+    pcp_withdraw(1ull << (a->p - pcp_cpus));
+}
+
+/* Begin an access to the calling CPU's caches: the fast way unless a remote access is announced
+ * (or the host thread has no slot of its own: numbers past MAX_CPUS share one). */
+static inline __attribute__((always_inline)) void pcp_begin(struct pcp_access *a)
+{
+    unsigned c;
+    a->state = plat_local_enter(&c);
+    a->p = &pcp_cpus[c % MAX_CPUS];
+    a->remote = c >= MAX_CPUS || __atomic_load_n(&a->p->remote, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(a->remote, 0))
+        pcp_begin_remote(a);
+}
+
+/* End an access begun by pcp_begin. */
+static inline __attribute__((always_inline)) void pcp_end(struct pcp_access *a)
+{
+    if (__builtin_expect(a->remote, 0))
+        pcp_end_remote(a);
+    else
+        plat_local_exit(a->state);
 }
 
 /* May this call use the caches at all (before taking a cache lock)? */
@@ -85,7 +161,7 @@ static inline uint32_t pcp_batch(unsigned o)
     return b < MM_PCP_BATCH ? (b ? b : 1) : MM_PCP_BATCH;
 }
 
-/* Push block head f (pfn) on l; the caller holds l's cache lock. */
+/* Push block head f (pfn) on l, inside an access to l's cache. */
 static inline void pcp_push(struct pcp_list *l, uint64_t pfn, struct frame *f)
 {
     lru_set_next(f, l->head);
@@ -93,7 +169,7 @@ static inline void pcp_push(struct pcp_list *l, uint64_t pfn, struct frame *f)
     __atomic_store_n(&l->count, l->count + 1, __ATOMIC_RELAXED); /* read racily by statistics */
 }
 
-/* Pop the first block of non-empty l (order o); its pfn. The caller holds l's cache lock. */
+/* Pop the first block of non-empty l (order o), inside an access to l's cache; its pfn. */
 static inline uint64_t pcp_pop(struct pcp_list *l, unsigned o)
 {
     uint64_t pfn = l->head;
@@ -104,16 +180,16 @@ static inline uint64_t pcp_pop(struct pcp_list *l, unsigned o)
     return pfn;
 }
 
-/* Blocks in flight between a cache and the buddy lists: popped under a cache lock and given
- * back under mm_lock, or taken under mm_lock and pushed under a cache lock. A cache lock is never
- * held while mm_lock is taken: a CPU spinning for mm_lock with a cache lock held would have its
- * interrupts off and could not answer the TLB shootdown of the CPU holding mm_lock. */
+/* Blocks in flight between a cache and the buddy lists: popped inside an access and given back
+ * under mm_lock, or taken under mm_lock and pushed inside an access. No access is open while
+ * mm_lock is taken: a CPU spinning for mm_lock inside one would have its interrupts off and
+ * could not answer the TLB shootdown of the CPU holding mm_lock. */
 struct pcp_batch {
     unsigned n;
     uint64_t pfn[2 * MM_PCP_BATCH];
 };
 
-/* Pop up to n blocks (n <= MM_PCP_BATCH) of list l (order o) into b; the caller holds l's lock. */
+/* Pop up to n blocks (n <= MM_PCP_BATCH) of list l (order o) into b, inside an access. */
 static void pcp_pop_batch(struct pcp_list *l, unsigned o, uint32_t n, struct pcp_batch *b)
 {
     while (n-- && l->count)
@@ -121,7 +197,7 @@ static void pcp_pop_batch(struct pcp_list *l, unsigned o, uint32_t n, struct pcp
 }
 
 /* Give b's blocks (order o, CACHED, on no list) back to the buddy allocator: HELD if their
- * subsection is caged by now. Takes mm_lock; the caller holds no cache lock. */
+ * subsection is caged by now. Takes mm_lock; the caller has no access open. */
 static void pcp_put_batch(const struct pcp_batch *b, unsigned o)
 {
     if (!b->n)
@@ -133,7 +209,7 @@ static void pcp_put_batch(const struct pcp_batch *b, unsigned o)
 }
 
 /* Take up to pcp_batch(o) blocks of order o of (node, zi) from the buddy lists into b (CACHED).
- * Takes mm_lock; the caller holds no cache lock. */
+ * Takes mm_lock; the caller has no access open. */
 static void pcp_take_batch(unsigned node, unsigned zi, unsigned o, struct pcp_batch *b)
 {
     b->n = 0;
@@ -148,7 +224,7 @@ static void pcp_take_batch(unsigned node, unsigned zi, unsigned o, struct pcp_ba
     mm_unlock_irqrestore(irq);
 }
 
-/* Push the blocks of b onto l (the caller holds l's lock), except those whose subsection was
+/* Push the blocks of b onto l (inside an access to its cache), except those whose subsection was
  * caged while they were in flight, and all of them if the caches were frozen meanwhile: those go
  * to back (given back by the caller once it has dropped the lock). */
 static void pcp_push_batch(struct pcp_list *l, const struct pcp_batch *b, struct pcp_batch *back)
@@ -163,76 +239,111 @@ static void pcp_push_batch(struct pcp_list *l, const struct pcp_batch *b, struct
     }
 }
 
-/* Allocate from this CPU's cache (mm_internal.h). */
-uint64_t pcp_alloc(unsigned node, unsigned order, unsigned flags, unsigned owner, uint32_t cookie)
+/* Hand out the block pfn (order, just popped inside access a) as allocated. */
+static inline void pcp_hand_out(struct pcp_access *a, uint64_t pfn, unsigned order, unsigned flags,
+                                unsigned owner, uint32_t cookie)
 {
-    if (order >= MM_PCP_ORDERS || (flags & MM_RESERVE) || !pcp_may())
-        return 0;
-    struct pcp_cpu *p = pcp_this();
-    struct pcp_batch back; /* only .n is initialised: a cleared 520-byte batch was half the cost of a hit */
+    buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie);
+    if (order)
+        frame_write_tails(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1), order);
+    pcp_count(&a->p->hits);
+}
+
+/* pcp_alloc when the first list is empty or the caches are frozen: refill (with no access open)
+ * and fall back from the movable to the normal zone. */
+static __attribute__((noinline)) uint64_t pcp_alloc_slow(unsigned node, unsigned order, unsigned flags,
+                                                         unsigned owner, uint32_t cookie)
+{
+    struct pcp_batch back; /* only .n is initialised: clearing the whole batch is a 520-byte memset */
     back.n = 0;
     uint64_t pfn = 0;
-    unsigned long irq = plat_spin_lock_irqsave(&p->lock);
+    struct pcp_access a;
+    pcp_begin(&a);
     for (int zi = (flags & MM_MOVABLE) ? MM_ZONE_MOVABLE : MM_ZONE_NORMAL; zi >= 0 && !pfn; zi--) {
-        struct pcp_list *l = &p->list[node][zi][order];
         if (__atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE))
             break;
-        if (!l->count) { /* refill with the cache lock dropped (see struct pcp_batch) */
+        struct pcp_list *l = &a.p->list[node][zi][order];
+        if (!l->count) { /* refill with no access open (see struct pcp_batch) */
             struct pcp_batch b;
-            plat_spin_unlock_irqrestore(&p->lock, irq);
+            pcp_end(&a);
             pcp_take_batch(node, (unsigned)zi, order, &b);
-            irq = plat_spin_lock_irqsave(&p->lock);
+            pcp_begin(&a); /* maybe on another CPU by now: push to that one's cache */
+            l = &a.p->list[node][zi][order];
             pcp_push_batch(l, &b, &back);
         }
         if (!l->count)
             continue;
         pfn = pcp_pop(l, order);
-        buddy_mark_allocated(pfn, pfn_frame(pfn), order, flags, owner, cookie);
-        if (order)
-            frame_write_tails(pfn_sect(pfn), pfn_sub(pfn), pfn & (MM_PAGES_PER_SUB - 1), order);
-        p->hits++;
+        pcp_hand_out(&a, pfn, order, flags, owner, cookie);
     }
-    plat_spin_unlock_irqrestore(&p->lock, irq);
+    pcp_end(&a);
     pcp_put_batch(&back, order);
     return pfn;
 }
 
+/* Allocate from this CPU's cache (mm_internal.h). */
+uint64_t pcp_alloc(unsigned node, unsigned order, unsigned flags, unsigned owner, uint32_t cookie)
+{
+    if (order >= MM_PCP_ORDERS || (flags & MM_RESERVE) || !pcp_may())
+        return 0;
+    struct pcp_access a;
+    pcp_begin(&a);
+    struct pcp_list *l = &a.p->list[node][(flags & MM_MOVABLE) ? MM_ZONE_MOVABLE : MM_ZONE_NORMAL][order];
+    if (__builtin_expect(!l->count || __atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE), 0)) {
+        pcp_end(&a);
+        return pcp_alloc_slow(node, order, flags, owner, cookie);
+    }
+    uint64_t pfn = pcp_pop(l, order);
+    pcp_hand_out(&a, pfn, order, flags, owner, cookie);
+    pcp_end(&a);
+    return pfn;
+}
+
+/* List l of access a holds more than its high mark: give a batch back, then end the access. */
+static __attribute__((noinline)) void pcp_spill_and_end(struct pcp_access *a, struct pcp_list *l,
+                                                        unsigned order)
+{
+    struct pcp_batch spill;
+    spill.n = 0;
+    pcp_pop_batch(l, order, pcp_batch(order), &spill);
+    pcp_count(&a->p->spills);
+    pcp_end(a);
+    pcp_put_batch(&spill, order);
+}
+
 /* Free into this CPU's cache (mm_internal.h). */
-bool pcp_free(uint64_t pfn, struct frame *f, unsigned order)
+bool pcp_free(uint64_t pfn, struct mm_section *s, struct frame *f, unsigned order)
 {
     if (order >= MM_PCP_ORDERS || !pcp_may())
         return false;
-    struct pcp_cpu *p = pcp_this();
-    struct pcp_batch spill;
-    spill.n = 0;
-    unsigned long irq = plat_spin_lock_irqsave(&p->lock);
-    struct mm_section *s = pfn_sect(pfn);
+    struct pcp_access a;
+    pcp_begin(&a);
     unsigned sub = pfn_sub(pfn);
-    bool taken = false;
     if (__atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE)) {
-        /* frozen: through mm_lock */
-    } else if (__atomic_load_n(&s->caged, __ATOMIC_RELAXED) >> sub & 1) {
-        p->caged_frees++; /* the cage takes it, through mm_lock */
-    } else {
-        buddy_check_free(pfn, f, order);
-        buddy_uncount_used(pfn, f, order);
-        frame_set(pfn, f, FS_CACHED);
-        f->owner = MM_OWN_FREE;
-        struct pcp_list *l = &p->list[s->node][sect_zone(s, sub)][order];
-        pcp_push(l, pfn, f);
-        if (l->count > pcp_high(order)) {
-            pcp_pop_batch(l, order, pcp_batch(order), &spill);
-            p->spills++;
-        }
-        taken = true;
+        pcp_end(&a); /* frozen: through mm_lock */
+        return false;
     }
-    plat_spin_unlock_irqrestore(&p->lock, irq);
-    pcp_put_batch(&spill, order);
-    return taken;
+    if (__atomic_load_n(&s->caged, __ATOMIC_RELAXED) >> sub & 1) {
+        pcp_count(&a.p->caged_frees); /* the cage takes it, through mm_lock */
+        pcp_end(&a);
+        return false;
+    }
+    buddy_check_free(pfn, f, order);
+    buddy_uncount_used(pfn, f, order);
+    frame_set(pfn, f, FS_CACHED);
+    f->owner = MM_OWN_FREE;
+    struct pcp_list *l = &a.p->list[s->node][sect_zone(s, sub)][order];
+    pcp_push(l, pfn, f);
+    if (__builtin_expect(l->count > pcp_high(order), 0))
+        pcp_spill_and_end(&a, l, order);
+    else
+        pcp_end(&a);
+    return true;
 }
 
 /* Give every block of CPU c's caches back to the buddy allocator (caged ones become HELD), a
- * batch at a time: pop under c's cache lock, give back under mm_lock. */
+ * batch at a time: pop under c's cache lock, give back under mm_lock. The remote access to c
+ * is announced already (pcp_drain_all). */
 static void pcp_drain_cpu(unsigned c)
 {
     struct pcp_cpu *p = &pcp_cpus[c];
@@ -251,15 +362,19 @@ static void pcp_drain_cpu(unsigned c)
             }
 }
 
-/* Drain every CPU's cache, one cache lock at a time (mm_internal.h). */
+/* Drain every CPU's cache (mm_internal.h): one announcement and sync for all CPUs, then one
+ * cache lock at a time. */
 void pcp_drain_all(void)
 {
     if (!pcp_ready)
         return;
     PLAT_ASSERT(!plat_spin_held(&mm_lock)); /* it takes mm_lock to give the blocks back */
     __atomic_add_fetch(&pcp_drains, 1, __ATOMIC_RELAXED);
+    uint64_t all = ~0ull >> (64 - MAX_CPUS);
+    pcp_announce(all);
     for (unsigned c = 0; c < MAX_CPUS; c++)
         pcp_drain_cpu(c);
+    pcp_withdraw(all);
 }
 
 /* Freeze and drain the caches (mm_internal.h). */
@@ -336,13 +451,12 @@ void mm_pcp_stats(struct mm_pcp_stats *st)
     if (!pcp_ready)
         return;
     st->pages = pcp_cached_pages();
+    st->syncs = __atomic_load_n(&pcp_syncs, __ATOMIC_RELAXED);
     for (unsigned c = 0; c < MAX_CPUS; c++) {
         struct pcp_cpu *p = &pcp_cpus[c];
-        unsigned long irq = plat_spin_lock_irqsave(&p->lock);
-        st->hits += p->hits;
-        st->spills += p->spills;
-        st->caged_frees += p->caged_frees;
-        plat_spin_unlock_irqrestore(&p->lock, irq);
+        st->hits += __atomic_load_n(&p->hits, __ATOMIC_RELAXED);
+        st->spills += __atomic_load_n(&p->spills, __ATOMIC_RELAXED);
+        st->caged_frees += __atomic_load_n(&p->caged_frees, __ATOMIC_RELAXED);
     }
 }
 

@@ -8,9 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include "hotmem/lockcheck.h"
+#include "hotmem/params.h"
 
 int plat_host_loglevel = LOG_WARN;
 void *plat_host_panic_jmp;
@@ -215,6 +219,60 @@ unsigned plat_cpu_id(void)
     return thread_id - 1;
 }
 
+/* CPU-local sections (platform.h): slot_busy[t] is 1 while thread t (< MAX_CPUS) is in one. */
+static volatile int slot_busy[MAX_CPUS];
+static int membarrier_ok; /* 0 unknown, 1 registered, -1 unavailable (sections then fence) */
+static int fence_word;    /* a full barrier where membarrier is missing: a locked RMW (ThreadSanitizer
+                           * knows no atomic_thread_fence) */
+uint64_t plat_host_cpu_syncs;
+
+/* Register for membarrier(PRIVATE_EXPEDITED) once; false if the host kernel lacks it. */
+static bool host_membarrier_ready(void)
+{
+    int ok = __atomic_load_n(&membarrier_ok, __ATOMIC_ACQUIRE);
+    if (!ok) {
+        ok = syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 ? 1 : -1;
+        __atomic_store_n(&membarrier_ok, ok, __ATOMIC_RELEASE);
+    }
+    return ok > 0;
+}
+
+/* Mark this thread's slot busy: a plain store, ordered before the section's loads by the
+ * syncing thread's membarrier (or by a fence where membarrier is missing). */
+unsigned long plat_local_enter(unsigned *cpu)
+{
+    unsigned id = *cpu = plat_cpu_id();
+    if (id >= MAX_CPUS)
+        return 0;
+    if (slot_busy[id])
+        plat_panic("local section: thread %u is already in one", id);
+    __atomic_store_n(&slot_busy[id], 1, __ATOMIC_RELAXED);
+    if (__builtin_expect(__atomic_load_n(&membarrier_ok, __ATOMIC_RELAXED) > 0 || host_membarrier_ready(), 1))
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_add(&fence_word, 0, __ATOMIC_SEQ_CST);
+    return id + 1;
+}
+
+void plat_local_exit(unsigned long state)
+{
+    if (state)
+        __atomic_store_n(&slot_busy[state - 1], 0, __ATOMIC_RELEASE);
+}
+
+/* A full barrier on every running thread, then wait for the slots of mask to be idle. */
+void plat_cpu_sync(uint64_t mask)
+{
+    if (host_membarrier_ready())
+        syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+    else
+        __atomic_fetch_add(&fence_word, 0, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&plat_host_cpu_syncs, 1, __ATOMIC_RELAXED);
+    for (unsigned c = 0; c < MAX_CPUS; c++)
+        while ((mask >> c & 1) && __atomic_load_n(&slot_busy[c], __ATOMIC_ACQUIRE))
+            sched_yield();
+}
+
 /* Take l (spinning, then yielding the host CPU to the holder), with the lock-order checks. */
 unsigned long plat_spin_lock_irqsave(struct plat_spinlock *l)
 {
@@ -279,6 +337,9 @@ void plat_host_release_locks(void)
         l->depth = 1;
         plat_spin_unlock_irqrestore(l, 0);
     }
+    unsigned id = plat_cpu_id();
+    if (id < MAX_CPUS)
+        __atomic_store_n(&slot_busy[id], 0, __ATOMIC_RELEASE); /* and end its local section */
 }
 
 void *plat_alloc(size_t size)

@@ -44,3 +44,5 @@ extern uint64_t plat_host_trace_last[64][3];
 void plat_host_release_locks(void);
 /* plat_tlb_batch_end calls (migration batches). */
 extern uint64_t plat_host_tlb_batches;
+/* plat_cpu_sync calls (the page caches' remote accesses). */
+extern uint64_t plat_host_cpu_syncs;

@@ -1,7 +1,8 @@
 /* test_mm_pcp.c - per-CPU page caches (mm/pcp.c): refill and spill in batches, counting cached
  * pages as free, frees into a caged subsection taken by the cage, an offline taking back the
  * pages cached by other CPUs (threads here), allocation that drains the caches before it fails,
- * mm_verify with full caches, and bad frees still caught. */
+ * mm_verify with full caches, bad frees still caught, and drains racing with every thread's own
+ * cache use (the remote way against the fast way). */
 #include <pthread.h>
 #include <string.h>
 
@@ -202,6 +203,83 @@ static void test_off(void)
     CHECK_EQ(list_pages(MM_ZONE_NORMAL), l0);
 }
 
+/* The remote way against running fast ways: NTHREADS threads allocate and free small movable
+ * blocks through their own caches (a stamp in each block, checked when it is freed) while this
+ * thread drains every cache over and over (announce, plat_cpu_sync, lock). A block handed to two
+ * owners, or lost, shows as a bad stamp, a panic, or a failed mm_verify / free count. */
+#define DRAIN_OPS 20000
+#define DRAIN_HELD 24
+static volatile int drain_workers_done;
+struct drain_worker {
+    uint64_t seed, bad, ops;
+};
+
+static void *drain_worker_main(void *arg)
+{
+    struct drain_worker *w = arg;
+    uint64_t held[DRAIN_HELD] = {0};
+    unsigned order[DRAIN_HELD] = {0};
+    uint64_t x = w->seed;
+    for (unsigned n = 0; n < DRAIN_OPS; n++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        unsigned i = (unsigned)(x % DRAIN_HELD);
+        if (held[i]) {
+            if (*(uint64_t *)plat_phys_to_virt(held[i]) != (held[i] ^ w->seed))
+                w->bad++;
+            mm_free_pages(held[i], order[i]);
+            held[i] = 0;
+            continue;
+        }
+        order[i] = (unsigned)(x >> 32) % MM_PCP_ORDERS;
+        held[i] = mm_alloc_pages_owner(order[i], MM_MOVABLE, MM_OWN_KERNEL, 0);
+        if (held[i])
+            *(uint64_t *)plat_phys_to_virt(held[i]) = held[i] ^ w->seed;
+        w->ops++;
+    }
+    for (unsigned i = 0; i < DRAIN_HELD; i++)
+        if (held[i]) {
+            w->bad += *(uint64_t *)plat_phys_to_virt(held[i]) != (held[i] ^ w->seed);
+            mm_free_pages(held[i], order[i]);
+        }
+    __atomic_add_fetch(&drain_workers_done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void test_drain_while_caching(void)
+{
+    setup();
+    uint64_t movable_free = free_pages(MM_ZONE_MOVABLE);
+    struct drain_worker w[NTHREADS];
+    pthread_t t[NTHREADS];
+    drain_workers_done = 0;
+    uint64_t syncs0 = plat_host_cpu_syncs;
+    for (unsigned i = 0; i < NTHREADS; i++) {
+        w[i] = (struct drain_worker){.seed = 0x9e3779b97f4a7c15ull * (i + 1)};
+        printf("test_drain_while_caching: worker %u seed 0x%llx\n", i, (unsigned long long)w[i].seed);
+        CHECK_EQ(pthread_create(&t[i], NULL, drain_worker_main, &w[i]), 0);
+    }
+    unsigned drains = 0;
+    while (__atomic_load_n(&drain_workers_done, __ATOMIC_ACQUIRE) < NTHREADS) {
+        mm_pcp_drain();
+        drains++;
+    }
+    for (unsigned i = 0; i < NTHREADS; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_EQ(w[i].bad, 0);
+        CHECK(w[i].ops > 0);
+    }
+    struct mm_pcp_stats st;
+    mm_pcp_stats(&st);
+    CHECK(drains > 0);
+    CHECK(st.syncs >= drains);                     /* each drain announced and synced */
+    CHECK(plat_host_cpu_syncs - syncs0 >= drains); /* through the platform's plat_cpu_sync */
+    CHECK(st.hits > 0);                            /* and the workers did use their caches */
+    printf("test_drain_while_caching: %u drains, %llu syncs, %llu hits\n", drains,
+           (unsigned long long)st.syncs, (unsigned long long)st.hits);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(free_pages(MM_ZONE_MOVABLE), movable_free);
+}
+
 int main(void)
 {
     plat_host_add_ram(0, 256 * MiB);
@@ -209,6 +287,7 @@ int main(void)
     test_refill_and_free();
     test_spill();
     test_offline_takes_other_cpus_caches();
+    test_drain_while_caching();
     test_free_into_cage();
     test_exhaust();
     test_bad_frees();

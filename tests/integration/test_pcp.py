@@ -45,6 +45,7 @@ def test_offline_takes_back_every_cpus_cache(make_qemu):
     assert head["enabled"] == "1", head
     _, addr = hp.add(q, "d1", "256M", node=NODE)
     fill_every_cpu(q, 4)
+    before, _ = cached(q)
     rng = f"0x{addr:x}-0x{addr + 256 * hp.MiB:x}"
     out = q.cmd(f"offline {rng}", timeout=300)
     m = re.search(r"offline ok range=\S+ free=(\d+) migrated=(\d+) waited=(\d+)", out)
@@ -53,6 +54,10 @@ def test_offline_takes_back_every_cpus_cache(make_qemu):
     head, per = cached(q)
     assert not [k for k in per if k[1] == NODE], per
     assert int(head["drains"]) >= 1, head
+    # the drain reached the other CPUs' caches the remote way: announced, then a cross-call that
+    # every other CPU answered between two of its fast-way sections (kernel/ipi.c plat_cpu_sync)
+    assert int(head["syncs"]) > int(before["syncs"]), (before, head)
+    assert int(head["ipi_syncs"]) > int(before["ipi_syncs"]), (before, head)
     mem = [kv(l) for l in q.cmd("mem").splitlines() if l.startswith(f"mem node={NODE} zone=movable ")]
     assert mem and all(int(z["online"]) == 0 and int(z["free"]) == 0 for z in mem), mem
     hp.mmverify(q)
