@@ -122,15 +122,22 @@ static __attribute__((noinline)) void pcp_end_remote(struct pcp_access *a)
 }
 
 /* Begin an access to the calling CPU's caches: the fast way unless a remote access is announced
- * (or the host thread has no slot of its own: numbers past MAX_CPUS share one). */
-static inline __attribute__((always_inline)) void pcp_begin(struct pcp_access *a)
+ * (or the host thread has no slot of its own: numbers past MAX_CPUS share one). False, with no
+ * access, if this CPU holds mm_lock: code under it bypasses the caches (platform.h: a held
+ * lock's owner is its holder's plat_cpu_id() + 1, read here without another call). */
+static inline __attribute__((always_inline)) bool pcp_begin(struct pcp_access *a)
 {
     unsigned c;
     a->state = plat_local_enter(&c);
+    if (__builtin_expect(__atomic_load_n(&mm_lock.owner, __ATOMIC_RELAXED) == (int)c + 1, 0)) {
+        plat_local_exit(a->state);
+        return false;
+    }
     a->p = &pcp_cpus[c % MAX_CPUS];
     a->remote = c >= MAX_CPUS || __atomic_load_n(&a->p->remote, __ATOMIC_ACQUIRE);
     if (__builtin_expect(a->remote, 0))
         pcp_begin_remote(a);
+    return true;
 }
 
 /* End an access begun by pcp_begin. */
@@ -142,7 +149,7 @@ static inline __attribute__((always_inline)) void pcp_end(struct pcp_access *a)
         plat_local_exit(a->state);
 }
 
-/* May this call use the caches at all (before taking a cache lock)? */
+/* May this call use the caches at all (pcp_drain_for_retry)? */
 static inline bool pcp_may(void)
 {
     return pcp_enabled && !plat_spin_held(&mm_lock);
@@ -258,7 +265,8 @@ static __attribute__((noinline)) uint64_t pcp_alloc_slow(unsigned node, unsigned
     back.n = 0;
     uint64_t pfn = 0;
     struct pcp_access a;
-    pcp_begin(&a);
+    if (!pcp_begin(&a))
+        return 0;
     for (int zi = (flags & MM_MOVABLE) ? MM_ZONE_MOVABLE : MM_ZONE_NORMAL; zi >= 0 && !pfn; zi--) {
         if (__atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE))
             break;
@@ -267,7 +275,8 @@ static __attribute__((noinline)) uint64_t pcp_alloc_slow(unsigned node, unsigned
             struct pcp_batch b;
             pcp_end(&a);
             pcp_take_batch(node, (unsigned)zi, order, &b);
-            pcp_begin(&a); /* maybe on another CPU by now: push to that one's cache */
+            bool open = pcp_begin(&a); /* maybe on another CPU by now: push to that one's cache */
+            PLAT_ASSERT(open);         /* (mm_lock was not held at the first pcp_begin either) */
             l = &a.p->list[node][zi][order];
             pcp_push_batch(l, &b, &back);
         }
@@ -284,10 +293,11 @@ static __attribute__((noinline)) uint64_t pcp_alloc_slow(unsigned node, unsigned
 /* Allocate from this CPU's cache (mm_internal.h). */
 uint64_t pcp_alloc(unsigned node, unsigned order, unsigned flags, unsigned owner, uint32_t cookie)
 {
-    if (order >= MM_PCP_ORDERS || (flags & MM_RESERVE) || !pcp_may())
+    if (order >= MM_PCP_ORDERS || (flags & MM_RESERVE) || !pcp_enabled)
         return 0;
     struct pcp_access a;
-    pcp_begin(&a);
+    if (!pcp_begin(&a))
+        return 0;
     struct pcp_list *l = &a.p->list[node][(flags & MM_MOVABLE) ? MM_ZONE_MOVABLE : MM_ZONE_NORMAL][order];
     if (__builtin_expect(!l->count || __atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE), 0)) {
         pcp_end(&a);
@@ -314,10 +324,11 @@ static __attribute__((noinline)) void pcp_spill_and_end(struct pcp_access *a, st
 /* Free into this CPU's cache (mm_internal.h). */
 bool pcp_free(uint64_t pfn, struct mm_section *s, struct frame *f, unsigned order)
 {
-    if (order >= MM_PCP_ORDERS || !pcp_may())
+    if (order >= MM_PCP_ORDERS || !pcp_enabled)
         return false;
     struct pcp_access a;
-    pcp_begin(&a);
+    if (!pcp_begin(&a))
+        return false;
     unsigned sub = pfn_sub(pfn);
     if (__atomic_load_n(&pcp_gate, __ATOMIC_ACQUIRE)) {
         pcp_end(&a); /* frozen: through mm_lock */
