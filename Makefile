@@ -67,11 +67,12 @@ $(BUILD)/user/badelf: $(BUILD)/user/memtest
 	head -c 100 $< > $@
 user: $(USER_BINS)
 
-# The ISO carries the kernel and the user programs without debug sections: GRUB's multiboot2
-# loader reads every non-loaded section of the kernel (for the ELF-sections tag), so 1 MiB of DWARF
-# would be read from the CD at each boot (~30 ms under TCG). gdb uses build/hotmem.elf. badelf (a
-# cut ELF header) is not an object file and is copied as it is.
-ISO_STRIP := $(CROSS)objcopy --strip-debug
+# The ISO carries the kernel and the user programs without debug sections and symbol tables: GRUB's
+# multiboot2 loader reads every non-loaded section of the kernel (for the ELF-sections tag, which
+# hotmem does not use; its backtraces use .ksyms), so 1 MiB of DWARF and 48 KiB of .symtab/.strtab
+# would be read from the CD at each boot. gdb uses build/hotmem.elf. badelf (a cut ELF header) is
+# not an object file and is copied as it is.
+ISO_STRIP := $(CROSS)objcopy --strip-all
 # scripts/mkiso.sh: what grub-mkrescue does, minus what costs boot time (docs/boot.md).
 $(BUILD)/hotmem.iso: $(BUILD)/hotmem.elf iso/grub.cfg $(USER_BINS) scripts/mkiso.sh
 	@mkdir -p $(BUILD)/isodir/boot/grub $(BUILD)/isodir/boot/user
