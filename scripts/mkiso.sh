@@ -16,7 +16,8 @@
 #   they depend on) instead of all 280: each module load searches boot/grub/<platform>/, so a
 #   short directory is a faster one; no fonts, locales or themes (GRUB runs on the serial console);
 #   the .lst files normal.mod reads keep only the lines of installed modules.
-# The EFI image is grub-mkrescue's (same modules, prefix and partition-map config).
+# The EFI image is grub-mkrescue's (same modules and prefix) without its config, which only runs
+# `insmod` for the partition maps not embedded (acorn, amiga, ...: of no use on this CD).
 set -eu
 out=$1
 dir=$2
@@ -67,9 +68,8 @@ grub-mkimage -O i386-pc-eltorito -p /boot/grub -o "$dir/boot/grub/i386-pc/eltori
     biosdisk iso9660
 
 install_mods x86_64-efi
-sed 's/^/insmod /' /usr/lib/grub/x86_64-efi/partmap.lst > "$tmp/efi.cfg"
 mkdir -p "$tmp/efi/efi/boot"
-grub-mkimage -O x86_64-efi -p '()/boot/grub' -c "$tmp/efi.cfg" -o "$tmp/efi/efi/boot/bootx64.efi" \
+grub-mkimage -O x86_64-efi -p '()/boot/grub' -o "$tmp/efi/efi/boot/bootx64.efi" \
     part_gpt part_msdos fat part_apple iso9660
 rm -f "$dir/efi.img"
 mformat -C -f 2880 -L 16 -i "$dir/efi.img" ::
