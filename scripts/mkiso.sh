@@ -7,7 +7,7 @@
 #
 # It does what grub-mkrescue does, minus what costs boot time under TCG (docs/boot.md has the
 # measurements):
-# - the BIOS core image holds only biosdisk and iso9660 (SeaBIOS loads it in one read; GRUB's
+# - the BIOS core image holds only biosdisk and iso9660 (GRUB's El Torito code reads it; GRUB's
 #   i386-pc core is always LZMA-compressed, and its decompression under TCG costs about as much
 #   per KiB as reading a module from the CD, so normal.mod and the rest are read from the CD);
 #   grub-mkrescue's core also runs `insmod` for all 11 partition-map modules, each a file lookup
