@@ -37,7 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from harness.qemu import BUILD, ELF, ISO, OVMF_CODE, OVMF_VARS, QemuConfig, VirtioMem, qemu_args  # noqa: E402
+from harness.qemu import (BUILD, ELF, ISO, OVMF_CODE, OVMF_VARS, QemuConfig, VirtioMem, qemu_args,  # noqa: E402
+                          qemu_env)
 
 QMP_SOCK = BUILD / "qmp.sock"
 SERIAL_SOCK = BUILD / "serial.sock"
@@ -118,7 +119,7 @@ def main():
         print(shlex.join(argv), flush=True)
         print(f"run.py: console here; Ctrl-A c = QEMU monitor, Ctrl-A x = quit; QMP on {QMP_SOCK}",
               flush=True)
-        os.execvp(argv[0], argv)
+        os.execvpe(argv[0], argv, qemu_env())  # QEMU's malloc on huge pages, as the tests run it
 
     # --gdb: console on a socket (mux'd with the monitor) and logged; QEMU in its own session so
     # that Ctrl-C in gdb interrupts the guest, not QEMU.
@@ -128,7 +129,7 @@ def main():
     argv += ["-chardev", f"socket,id=ser0,path={SERIAL_SOCK},server=on,wait=off,mux=on,logfile={SERIAL_LOG}",
              "-serial", "chardev:ser0", "-mon", "chardev=ser0,mode=readline", "-s", "-S"]
     print(shlex.join(argv), flush=True)
-    qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True)
+    qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True, env=qemu_env())
     for _ in range(100):
         if SERIAL_SOCK.exists() or qemu.poll() is not None:
             break

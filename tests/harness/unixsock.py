@@ -19,7 +19,7 @@ def connect_unix(path, timeout, alive, closed_exc, timeout_exc, what):
                 raise closed_exc(f"QEMU exited before {what} socket {path} accepted a connection")
             if time.monotonic() > deadline:
                 raise timeout_exc(f"{what} socket {path} did not accept a connection in {timeout}s")
-            time.sleep(0.02)
+            time.sleep(0.002)  # QEMU waits for the serial socket before running the guest
 
 
 def close_unix(sock, reader):
