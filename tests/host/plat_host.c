@@ -219,8 +219,10 @@ unsigned plat_cpu_id(void)
     return thread_id - 1;
 }
 
-/* CPU-local sections (platform.h): slot_busy[t] is 1 while thread t (< MAX_CPUS) is in one. */
-static volatile int slot_busy[MAX_CPUS];
+/* CPU-local sections (platform.h): slot[t].busy is 1 while thread t (< MAX_CPUS) is in one. */
+static struct {
+    volatile int busy;
+} __attribute__((aligned(64))) slot[MAX_CPUS]; /* a line each: threads write their own only */
 static int membarrier_ok; /* 0 unknown, 1 registered, -1 unavailable (sections then fence) */
 static int fence_word;    /* a full barrier where membarrier is missing: a locked RMW (ThreadSanitizer
                            * knows no atomic_thread_fence) */
@@ -244,9 +246,9 @@ unsigned long plat_local_enter(unsigned *cpu)
     unsigned id = *cpu = plat_cpu_id();
     if (id >= MAX_CPUS)
         return 0;
-    if (slot_busy[id])
+    if (slot[id].busy)
         plat_panic("local section: thread %u is already in one", id);
-    __atomic_store_n(&slot_busy[id], 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&slot[id].busy, 1, __ATOMIC_RELAXED);
     if (__builtin_expect(__atomic_load_n(&membarrier_ok, __ATOMIC_RELAXED) > 0 || host_membarrier_ready(), 1))
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
     else
@@ -257,7 +259,7 @@ unsigned long plat_local_enter(unsigned *cpu)
 void plat_local_exit(unsigned long state)
 {
     if (state)
-        __atomic_store_n(&slot_busy[state - 1], 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&slot[state - 1].busy, 0, __ATOMIC_RELEASE);
 }
 
 /* A full barrier on every running thread, then wait for the slots of mask to be idle. */
@@ -269,7 +271,7 @@ void plat_cpu_sync(uint64_t mask)
         __atomic_fetch_add(&fence_word, 0, __ATOMIC_SEQ_CST);
     __atomic_add_fetch(&plat_host_cpu_syncs, 1, __ATOMIC_RELAXED);
     for (unsigned c = 0; c < MAX_CPUS; c++)
-        while ((mask >> c & 1) && __atomic_load_n(&slot_busy[c], __ATOMIC_ACQUIRE))
+        while ((mask >> c & 1) && __atomic_load_n(&slot[c].busy, __ATOMIC_ACQUIRE))
             sched_yield();
 }
 
@@ -339,7 +341,7 @@ void plat_host_release_locks(void)
     }
     unsigned id = plat_cpu_id();
     if (id < MAX_CPUS)
-        __atomic_store_n(&slot_busy[id], 0, __ATOMIC_RELEASE); /* and end its local section */
+        __atomic_store_n(&slot[id].busy, 0, __ATOMIC_RELEASE); /* and end its local section */
 }
 
 void *plat_alloc(size_t size)
