@@ -138,6 +138,9 @@ void plat_local_exit(unsigned long state);
  * afterwards see every store made before the call. The caller is in no section and holds no
  * spinlock (kernel: other CPUs must answer an IPI). */
 void plat_cpu_sync(uint64_t mask);
+/* May the caller wait for other CPUs (a cross-call)? Kernel: interrupts on (so not in an
+ * interrupt handler or a cross-call, and nobody it could keep waiting); host: always. */
+bool plat_can_wait_cpus(void);
 
 /* Kernel heap (kmalloc/kfree in the kernel, malloc/free on the host). Zeroed memory. */
 void *plat_alloc(size_t size);

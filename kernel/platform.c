@@ -91,6 +91,11 @@ void plat_local_exit(unsigned long state)
     plat_irq_restore(state);
 }
 
+bool plat_can_wait_cpus(void)
+{
+    return read_flags() & (1 << 9);
+}
+
 void *plat_alloc(size_t size)
 {
     return kheap_alloc(size);

@@ -477,11 +477,20 @@ void mm_pcp_drain(void)
     pcp_drain_all();
 }
 
-/* Drain after a failed allocation if any cache holds pages (mm_internal.h). */
+/* Drain after a failed allocation if any cache holds pages (mm_internal.h): every CPU's, or only
+ * this CPU's when the caller may not wait for the others (interrupts off: an allocation in an
+ * interrupt handler or a cross-call, such as `pcp fill`'s). */
 bool pcp_drain_for_retry(void)
 {
     if (!pcp_may() || !pcp_cached_pages())
         return false;
-    pcp_drain_all();
+    if (plat_can_wait_cpus()) {
+        pcp_drain_all();
+        return true;
+    }
+    uint64_t me = 1ull << (plat_cpu_id() % MAX_CPUS); /* interrupts off: this CPU stays */
+    pcp_announce(me);                                 /* a sync with itself only: no cross-call */
+    pcp_drain_cpu((unsigned)(plat_cpu_id() % MAX_CPUS));
+    pcp_withdraw(me);
     return true;
 }

@@ -262,9 +262,21 @@ void plat_local_exit(unsigned long state)
         __atomic_store_n(&slot[state - 1].busy, 0, __ATOMIC_RELEASE);
 }
 
-/* A full barrier on every running thread, then wait for the slots of mask to be idle. */
+bool plat_host_no_cpu_wait; /* tests: be a caller that may not wait for other CPUs */
+
+bool plat_can_wait_cpus(void)
+{
+    return !plat_host_no_cpu_wait;
+}
+
+/* A full barrier on every running thread, then wait for the other slots of mask to be idle. */
 void plat_cpu_sync(uint64_t mask)
 {
+    unsigned me = plat_cpu_id();
+    if (me < MAX_CPUS)
+        mask &= ~(1ull << me); /* the caller is in no section */
+    if (!mask)
+        return;
     if (host_membarrier_ready())
         syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
     else

@@ -46,3 +46,5 @@ void plat_host_release_locks(void);
 extern uint64_t plat_host_tlb_batches;
 /* plat_cpu_sync calls (the page caches' remote accesses). */
 extern uint64_t plat_host_cpu_syncs;
+/* When set, plat_can_wait_cpus() is false (a kernel caller with interrupts off). */
+extern bool plat_host_no_cpu_wait;

@@ -175,6 +175,35 @@ static void test_exhaust(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* The same with a caller that may not wait for other CPUs (interrupts off in the kernel: an
+ * allocation in a cross-call): a failed allocation drains only this CPU's cache, the other
+ * CPU's cached pages stay where they are, and no cross-CPU sync is made. */
+static void test_exhaust_without_cpu_wait(void)
+{
+    setup();
+    uint64_t *pa = plat_alloc(sizeof(uint64_t) * 100000);
+    pthread_t t;
+    void *other;
+    CHECK_EQ(pthread_create(&t, NULL, cache_dimm_pages, NULL), 0); /* cached by another CPU */
+    pthread_join(t, &other);
+    uint64_t elsewhere = mm_pcp_pages((unsigned)(uintptr_t)other, 0, MM_ZONE_MOVABLE);
+    CHECK(elsewhere > 0);
+    plat_host_no_cpu_wait = true;
+    uint64_t n = 0, syncs = plat_host_cpu_syncs;
+    while (n < 100000 && (pa[n] = mm_alloc_pages(0, MM_MOVABLE)))
+        n++;
+    CHECK_EQ(plat_host_cpu_syncs, syncs); /* this CPU's own drains need no sync */
+    CHECK_EQ(mm_pcp_pages((unsigned)(uintptr_t)other, 0, MM_ZONE_MOVABLE), elsewhere);
+    CHECK_EQ(mm_pcp_pages(plat_cpu_id(), 0, MM_ZONE_MOVABLE), 0);
+    CHECK_EQ(mm_pcp_pages(plat_cpu_id(), 0, MM_ZONE_NORMAL), 0);
+    plat_host_no_cpu_wait = false;
+    CHECK(mm_alloc_pages(0, MM_MOVABLE) != 0); /* a caller that may wait gets the other's pages */
+    while (n--)
+        mm_free_pages(pa[n], 0);
+    plat_free(pa);
+    CHECK_EQ(mm_verify(), 0);
+}
+
 /* Bad frees are still caught on the cached path. */
 static void test_bad_frees(void)
 {
@@ -290,6 +319,7 @@ int main(void)
     test_drain_while_caching();
     test_free_into_cage();
     test_exhaust();
+    test_exhaust_without_cpu_wait();
     test_bad_frees();
     test_off();
     CHECK_SUMMARY();
