@@ -283,13 +283,14 @@ static void paging_unmap_page_locked(uint64_t va)
     }
 }
 
-/* Remove the n 4 KiB mappings from va (their pages in pas[]) with one TLB shootdown on the CPUs
- * of mask. */
+/* Remove the n 4 KiB mappings from va (their pages in pas[], also those of migration entries: a
+ * page being migrated is freed by its owner all the same) with one TLB shootdown on the CPUs of
+ * mask. */
 static void paging_unmap_pages_locked(uint64_t va, uint64_t n, uint64_t *pas, uint64_t mask)
 {
     for (uint64_t i = 0; i < n; i++) {
         uint64_t *e = walk(va + i * PAGE_SIZE, 0, false);
-        pas[i] = e && (*e & PTE_P) ? *e & PTE_ADDR : 0;
+        pas[i] = e && (*e & (PTE_P | PTE_MIGRATING)) ? *e & PTE_ADDR : 0;
         if (e)
             *e = 0;
     }

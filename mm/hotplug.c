@@ -179,66 +179,130 @@ struct hp_mig {
     uint64_t pfn, nw; /* the block's head pfn; its target's pa */
     unsigned order, owner;
     uint32_t cookie, aux;
+    int r; /* its owner's remap: 0, <0 (failed), or MM_ENOENT with dropped: freed meanwhile */
+    bool dropped;
 };
 
-/* Allocate a target for movable block (pfn, f) into *m; 0 or MM_ENOMEM. */
-static int hp_mig_prepare_locked(uint64_t pfn, const struct frame *f, struct hp_mig *m)
+/* Allocate a target for movable block (pfn, f) into *m and make the block MIGRATING (struct
+ * frame: from now on only this offline releases it); 0 or MM_ENOMEM. */
+static int hp_mig_prepare_locked(uint64_t pfn, struct frame *f, struct hp_mig *m)
 {
-    *m = (struct hp_mig){pfn, 0, f->order, f->owner, f->use.cookie, f->use.aux};
+    *m = (struct hp_mig){pfn, 0, f->order, f->owner, f->use.cookie, f->use.aux, 0, false};
     unsigned node = pfn_sect(pfn)->node;
     m->nw = mm_alloc_pages_owner(m->order, MM_MOVABLE | MM_RESERVE | MM_NODE(node), m->owner, m->cookie);
     if (!m->nw) {
         mm_counters.migrate_fail++;
         return MM_ENOMEM;
     }
+    pfn_frame(m->nw >> PAGE_SHIFT)->use.aux = m->aux;
+    frame_set(pfn, f, FS_MIGRATING);
     return 0;
 }
 
-/* Migrate the n prepared blocks of b: isolate them all (their owners make every mapping
- * inaccessible; the TLB shootdowns are batched into one), then copy each, let its owner switch
- * to the copy (the shootdowns of these remaps are batched too: one more, before mm_lock is
- * released; the old block is HELD, never reused before) and free the old block into the cage; pages moved are
- * added to *moved. 0, or the first owner's error (its block's pfn in *blocker; that block's target is freed,
- * the others go on: they are isolated already). */
-static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *blocker, int64_t *moved)
+/* Step 1 of a batch (mm_lock held): the owners make the n blocks of b unreachable (isolate
+ * callbacks: migration entries); their TLB shootdowns are queued, not waited for. The ticket. */
+static uint64_t hp_isolate_locked(const struct hp_mig *b, unsigned n)
 {
-    int first = 0;
     plat_tlb_batch_begin();
     for (unsigned i = 0; i < n; i++)
         if (isolate_fns[b[i].owner])
             isolate_fns[b[i].owner](b[i].pfn << PAGE_SHIFT, b[i].order, b[i].cookie, b[i].aux);
-    plat_tlb_batch_end();
-    plat_tlb_batch_begin(); /* the owners' remaps: flushed together, still under mm_lock */
+    return plat_tlb_batch_queue();
+}
+
+/* Step 2 (no lock, interrupts on): complete the isolations' shootdowns, then copy every block (a
+ * block its owner frees meanwhile is copied too; step 3 drops that copy). */
+static void hp_copy(const struct hp_mig *b, unsigned n, uint64_t ticket)
+{
+    plat_tlb_wait(ticket);
+    for (unsigned i = 0; i < n; i++) {
+        void *src = plat_phys_to_virt(b[i].pfn << PAGE_SHIFT), *dst = plat_phys_to_virt(b[i].nw);
+        PLAT_ASSERT(src && dst);
+        memcpy(dst, src, PAGE_SIZE << b[i].order);
+    }
+}
+
+/* Step 3 (mm_lock held): revalidate each block: one its owner freed meanwhile (MIG_FREED) loses
+ * its target; the others are switched to their copy by their owners' remap callbacks (their TLB
+ * shootdowns, if a remap changed a present mapping, are queued: the ticket). A failed remap
+ * frees the target and makes the block MOVABLE again: the first such error and its pfn go to
+ * *first and *blocker. */
+static uint64_t hp_remap_locked(struct hp_mig *b, unsigned n, int *first, uint64_t *blocker)
+{
+    plat_tlb_batch_begin();
     for (unsigned i = 0; i < n; i++) {
         struct hp_mig *m = &b[i];
-        uint64_t old = m->pfn << PAGE_SHIFT;
-        void *src = plat_phys_to_virt(old), *dst = plat_phys_to_virt(m->nw);
-        PLAT_ASSERT(src && dst);
-        memcpy(dst, src, PAGE_SIZE << m->order);
-        pfn_frame(m->nw >> PAGE_SHIFT)->use.aux = m->aux;
-        int r = mm_migrate_fns[m->owner](old, m->nw, m->order, m->cookie, m->aux);
-        if (r < 0) {
+        struct frame *f = pfn_frame(m->pfn);
+        MM_ASSERT(fs_is_migrating(frame_state(f)) && f->order == m->order, m->pfn, f);
+        if (f->state == FS_MIG_FREED) {
+            m->dropped = true;
+            m->r = MM_ENOENT;
+            mm_counters.migrate_freed++;
+        } else {
+            m->r = mm_migrate_fns[m->owner](m->pfn << PAGE_SHIFT, m->nw, m->order, m->cookie, m->aux);
+        }
+        if (m->r < 0)
             buddy_release_locked(m->nw >> PAGE_SHIFT, m->order);
+        if (m->r < 0 && !m->dropped) {
+            frame_set(m->pfn, f, FS_MOVABLE);
             mm_counters.migrate_fail++;
-            if (!first) {
-                first = r;
+            if (!*first) {
+                *first = m->r;
                 *blocker = m->pfn;
             }
-            continue;
         }
-        buddy_release_locked(m->pfn, m->order);
-        mm_counters.migrate_ok++;
-        *moved += 1 << m->order;
     }
-    plat_tlb_batch_end();
+    return plat_tlb_batch_queue();
+}
+
+/* Step 4 (mm_lock held, the remaps' shootdowns complete): the old blocks of the migrated and of
+ * the dropped blocks are free: HELD in the cage. Pages moved are added to *moved. */
+static void hp_release_locked(const struct hp_mig *b, unsigned n, int64_t *moved)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (b[i].r < 0 && !b[i].dropped)
+            continue;
+        buddy_release_locked(b[i].pfn, b[i].order);
+        if (b[i].dropped)
+            continue;
+        mm_counters.migrate_ok++;
+        *moved += 1 << b[i].order;
+    }
+}
+
+/* Migrate the n prepared (MIGRATING) blocks of b, the page isolation way: isolate all under
+ * mm_lock, release it (interrupts on) to wait for the shootdowns and copy, take it again to
+ * revalidate and remap, and release the old blocks once no CPU can reach them any more (a remap
+ * that must flush a present mapping is waited for without mm_lock too). Entered and left with
+ * mm_lock held; released in between (the cage keeps the range's layout valid, and only this
+ * offline changes MIGRATING blocks). 0, or the first owner's error (its pfn in *blocker; that
+ * block is MOVABLE again, the others go on). */
+static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *blocker, int64_t *moved)
+{
+    int first = 0;
+    plat_preempt_disable(); /* until the remaps: see plat_preempt_disable */
+    uint64_t t = hp_isolate_locked(b, n);
+    hp_unlock();
+    hp_copy(b, n, t);
+    hp_lock();
+    hold.rep->lock_breaks++;
+    t = hp_remap_locked(b, n, &first, blocker);
+    plat_preempt_enable();
+    if (t) {
+        hp_unlock();
+        plat_tlb_wait(t);
+        hp_lock();
+        hold.rep->lock_breaks++;
+    }
+    hp_release_locked(b, n, moved);
     return first;
 }
 
 /* Migrate every movable block of the caged range, MM_MIGRATE_BATCH blocks at a time; pages moved,
  * or <0 (first failure in *blocker; MM_ETIMEDOUT once the offline's deadline has passed, checked
- * before each block). Between batches the lock may be released and taken again (hp_relax); the walk
- * then resumes at the start of the block's subsection (blocks never cross one, and the cage keeps its layout
- * valid: frees into it become HELD blocks). */
+ * before each block). Each batch releases the lock and takes it again; the walk then goes on at the
+ * block after the batch's last one: the cage keeps the layout valid (frees into it become HELD
+ * blocks of the same order, nothing merges or splits there). */
 static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, uint64_t deadline)
 {
     int64_t moved = 0;
@@ -247,10 +311,9 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
     struct cage_iter it = cage_iter(spfn, epfn);
     for (bool more = true; more && !r;) {
         unsigned n = 0;
-        uint64_t resume = 0;
         struct frame *f;
         while (n < MM_MIGRATE_BATCH && (more = (f = cage_next(&it)) != NULL)) {
-            if (f->state != FS_MOVABLE || !mm_migrate_fns[f->owner])
+            if (frame_state(f) != FS_MOVABLE || !mm_migrate_fns[f->owner])
                 continue;
             if (plat_now_ns() >= deadline)
                 r = MM_ETIMEDOUT;
@@ -260,14 +323,11 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
                 *blocker = it.pfn;
                 break;
             }
-            resume = it.pfn;
             n++;
         }
         int b = n ? hp_migrate_batch_locked(batch, n, blocker, &moved) : 0;
         if (b && !r)
             r = b;
-        if (!r && more && hp_relax())
-            it.next = resume & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
     }
     if (moved)
         plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);
@@ -913,7 +973,7 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
                 ;
             else if (fs_is_free(st) || st == FS_CACHED) /* cached: drained when caged */
                 u->free += n;
-            else if (st == FS_MOVABLE && mm_migrate_fns[f->owner])
+            else if ((st == FS_MOVABLE && mm_migrate_fns[f->owner]) || fs_is_migrating(st))
                 u->movable += n;
             else {
                 if (!u->unmovable) {

@@ -243,6 +243,10 @@ void mm_user_page_free(uint64_t pa);
 int mm_rmap_pin(uint64_t pa, int delta, const char *name);
 /* Mappings of pa (0 if not a user page). */
 unsigned mm_rmap_count(uint64_t pa);
+/* Is user page pa isolated by a migration (between the isolate and remap callbacks, which the
+ * offline runs in two mm_lock holds)? A mapping added meanwhile must be made a migration entry
+ * too: the remap makes it present with the rest. */
+bool mm_rmap_isolated(uint64_t pa);
 /* Node and zone of a present frame; MM_ENOENT if pa is not in a present subsection. */
 int mm_pa_node_zone(uint64_t pa, unsigned *node, unsigned *zone);
 struct mm_user_stats {
@@ -319,6 +323,7 @@ struct mm_counters {
     uint64_t online_ok, online_fail;
     uint64_t add_ok, add_fail, remove_ok, remove_fail;
     uint64_t migrate_ok, migrate_fail;
+    uint64_t migrate_freed; /* blocks their owner freed while an offline copied them (copy dropped) */
     uint64_t obj_fail;
     uint64_t verify_fail;
     uint64_t boot_fail;

@@ -162,6 +162,9 @@
  * a 512 MiB migration under load take minutes; 32 pages fit the page-by-page flush. */
 #define MM_MIGRATE_BATCH 32
 #define TLB_BATCH_PAGES 64
+/* Ended batches whose flush is queued (plat_tlb_batch_queue) until plat_tlb_wait: an offline has
+ * at most two at a time (its isolations, its remaps); more callers flush at once instead. */
+#define TLB_QUEUED 4
 /* Shell `ptcheck` maps and unmaps 2 MiB of this 1 GiB of physical address space (it checks that
  * nothing is there first): 255 GiB, below the 1 TiB of QEMU's default 40 physical address bits
  * and above anything the tests boot (maxmem 32G, the PCI 64-bit window after it). */
