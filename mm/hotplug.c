@@ -4,9 +4,11 @@
  * block; while unmovable blocks remain, run the poll hook and the deferred frees (nothing is
  * migrated yet, so a failure leaves the free lists exactly as they were), and fail at once when
  * neither did anything (nothing else can free a page: see mm_set_poll_hook); once only movable
- * blocks remain, migrate them (copy, switch the owner's references, free the old block into the
- * cage). Success: the subsections are offline (every HELD block becomes OFFLINE), uncounted,
- * unmapped. Failure: cage undo.
+ * blocks remain, migrate them a batch at a time (isolate under mm_lock, wait for the shootdowns
+ * and copy without it, revalidate and remap under it, release the old blocks into the cage: see
+ * hp_migrate_batch_locked and docs/architecture.md). Success: the subsections are unmapped (the
+ * shootdown waited for without mm_lock), offline (every HELD block becomes OFFLINE), uncounted.
+ * Failure: cage undo. No wait for another CPU happens with mm_lock held.
  */
 #include <string.h>
 
@@ -102,6 +104,7 @@ static struct {
     unsigned long irq;
     uint64_t since;
     struct mm_offline_report *rep;
+    struct mm_holdhist hist; /* the lengths of its holds */
 } hold;
 
 /* Take mm_lock for the running offline and start timing the hold. */
@@ -117,6 +120,7 @@ static void hp_unlock(void)
     uint64_t d = plat_now_ns() - hold.since;
     if (d > hold.rep->max_hold_ns)
         hold.rep->max_hold_ns = d;
+    holdhist_add(&hold.hist, d, MM_IRQOFF_AIM_NS);
     mm_unlock_irqrestore(hold.irq);
 }
 
@@ -365,9 +369,15 @@ static uint64_t hp_held_pages(uint64_t spfn, uint64_t epfn, bool to_offline)
     return h;
 }
 
-/* Unmap (or map) runs of the given subsections of the range that are in mask-of-interest. */
-static int hp_map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const struct mm_section *), bool map)
+/* What hp_map_subs does with each run: map it, unmap it, or unmap it with the offline's hold of
+ * mm_lock released around the unmap (its TLB shootdown waits for every CPU). */
+enum hp_map_op { HP_MAP, HP_UNMAP, HP_UNMAP_UNLOCKED };
+
+/* Map or unmap the runs of the range's subsections that want() selects (read under mm_lock). */
+static int hp_map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const struct mm_section *),
+                       enum hp_map_op op)
 {
+    bool map = op == HP_MAP;
     uint64_t run = 0;
     bool in_run = false;
     for (uint64_t sp = spfn; sp <= epfn; sp += MM_PAGES_PER_SUB) {
@@ -384,9 +394,14 @@ static int hp_map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const stru
             uint64_t pa = run << PAGE_SHIFT, len = (sp - run) << PAGE_SHIFT;
             if (map) {
                 if (plat_map_range(pa, len)) {
-                    hp_map_subs(spfn, run, want, false); /* undo the runs mapped before this one */
+                    hp_map_subs(spfn, run, want, HP_UNMAP); /* undo the runs mapped before this one */
                     return MM_ENOMEM;
                 }
+            } else if (op == HP_UNMAP_UNLOCKED) {
+                hp_unlock();
+                plat_unmap_range(pa, len);
+                hp_lock();
+                hold.rep->lock_breaks++;
             } else {
                 plat_unmap_range(pa, len);
             }
@@ -509,14 +524,16 @@ static int hp_empty_range_locked(uint64_t base, uint64_t size, uint64_t spfn, ui
     }
 }
 
-/* The caged range is empty: its HELD blocks become OFFLINE, its subsections offline, uncounted
- * and unmapped (relaxing between subsections: nothing can be allocated in them any more). */
-static void hp_offline_done_locked(uint64_t spfn, uint64_t epfn)
+/* The caged range is empty: its subsections are unmapped from the direct map (with mm_lock
+ * released, unless nested: the shootdown waits for every CPU; they are still caged, so nothing
+ * can allocate, free or online there meanwhile), then their HELD blocks become OFFLINE and they
+ * go offline, uncounted (relaxing between subsections). */
+static void hp_offline_done_locked(uint64_t spfn, uint64_t epfn, bool nested)
 {
     struct mm_offline_report *rep = hold.rep;
     uint64_t held = hp_held_pages(spfn, epfn, false);
     rep->pages_waited = held - rep->pages_free - rep->pages_migrated;
-    hp_map_subs(spfn, epfn, hp_want_caged_unmap, false);
+    hp_map_subs(spfn, epfn, hp_want_caged_unmap, nested ? HP_UNMAP : HP_UNMAP_UNLOCKED);
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax()) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
@@ -581,6 +598,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     offline_running = true;
     hold.rep = rep;
     hold.irq = irq;
+    holdhist_reset(&hold.hist);
     hold.since = plat_now_ns();
     rep->pages_free = hp_cage_locked(spfn, epfn, nested);
     plat_trace(TRACE_CAGE, base, size, rep->pages_free);
@@ -589,12 +607,16 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     for (uint64_t sp = spfn; !r && sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax())
         r = cage_test_locked(sp, sp + MM_PAGES_PER_SUB, &blocker);
     if (r == 0)
-        hp_offline_done_locked(spfn, epfn);
+        hp_offline_done_locked(spfn, epfn, nested);
     else
         hp_offline_failed_locked(spfn, epfn, r, blocker);
     offline_running = false;
     hp_unlock();
+    rep->holds = hold.hist.count;
+    rep->holds_over_aim = hold.hist.over;
+    rep->p99_hold_ns = holdhist_percentile(&hold.hist, 990, rep->max_hold_ns);
     plat_trace(TRACE_LOCK_HOLD, base, rep->max_hold_ns, rep->lock_breaks);
+    plat_trace(TRACE_LOCK_DIST, rep->holds, rep->holds_over_aim, rep->p99_hold_ns);
     rep->err = r;
     rep->elapsed_ns = plat_now_ns() - t0;
     if (r)
@@ -627,7 +649,7 @@ int mm_online_range(uint64_t base, uint64_t size)
             }
         }
     }
-    if (hp_map_subs(spfn, epfn, hp_want_offline_map, true)) {
+    if (hp_map_subs(spfn, epfn, hp_want_offline_map, HP_MAP)) {
         mm_unlock_irqrestore(irq);
         MM_LOG(LOG_ERR, "online 0x%llx+0x%llx: cannot map", (unsigned long long)base,
                (unsigned long long)size);

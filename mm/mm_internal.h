@@ -351,6 +351,15 @@ uint64_t pcp_zone_pages(unsigned node, unsigned zone);
 /* Forget every cache and turn them off (mm_reset). */
 void pcp_reset(void);
 
+/* holdhist.c: lengths of an offline's mm_lock holds (8 buckets per power of two of ~us). */
+struct mm_holdhist {
+    uint32_t n[HOLDHIST_BUCKETS];
+    uint64_t count, over; /* holds; holds longer than the over_ns of holdhist_add */
+};
+void holdhist_reset(struct mm_holdhist *h);
+void holdhist_add(struct mm_holdhist *h, uint64_t ns, uint64_t over_ns);
+uint64_t holdhist_percentile(const struct mm_holdhist *h, unsigned permille, uint64_t max_ns);
+
 /* hotplug.c: the wait/poll configuration. */
 extern bool (*mm_poll_fn)(void *);
 void deferred_reset(void); /* forget queued frees (mm_reset) */

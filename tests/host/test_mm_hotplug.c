@@ -725,10 +725,30 @@ static void test_no_shootdown_wait_locked(void)
     CHECK_EQ(plat_host_tlb_waits - w0, waits);
     CHECK_EQ(waits_locked, 0);
     CHECK(rep.lock_breaks >= waits); /* the lock was released for each */
+    CHECK(rep.holds >= rep.lock_breaks + 1);
+    CHECK(rep.p99_hold_ns > 0 && rep.p99_hold_ns <= rep.max_hold_ns);
+    CHECK(rep.holds_over_aim <= rep.holds);
     CHECK_EQ(mm_obj_check_all(NULL), 0);
     CHECK_EQ(mm_online_range(DIMM, 128 * MiB), 0);
     mm_obj_drop_all();
     CHECK_EQ(mm_verify(), 0);
+}
+
+/* The hold histogram of an offline's report: 99 short holds and one long one. */
+static void test_holdhist(void)
+{
+    struct mm_holdhist h;
+    holdhist_reset(&h);
+    CHECK_EQ(holdhist_percentile(&h, 990, 1000), 0);
+    for (int i = 0; i < 99; i++)
+        holdhist_add(&h, 10000 + (uint64_t)i * 10, MM_IRQOFF_AIM_NS); /* 10.0-11.0 us */
+    holdhist_add(&h, 5000000, MM_IRQOFF_AIM_NS);                      /* 5 ms */
+    CHECK_EQ(h.count, 100);
+    CHECK_EQ(h.over, 1);
+    uint64_t p99 = holdhist_percentile(&h, 990, 5000000);
+    CHECK(p99 >= 10990 && p99 <= 10990 + 10990 / 8 + 1024);    /* the bucket of the 99th, within 1/8 */
+    CHECK_EQ(holdhist_percentile(&h, 1000, 5000000), 5000000); /* capped at the longest */
+    CHECK(holdhist_percentile(&h, 500, 5000000) <= 12288);
 }
 
 int main(void)
@@ -747,6 +767,7 @@ int main(void)
     test_offline_keeps_minimum();
     test_wait_runs_deferred_work();
     test_deadline_while_migrating();
+    test_holdhist();
     test_freed_while_migrating();
     test_no_shootdown_wait_locked();
     mm_dump_counters();
