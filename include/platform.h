@@ -136,7 +136,8 @@ void *plat_vmap_set(uint64_t va, uint64_t pa);
 void plat_vmap_clear(uint64_t va);
 /* Between begin and end the TLB shootdowns of single pages made by this CPU (the isolate
  * callbacks of a migration batch) are deferred; end flushes them all at once, on every CPU
- * they named, before it returns. Not nested. */
+ * they named, before it returns. Not nested. A caller that lets interrupts in meanwhile keeps
+ * preemption off (interrupt handlers make no shootdowns). */
 void plat_tlb_batch_begin(void);
 void plat_tlb_batch_end(void);
 /* Keep the calling thread on this CPU, unpreempted (interrupts as they are), until the matching

@@ -124,19 +124,25 @@ static void hp_unlock(void)
     mm_unlock_irqrestore(hold.irq);
 }
 
-/* Between two steps of a walk: once mm_lock (which keeps interrupts off) has been held
- * MM_LOCK_HOLD_NS, release it and take it again, so that interrupts and other CPUs get in.
- * Callers only relax where the walk's state survives (subsection or batch boundaries of a caged
- * range: the cage keeps the layout valid, and only this offline changes caged subsections).
+/* Between two steps of a walk: once mm_lock (which keeps interrupts off) has been held ns,
+ * release it and take it again, so that interrupts and other CPUs get in. Callers only relax
+ * where the walk's state survives (subsection or batch boundaries of a caged range: the cage
+ * keeps the layout valid, and only this offline changes caged subsections and MIGRATING blocks).
  * True if it did. */
-static bool hp_relax(void)
+static bool hp_relax_after(uint64_t ns)
 {
-    if (plat_now_ns() - hold.since < MM_LOCK_HOLD_NS)
+    if (plat_now_ns() - hold.since < ns)
         return false;
     hp_unlock();
     hp_lock();
     hold.rep->lock_breaks++;
     return true;
+}
+
+/* hp_relax_after(MM_LOCK_HOLD_NS). */
+static bool hp_relax(void)
+{
+    return hp_relax_after(MM_LOCK_HOLD_NS);
 }
 
 /* What is still allocated in a caged range. */
@@ -237,6 +243,9 @@ static uint64_t hp_remap_locked(struct hp_mig *b, unsigned n, int *first, uint64
     for (unsigned i = 0; i < n; i++) {
         struct hp_mig *m = &b[i];
         struct frame *f = pfn_frame(m->pfn);
+        if (i)
+            hp_relax(); /* the blocks not remapped yet stay MIGRATING and isolated; the TLB batch
+                           stays open (preemption off, no interrupt handler shoots down) */
         MM_ASSERT(fs_is_migrating(frame_state(f)) && f->order == m->order, m->pfn, f);
         if (f->state == FS_MIG_FREED) {
             m->dropped = true;
@@ -302,11 +311,12 @@ static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *block
     return first;
 }
 
-/* Migrate every movable block of the caged range, MM_MIGRATE_BATCH blocks at a time; pages moved,
- * or <0 (first failure in *blocker; MM_ETIMEDOUT once the offline's deadline has passed, checked
- * before each block). Each batch releases the lock and takes it again; the walk then goes on at the
- * block after the batch's last one: the cage keeps the layout valid (frees into it become HELD
- * blocks of the same order, nothing merges or splits there). */
+/* Migrate every movable block of the caged range, MM_MIGRATE_BATCH blocks at a time (fewer if
+ * picking them takes long); pages moved, or <0 (first failure in *blocker; MM_ETIMEDOUT once the
+ * offline's deadline has passed, checked before each block). Each batch releases the lock and
+ * takes it again; the walk then goes on at the block after the batch's last one: the cage keeps
+ * the layout valid (frees into it become HELD blocks of the same order, nothing merges or splits
+ * there). */
 static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, uint64_t deadline)
 {
     int64_t moved = 0;
@@ -316,7 +326,11 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
     for (bool more = true; more && !r;) {
         unsigned n = 0;
         struct frame *f;
-        while (n < MM_MIGRATE_BATCH && (more = (f = cage_next(&it)) != NULL)) {
+        hp_relax_after(MM_MIGRATE_PICK_NS); /* each batch is picked in a hold of its own */
+        /* a batch ends early once this hold has lasted MM_MIGRATE_PICK_NS: isolating it must
+         * not make the hold long */
+        while (n < MM_MIGRATE_BATCH && !(n && plat_now_ns() - hold.since >= MM_MIGRATE_PICK_NS) &&
+               (more = (f = cage_next(&it)) != NULL)) {
             if (frame_state(f) != FS_MOVABLE || !mm_migrate_fns[f->owner])
                 continue;
             if (plat_now_ns() >= deadline)
@@ -329,9 +343,12 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
             }
             n++;
         }
-        int b = n ? hp_migrate_batch_locked(batch, n, blocker, &moved) : 0;
-        if (b && !r)
+        uint64_t bb = 0;
+        int b = n ? hp_migrate_batch_locked(batch, n, &bb, &moved) : 0;
+        if (b && !r) {
             r = b;
+            *blocker = bb;
+        }
     }
     if (moved)
         plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);

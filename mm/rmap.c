@@ -304,6 +304,8 @@ void rmap_reset(void)
                 }
                 plat_free(u);
             }
+    plat_free(buckets); /* the next use registers the callbacks again (mm_reset clears them) */
+    buckets = NULL;
     memset(&ust, 0, sizeof ust);
     memset(zone_pages, 0, sizeof zone_pages);
     batch = 0;

@@ -179,6 +179,9 @@
 /* While migrating, an offline releases mm_lock (which keeps interrupts off) once it has held it
  * this long, so other CPUs and interrupts get in: the interrupts-off window it aims at. */
 #define MM_LOCK_HOLD_NS 50000
+/* A migration batch stops picking blocks once the offline has held mm_lock this long, so that
+ * picking, allocating targets and isolating stay within one MM_LOCK_HOLD_NS hold. */
+#define MM_MIGRATE_PICK_NS 25000
 /* Issue 13's aim for the longest interrupts-off window of an offline: holds of mm_lock longer
  * than this are counted apart in the offline's report (mm_offline_report.holds_over_aim). */
 #define MM_IRQOFF_AIM_NS 100000
