@@ -71,13 +71,16 @@ def main():
         hold = [l for l in trace if " lock-hold " in l][-1]
         hold_ns = int(re.search(r"b=0x([0-9a-f]+)", hold).group(1), 16)
         breaks = int(re.search(r"c=0x([0-9a-f]+)", hold).group(1), 16)
-        dist = [l for l in trace if " lock-dist " in l][-1]
-        holds, over, p99 = (int(re.search(rf"{k}=0x([0-9a-f]+)", dist).group(1), 16) for k in "abc")
+        dist = [l for l in trace if " lock-dist " in l]
         print(f"eject_1g_half_full_in_use: device_del->DEVICE_DELETED {eject_s:.2f} s, offline {m.group(4)} ms, "
               f"pages migrated {m.group(2)}, freed into the cage {m.group(3)}, "
               f"longest irq-off (mm_lock hold) {hold_ns / 1000:.0f} us, lock releases {breaks}")
-        print(f"irq_off_distribution: mm_lock holds {holds}, longer than 100 us {over}, "
-              f"p99 {p99 / 1000:.0f} us (within 1/8), longest {hold_ns / 1000:.0f} us")
+        if dist:
+            holds, over, p99 = (int(re.search(rf"{k}=0x([0-9a-f]+)", dist[-1]).group(1), 16) for k in "abc")
+            print(f"irq_off_distribution: mm_lock holds {holds}, longer than 100 us {over}, "
+                  f"p99 {p99 / 1000:.0f} us (within 1/8), longest {hold_ns / 1000:.0f} us")
+        else:
+            print("irq_off_distribution: not traced by this kernel (no lock-dist event)")
         print(f"stress_ops_per_s before={before:.0f} during={during:.0f} after={after:.0f} "
               f"(3 threads; bad_counters={st['bad_counters']} bad_patterns={st['bad_patterns']} "
               f"migration_waits={st['migration_waits']})")
