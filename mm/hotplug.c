@@ -209,15 +209,12 @@ static int hp_mig_prepare_locked(uint64_t pfn, struct frame *f, struct hp_mig *m
     return 0;
 }
 
-/* Step 1 of a batch (mm_lock held): the owners make the n blocks of b unreachable (isolate
- * callbacks: migration entries); their TLB shootdowns are queued, not waited for. The ticket. */
-static uint64_t hp_isolate_locked(const struct hp_mig *b, unsigned n)
+/* Step 1 of a batch, for one block (mm_lock held, inside the batch's TLB batch): its owner makes
+ * it unreachable (isolate callback: migration entries); the shootdowns are deferred. */
+static void hp_isolate_locked(const struct hp_mig *m)
 {
-    plat_tlb_batch_begin();
-    for (unsigned i = 0; i < n; i++)
-        if (isolate_fns[b[i].owner])
-            isolate_fns[b[i].owner](b[i].pfn << PAGE_SHIFT, b[i].order, b[i].cookie, b[i].aux);
-    return plat_tlb_batch_queue();
+    if (isolate_fns[m->owner])
+        isolate_fns[m->owner](m->pfn << PAGE_SHIFT, m->order, m->cookie, m->aux);
 }
 
 /* Step 2 (no lock, interrupts on): complete the isolations' shootdowns, then copy every block (a
@@ -269,10 +266,13 @@ static uint64_t hp_remap_locked(struct hp_mig *b, unsigned n, int *first, uint64
 }
 
 /* Step 4 (mm_lock held, the remaps' shootdowns complete): the old blocks of the migrated and of
- * the dropped blocks are free: HELD in the cage. Pages moved are added to *moved. */
+ * the dropped blocks are free: HELD in the cage (relaxing between blocks: those not released yet
+ * stay MIGRATING). Pages moved are added to *moved. */
 static void hp_release_locked(const struct hp_mig *b, unsigned n, int64_t *moved)
 {
     for (unsigned i = 0; i < n; i++) {
+        if (i)
+            hp_relax();
         if (b[i].r < 0 && !b[i].dropped)
             continue;
         buddy_release_locked(b[i].pfn, b[i].order);
@@ -283,18 +283,18 @@ static void hp_release_locked(const struct hp_mig *b, unsigned n, int64_t *moved
     }
 }
 
-/* Migrate the n prepared (MIGRATING) blocks of b, the page isolation way: isolate all under
- * mm_lock, release it (interrupts on) to wait for the shootdowns and copy, take it again to
- * revalidate and remap, and release the old blocks once no CPU can reach them any more (a remap
- * that must flush a present mapping is waited for without mm_lock too). Entered and left with
- * mm_lock held; released in between (the cage keeps the range's layout valid, and only this
- * offline changes MIGRATING blocks). 0, or the first owner's error (its pfn in *blocker; that
- * block is MOVABLE again, the others go on). */
-static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *blocker, int64_t *moved)
+/* Migrate the n prepared (MIGRATING) and isolated blocks of b, whose isolations' shootdowns are
+ * queued under ticket t, the page isolation way: release mm_lock (interrupts on) to wait for the
+ * shootdowns and copy, take it again to revalidate and remap, and release the old blocks once no
+ * CPU can reach them any more (a remap that must flush a present mapping is waited for without
+ * mm_lock too). Entered and left with mm_lock held; released in between (the cage keeps the
+ * range's layout valid, and only this offline changes MIGRATING blocks). 0, or the first owner's
+ * error (its pfn in *blocker; that block is MOVABLE again, the others go on). */
+static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t t, uint64_t *blocker,
+                                   int64_t *moved)
 {
     int first = 0;
     plat_preempt_disable(); /* until the remaps: see plat_preempt_disable */
-    uint64_t t = hp_isolate_locked(b, n);
     hp_unlock();
     hp_copy(b, n, t);
     hp_lock();
@@ -326,11 +326,16 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
     for (bool more = true; more && !r;) {
         unsigned n = 0;
         struct frame *f;
-        hp_relax_after(MM_MIGRATE_PICK_NS); /* each batch is picked in a hold of its own */
-        /* a batch ends early once this hold has lasted MM_MIGRATE_PICK_NS: isolating it must
-         * not make the hold long */
-        while (n < MM_MIGRATE_BATCH && !(n && plat_now_ns() - hold.since >= MM_MIGRATE_PICK_NS) &&
-               (more = (f = cage_next(&it)) != NULL)) {
+        /* A batch ends early once this hold has lasted MM_MIGRATE_PICK_NS; until its first block
+         * the walk relaxes instead (a long run of blocks that do not move). Each block is isolated
+         * as it is picked, its shootdowns deferred to the batch's one queued flush. */
+        while (n < MM_MIGRATE_BATCH) {
+            if (!n)
+                hp_relax_after(MM_MIGRATE_PICK_NS);
+            else if (plat_now_ns() - hold.since >= MM_MIGRATE_PICK_NS)
+                break;
+            if (!(more = (f = cage_next(&it)) != NULL))
+                break;
             if (frame_state(f) != FS_MOVABLE || !mm_migrate_fns[f->owner])
                 continue;
             if (plat_now_ns() >= deadline)
@@ -341,10 +346,12 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
                 *blocker = it.pfn;
                 break;
             }
-            n++;
+            if (!n)
+                plat_tlb_batch_begin();
+            hp_isolate_locked(&batch[n++]);
         }
-        uint64_t bb = 0;
-        int b = n ? hp_migrate_batch_locked(batch, n, &bb, &moved) : 0;
+        uint64_t t = n ? plat_tlb_batch_queue() : 0, bb = 0;
+        int b = n ? hp_migrate_batch_locked(batch, n, t, &bb, &moved) : 0;
         if (b && !r) {
             r = b;
             *blocker = bb;
