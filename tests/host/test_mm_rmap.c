@@ -62,9 +62,14 @@ static uint64_t word(uint64_t key)
     return 0x5eed0000ull + key * 0x9e3779b97f4a7c15ull;
 }
 
-static void test_migrate_and_pin(void)
+/* Fresh mm with a 128 MiB DIMM on node 1; a maps NPAGES user pages there, each holding word(k). */
+static void setup_pages(void)
 {
     mm_reset();
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.id = 1;
+    b.id = 2;
     CHECK_EQ(mm_boot_add_range(0, 256 * MiB, 0, false), 0);
     CHECK_EQ(mm_boot_finish(), 0);
     CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 1), 0);
@@ -75,6 +80,11 @@ static void test_migrate_and_pin(void)
         CHECK(a.pa[k] >= DIMM && a.pa[k] < DIMM + 128 * MiB); /* node 1's movable zone: the DIMM */
         *(uint64_t *)plat_phys_to_virt(a.pa[k]) = word(k);
     }
+}
+
+static void test_migrate_and_pin(void)
+{
+    setup_pages();
     for (uint64_t k = 0; k < NSHARED; k++) { /* b maps the first pages too: two mappings each */
         CHECK_EQ(mm_rmap_add(a.pa[k], &ops, &b, k), 0);
         b.pa[k] = a.pa[k];
@@ -163,20 +173,7 @@ static void wait_hook(void)
  * one freed meanwhile is dropped, one mapped once more is remapped with its other mappings. */
 static void test_changes_while_isolated(void)
 {
-    mm_reset();
-    memset(&a, 0, sizeof a);
-    memset(&b, 0, sizeof b);
-    a.id = 1;
-    b.id = 2;
-    CHECK_EQ(mm_boot_add_range(0, 256 * MiB, 0, false), 0);
-    CHECK_EQ(mm_boot_finish(), 0);
-    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 1), 0);
-    mm_set_poll_hook(poll_hook, NULL);
-    mm_set_offline_timeout_ms(300);
-    for (uint64_t k = 0; k < NPAGES; k++) {
-        a.pa[k] = mm_user_page_alloc(1, &ops, &a, k);
-        *(uint64_t *)plat_phys_to_virt(a.pa[k]) = word(k);
-    }
+    setup_pages();
     uint64_t freed0 = mm_counters.migrate_freed;
     plat_host_tlb_wait_hook = wait_hook;
     struct mm_offline_report rep;
