@@ -2,7 +2,8 @@
 full of movable data in active use - the `stress` workload on cpus 1-3 writing its objects, which
 live in the DIMM - measured from QMP (device_del -> DEVICE_DELETED), with the pages migrated (the
 eject's log line), the longest mm_lock hold of the offline (its longest interrupts-off window, the
-`lock-hold` trace event) and the workload's operations per second before, during and after.
+`lock-hold` trace event) with the distribution of its holds (`lock-dist`: count, count over 100 us,
+99th percentile) and the workload's operations per second before, during and after.
 Usage: python3 bench/bench_smp.py [--fill-mib N]. Needs build/hotmem.iso (`make iso`).
 """
 
@@ -66,12 +67,20 @@ def main():
         st = stress(q, "off")
         log = q.cmd("log", timeout=60)
         m = list(re.finditer(r"offline and removed \(free (\d+) migrated (\d+) waited (\d+) pages, (\d+) ms\)", log))[-1]
-        hold = [l for l in q.cmd("trace", timeout=60).splitlines() if " lock-hold " in l][-1]
+        trace = q.cmd("trace", timeout=60).splitlines()
+        hold = [l for l in trace if " lock-hold " in l][-1]
         hold_ns = int(re.search(r"b=0x([0-9a-f]+)", hold).group(1), 16)
         breaks = int(re.search(r"c=0x([0-9a-f]+)", hold).group(1), 16)
+        dist = [l for l in trace if " lock-dist " in l]
         print(f"eject_1g_half_full_in_use: device_del->DEVICE_DELETED {eject_s:.2f} s, offline {m.group(4)} ms, "
               f"pages migrated {m.group(2)}, freed into the cage {m.group(3)}, "
               f"longest irq-off (mm_lock hold) {hold_ns / 1000:.0f} us, lock releases {breaks}")
+        if dist:
+            holds, over, p99 = (int(re.search(rf"{k}=0x([0-9a-f]+)", dist[-1]).group(1), 16) for k in "abc")
+            print(f"irq_off_distribution: mm_lock holds {holds}, longer than 100 us {over}, "
+                  f"p99 {p99 / 1000:.0f} us (within 1/8), longest {hold_ns / 1000:.0f} us")
+        else:
+            print("irq_off_distribution: not traced by this kernel (no lock-dist event)")
         print(f"stress_ops_per_s before={before:.0f} during={during:.0f} after={after:.0f} "
               f"(3 threads; bad_counters={st['bad_counters']} bad_patterns={st['bad_patterns']} "
               f"migration_waits={st['migration_waits']})")

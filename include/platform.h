@@ -158,9 +158,22 @@ void *plat_vmap_set(uint64_t va, uint64_t pa);
 void plat_vmap_clear(uint64_t va);
 /* Between begin and end the TLB shootdowns of single pages made by this CPU (the isolate
  * callbacks of a migration batch) are deferred; end flushes them all at once, on every CPU
- * they named, before it returns. Not nested. */
+ * they named, before it returns. Not nested. A caller that lets interrupts in meanwhile keeps
+ * preemption off (interrupt handlers make no shootdowns). */
 void plat_tlb_batch_begin(void);
 void plat_tlb_batch_end(void);
+/* Keep the calling thread on this CPU, unpreempted (interrupts as they are), until the matching
+ * plat_preempt_enable; nests. An offline does so while pages are isolated without mm_lock: a
+ * thread of this CPU touching one would wait for it without ever letting it run again. */
+void plat_preempt_disable(void);
+void plat_preempt_enable(void);
+/* End the batch without waiting: its deferred shootdowns are queued under the returned ticket
+ * (0: nothing was deferred) and done by plat_tlb_wait. Until then a CPU may still reach the old
+ * mappings: the caller must not copy or reuse their pages before plat_tlb_wait returns. */
+uint64_t plat_tlb_batch_queue(void);
+/* Complete the shootdowns of a ticket (0: nothing to do) on every CPU they named. Call with
+ * interrupts on and no spinlock held: it waits for the other CPUs. */
+void plat_tlb_wait(uint64_t ticket);
 
 /* Record an event in the trace ring (types in hotmem/trace.h). Cheap; callable anywhere. */
 void plat_trace(unsigned type, uint64_t a, uint64_t b, uint64_t c);

@@ -68,7 +68,7 @@ static int copy_segment(struct proc *p, const struct phdr *ph, const uint8_t *im
         const char *why;
         if (uvm_fault(p, va, 0, &why))
             return MM_ENOMEM;
-        unsigned long irq = mm_lock_irqsave();
+        unsigned long irq = uvm_lock_settled(p, va, 1);
         uint64_t pa = uvm_pa(p, va);
         if (pa)
             memcpy((uint8_t *)phys_to_virt(pa) + (va & (PAGE_SIZE - 1)), img + ph->offset + off, n);

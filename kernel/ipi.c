@@ -11,6 +11,7 @@
 #define ICR_FIXED 0x4000u /* fixed delivery, level assert */
 
 static volatile int call_lock;
+static int call_owner = -1; /* id of the CPU holding call_lock, -1 if none */
 uint64_t ipi_calls_sent;
 
 /* Run this CPU's pending cross-call, if any. */
@@ -37,16 +38,20 @@ void ipi_init(void)
     irq_set_handler(VECTOR_IPI_CALL, ipi_call_irq);
 }
 
-/* Run fn(arg) on every online CPU in mask and return when all have. */
+/* Run fn(arg) on every online CPU in mask and return when all have. A caller whose interrupts
+ * are on waits for the other CPUs with interrupts on (preemption off: call_lock stays with this
+ * CPU); so an interrupt handler must never make a cross-call (asserted). */
 void ipi_call_mask(uint64_t mask, void (*fn)(void *arg), void *arg)
 {
     unsigned long f = plat_irq_save();
     struct cpu *me = this_cpu();
     mask &= smp_online_mask();
+    PLAT_ASSERT(__atomic_load_n(&call_owner, __ATOMIC_RELAXED) != (int)me->id);
     while (__atomic_exchange_n(&call_lock, 1, __ATOMIC_ACQUIRE)) {
         ipi_run_pending();
         cpu_pause();
     }
+    __atomic_store_n(&call_owner, (int)me->id, __ATOMIC_RELAXED);
     for (unsigned i = 0; i < ncpus; i++) {
         if (!(mask & (1ull << i)) || &cpus[i] == me)
             continue;
@@ -60,10 +65,15 @@ void ipi_call_mask(uint64_t mask, void (*fn)(void *arg), void *arg)
         fn(arg);
         me->ipi_calls++;
     }
+    me->preempt_off++;
+    plat_irq_restore(f); /* the wait: interrupts as the caller had them */
     for (unsigned i = 0; i < ncpus; i++)
         while ((mask & (1ull << i)) && &cpus[i] != me &&
                __atomic_load_n(&cpus[i].call_pending, __ATOMIC_ACQUIRE))
             cpu_pause();
+    f = plat_irq_save();
+    me->preempt_off--;
+    __atomic_store_n(&call_owner, -1, __ATOMIC_RELAXED);
     __atomic_store_n(&call_lock, 0, __ATOMIC_RELEASE);
     plat_irq_restore(f);
 }
@@ -81,11 +91,11 @@ static void sync_noop(void *arg)
  * is offline is in no section; the calling CPU is in none either (it is running this). */
 void plat_cpu_sync(uint64_t mask)
 {
-    unsigned long f = plat_irq_save(); /* "this CPU" must stay the one excluded */
+    plat_preempt_disable(); /* "this CPU" stays the one excluded; interrupts stay as they were */
     mask &= smp_online_mask() & ~(1ull << this_cpu()->id);
     if (mask) {
         ipi_call_mask(mask, sync_noop, NULL);
         __atomic_add_fetch(&ipi_syncs, 1, __ATOMIC_RELAXED);
     }
-    plat_irq_restore(f);
+    plat_preempt_enable();
 }

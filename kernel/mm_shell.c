@@ -286,11 +286,13 @@ static int cmd_offline(int argc, char **argv)
                            (unsigned long long)base, (unsigned long long)(base + size), r, err_name(r),
                            (unsigned long long)rep.block_pfn, (unsigned long long)rep.block_pfn << PAGE_SHIFT,
                            rep.owner_name, rep.block_cookie);
-    plat_printf("offline ok range=0x%llx-0x%llx free=%llu migrated=%llu waited=%llu us=%llu hold_us=%llu\n",
+    plat_printf("offline ok range=0x%llx-0x%llx free=%llu migrated=%llu waited=%llu us=%llu hold_us=%llu "
+                "holds=%llu holds_over_aim=%llu p99_hold_us=%llu\n",
                 (unsigned long long)base, (unsigned long long)(base + size),
                 (unsigned long long)rep.pages_free, (unsigned long long)rep.pages_migrated,
                 (unsigned long long)rep.pages_waited, (unsigned long long)(rep.elapsed_ns / 1000),
-                (unsigned long long)(rep.max_hold_ns / 1000));
+                (unsigned long long)(rep.max_hold_ns / 1000), (unsigned long long)rep.holds,
+                (unsigned long long)rep.holds_over_aim, (unsigned long long)(rep.p99_hold_ns / 1000));
     return 0;
 }
 SHELL_COMMAND("offline", "<section index|0xbase-0xend>", "offline memory (migrating movable pages)",

@@ -131,11 +131,22 @@ static uint64_t *walk(uint64_t va, int level, bool create)
     return &table[(va >> (12 + 9 * level)) & 511];
 }
 
-/* Clear the direct map's 2 MiB entries in [start, end) (none if !clear: a failed map wrote none),
- * unhook the page directories that became empty, flush every CPU, and only then free those
- * directories: when a page-table page is given back, no CPU's TLB or paging-structure cache can
- * still reach it or the pages it mapped. */
-static void unmap_direct_range(uint64_t start, uint64_t end, bool clear)
+/* Free the page directories unhooked by unhook_direct_range (chained through their entry 0),
+ * once every CPU has flushed: no TLB or paging-structure cache can still reach them. */
+static void free_unhooked(uint64_t unhooked)
+{
+    while (unhooked) {
+        uint64_t pd = unhooked;
+        unhooked = *(uint64_t *)phys_to_virt(pd);
+        *(uint64_t *)phys_to_virt(pd) = 0;
+        release_table(pd);
+    }
+}
+
+/* Clear the direct map's 2 MiB entries in [start, end) (none if !clear: a failed map wrote none)
+ * and unhook the page directories that became empty; the chain of them (0: none), to be freed by
+ * free_unhooked after the range's TLB shootdown. */
+static uint64_t unhook_direct_range(uint64_t start, uint64_t end, bool clear)
 {
     const uint64_t gib = 1ull << 30;
     uint64_t unhooked = 0; /* unhooked directories, chained through their entry 0 (not present) */
@@ -153,13 +164,15 @@ static void unmap_direct_range(uint64_t start, uint64_t end, bool clear)
             unhooked = kva_to_pa(pd);
         }
     }
+    return unhooked;
+}
+
+/* unhook_direct_range, the shootdown, free_unhooked: all under mm_lock. */
+static void unmap_direct_range(uint64_t start, uint64_t end, bool clear)
+{
+    uint64_t unhooked = unhook_direct_range(start, end, clear);
     tlb_shootdown(DIRECT_MAP_BASE + start, (end - start) / SUBSECTION_SIZE, SUBSECTION_SIZE);
-    while (unhooked) {
-        uint64_t pd = unhooked;
-        unhooked = *(uint64_t *)phys_to_virt(pd);
-        *(uint64_t *)phys_to_virt(pd) = 0;
-        release_table(pd);
-    }
+    free_unhooked(unhooked);
 }
 
 /* Map RAM [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB write-back pages (rounded out to 2 MiB);
@@ -283,13 +296,14 @@ static void paging_unmap_page_locked(uint64_t va)
     }
 }
 
-/* Remove the n 4 KiB mappings from va (their pages in pas[]) with one TLB shootdown on the CPUs
- * of mask. */
+/* Remove the n 4 KiB mappings from va (their pages in pas[], also those of migration entries: a
+ * page being migrated is freed by its owner all the same) with one TLB shootdown on the CPUs of
+ * mask. */
 static void paging_unmap_pages_locked(uint64_t va, uint64_t n, uint64_t *pas, uint64_t mask)
 {
     for (uint64_t i = 0; i < n; i++) {
         uint64_t *e = walk(va + i * PAGE_SIZE, 0, false);
-        pas[i] = e && (*e & PTE_P) ? *e & PTE_ADDR : 0;
+        pas[i] = e && (*e & (PTE_P | PTE_MIGRATING)) ? *e & PTE_ADDR : 0;
         if (e)
             *e = 0;
     }
@@ -409,10 +423,22 @@ int paging_map_direct(uint64_t pa, uint64_t len)
     return r;
 }
 
-/* paging_unmap_direct (kernel.h) under mm_lock. */
+/* paging_unmap_direct (kernel.h): the entries go under mm_lock; a caller that does not hold it
+ * has the shootdown waited for without it (interrupts on), then the directories freed under it. */
 void paging_unmap_direct(uint64_t pa, uint64_t len)
 {
-    MM_WITH_LOCK(paging_unmap_direct_locked(pa, len));
+    if (plat_spin_held(&mm_lock)) {
+        paging_unmap_direct_locked(pa, len);
+        return;
+    }
+    uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
+             end = (pa + len + SUBSECTION_SIZE - 1) & ~(SUBSECTION_SIZE - 1);
+    uint64_t unhooked;
+    MM_WITH_LOCK(unhooked = unhook_direct_range(start, end, true));
+    plat_preempt_disable(); /* this CPU's flush and the cross-call to the others, on one CPU */
+    tlb_shootdown(DIRECT_MAP_BASE + start, (end - start) / SUBSECTION_SIZE, SUBSECTION_SIZE);
+    plat_preempt_enable();
+    MM_WITH_LOCK(free_unhooked(unhooked));
 }
 
 /* paging_map_page (kernel.h) under mm_lock. */

@@ -76,6 +76,11 @@ extern uint64_t tlb_shootdowns, tlb_remote_flushes, tlb_batched_pages;
  * (a migration batch: plat_tlb_batch_begin/end). Not nested. */
 void tlb_batch_begin(void);
 void tlb_batch_end(void);
+/* End the batch without waiting: its pages are queued under a ticket (0: none) that tlb_wait
+ * flushes later, from any CPU (plat_tlb_batch_queue / plat_tlb_wait). */
+uint64_t tlb_batch_queue(void);
+void tlb_wait(uint64_t ticket);
+extern uint64_t tlb_queued, tlb_queue_full;
 /* Mask of every online CPU. */
 uint64_t smp_online_mask(void);
 /* Local APIC of this CPU: its ID, timer start, enable on an AP, an IPI to another CPU. */

@@ -142,3 +142,27 @@ void plat_tlb_batch_end(void)
 {
     tlb_batch_end();
 }
+
+void plat_preempt_disable(void)
+{
+    unsigned long f = plat_irq_save();
+    this_cpu()->preempt_off++;
+    plat_irq_restore(f);
+}
+
+void plat_preempt_enable(void)
+{
+    unsigned long f = plat_irq_save();
+    this_cpu()->preempt_off--;
+    plat_irq_restore(f);
+}
+
+uint64_t plat_tlb_batch_queue(void)
+{
+    return tlb_batch_queue();
+}
+
+void plat_tlb_wait(uint64_t ticket)
+{
+    tlb_wait(ticket);
+}

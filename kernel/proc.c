@@ -75,7 +75,7 @@ static int push_args(struct proc *p, uint64_t *rsp, uint64_t *argv_va)
     const char *why;
     if (uvm_fault(p, top, 2, &why))
         return MM_ENOMEM;
-    unsigned long irq = mm_lock_irqsave();
+    unsigned long irq = uvm_lock_settled(p, top, 1);
     uint8_t *page = phys_to_virt(uvm_pa(p, top));
     uint64_t off = PAGE_SIZE, ptrs[PROC_ARGS + 1] = {0};
     for (int i = p->argc - 1; i >= 0; i--) {

@@ -104,6 +104,10 @@ int uvm_fault(struct proc *p, uint64_t va, uint64_t err, const char **why);
 int uvm_prefault(struct proc *p, uint64_t va, uint64_t len, bool write);
 /* Physical page mapped at va (present), or 0. */
 uint64_t uvm_pa(struct proc *p, uint64_t va);
+/* Take mm_lock (its irq state returned) once no page of p in [va, va + n pages) is being migrated:
+ * the pages uvm_pa finds there then stay put until the caller releases it (writes through the
+ * direct map, pins). */
+unsigned long uvm_lock_settled(struct proc *p, uint64_t va, uint64_t n);
 /* Resident pages per node and zone. */
 void uvm_resident(struct proc *p, uint64_t res[MAX_NODES][MM_NR_ZONES]);
 struct shm *shm_get(uint64_t key, uint64_t npages, unsigned node);

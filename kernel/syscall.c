@@ -110,7 +110,7 @@ static int64_t sys_pin(struct proc *p, uint64_t va, uint64_t len, uint64_t name)
     if (copy_str(p, name, pn->name, sizeof pn->name))
         return MM_EINVAL;
     uint64_t n = (len + PAGE_SIZE - 1) / PAGE_SIZE;
-    unsigned long irq = mm_lock_irqsave(); /* pages cannot move between the lookup and the pin */
+    unsigned long irq = uvm_lock_settled(p, va, n); /* pages cannot move between the lookup and the pin */
     for (uint64_t i = 0; i < n; i++)
         mm_rmap_pin(uvm_pa(p, va + i * PAGE_SIZE), +1, pn->name);
     pn->va = va;
@@ -125,7 +125,7 @@ int proc_unpin(struct proc *p, uint64_t id)
     if (id >= PIN_MAX || !p->pins[id].npages)
         return MM_ENOENT;
     struct pin *pn = &p->pins[id];
-    unsigned long irq = mm_lock_irqsave();
+    unsigned long irq = uvm_lock_settled(p, pn->va, pn->npages); /* pinned pages are never isolated */
     for (uint64_t i = 0; i < pn->npages; i++)
         mm_rmap_pin(uvm_pa(p, pn->va + i * PAGE_SIZE), -1, NULL);
     pn->npages = 0;

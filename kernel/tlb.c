@@ -13,14 +13,21 @@ struct tlb_req {
 
 /* Shootdowns of single pages deferred by this CPU between tlb_batch_begin and tlb_batch_end (a
  * migration batch: every page is made inaccessible, then one cross-call flushes them all before
- * any is copied). */
+ * any is copied). all: more pages than fit were deferred: the whole TLB is flushed instead. */
 struct tlb_batch {
-    int active;
+    int active, all;
     unsigned n;
     uint64_t mask;
     uint64_t va[TLB_BATCH_PAGES];
 };
 static struct tlb_batch batches[MAX_CPUS];
+/* Batches handed over by tlb_batch_queue until tlb_wait does them (ticket = slot + 1); a slot is
+ * claimed by an atomic exchange of its used flag and given back by tlb_wait. */
+static struct {
+    int used;
+    struct tlb_batch b;
+} queued[TLB_QUEUED];
+uint64_t tlb_queued, tlb_queue_full;
 
 uint64_t tlb_shootdowns, tlb_remote_flushes, tlb_batched_pages;
 
@@ -66,14 +73,15 @@ static void tlb_flush_req(struct tlb_req *r, uint64_t mask)
     }
 }
 
-/* Flush this CPU's deferred pages on every CPU any of them named; the batch stays open. */
+/* Flush the deferred pages of b on every CPU any of them named, and empty b. */
 static void tlb_batch_flush(struct tlb_batch *b)
 {
-    if (!b->n)
+    if (!b->n && !b->all)
         return;
-    struct tlb_req r = {0, b->n, 0, b->va};
+    struct tlb_req r = {0, b->all ? TLB_FLUSH_ALL_PAGES + 1 : b->n, 0, b->va};
     tlb_flush_req(&r, b->mask);
     b->n = 0;
+    b->all = 0;
     b->mask = 0;
 }
 
@@ -98,17 +106,66 @@ void tlb_batch_end(void)
     plat_irq_restore(f);
 }
 
+/* Stop deferring on this CPU and queue its deferred pages for tlb_wait: the ticket, or 0 if
+ * nothing was deferred. With every queue slot taken the pages are flushed now (waiting). */
+uint64_t tlb_batch_queue(void)
+{
+    unsigned long f = plat_irq_save();
+    struct tlb_batch *b = &batches[this_cpu()->id];
+    PLAT_ASSERT(b->active);
+    b->active = 0;
+    uint64_t ticket = 0;
+    for (unsigned i = 0; i < TLB_QUEUED && !ticket && (b->n || b->all); i++)
+        if (!__atomic_exchange_n(&queued[i].used, 1, __ATOMIC_ACQUIRE)) {
+            queued[i].b = *b;
+            ticket = i + 1;
+            b->n = 0;
+            b->all = 0;
+            b->mask = 0;
+            tlb_queued++;
+        }
+    if (b->n || b->all) {
+        tlb_queue_full++;
+        tlb_batch_flush(b);
+    }
+    plat_irq_restore(f);
+    return ticket;
+}
+
+/* Flush the pages queued under ticket on every CPU they named (the wait for the other CPUs runs
+ * with interrupts on if the caller's are: ipi_call_mask) and free its slot. */
+void tlb_wait(uint64_t ticket)
+{
+    if (!ticket)
+        return;
+    plat_might_block("tlb_wait");
+    PLAT_ASSERT(ticket <= TLB_QUEUED && queued[ticket - 1].used);
+    struct tlb_batch *b = &queued[ticket - 1].b;
+    struct tlb_req r = {0, b->all ? TLB_FLUSH_ALL_PAGES + 1 : b->n, 0, b->va};
+    tlb_shootdowns++;
+    if (ncpus_online < 2) {
+        flush_local(&r);
+    } else {
+        ipi_call_mask(b->mask & smp_online_mask(), flush_local, &r); /* this CPU directly if named */
+        tlb_remote_flushes++;
+    }
+    __atomic_store_n(&queued[ticket - 1].used, 0, __ATOMIC_RELEASE);
+}
+
 /* Flush n mappings of stride bytes from va on the CPUs of mask only (the caller knows no other CPU
- * can have used the mapping); single pages are deferred while this CPU has a batch open. */
+ * can have used the mapping). While this CPU has a batch open single pages are deferred (past
+ * TLB_BATCH_PAGES of them the batch flushes the whole TLB instead); a larger shootdown flushes the
+ * deferred pages and itself at once. */
 void tlb_shootdown_mask(uint64_t va, uint64_t n, uint64_t stride, uint64_t mask)
 {
     struct tlb_req r = {va, n, stride, NULL};
     struct tlb_batch *b = &batches[this_cpu()->id];
     if (b->active) {
-        if (n == 1 && b->n == TLB_BATCH_PAGES)
-            tlb_batch_flush(b); /* full: flush what was deferred, then defer this one */
         if (n == 1) {
-            b->va[b->n++] = va;
+            if (b->n < TLB_BATCH_PAGES)
+                b->va[b->n++] = va;
+            else
+                b->all = 1;
             b->mask |= mask;
             tlb_batched_pages++;
             return;

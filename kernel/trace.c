@@ -39,6 +39,7 @@ static const char *const trace_names[TRACE_NR_TYPES] = {
     [TRACE_LOCK_HOLD] = "lock-hold",
     [TRACE_USER_MIGRATE] = "user-migrate",
     [TRACE_USER_PINNED] = "user-pinned",
+    [TRACE_LOCK_DIST] = "lock-dist",
 };
 
 /* Record one event (under trace_lock). */

@@ -144,11 +144,12 @@ int uvm_map(struct proc *p, uint64_t va, uint64_t len, unsigned prot, struct shm
     return r;
 }
 
-/* Drop p's mapping of va (mm_lock held): unmap, forget the rmap entry, free an orphan page. */
+/* Drop p's mapping of va (mm_lock held): unmap, forget the rmap entry, free an orphan page (a
+ * migration entry too: its page is being copied, and the offline drops the copy). */
 static void unmap_page_locked(struct proc *p, uint64_t va)
 {
     uint64_t *e = upte(p, va, false);
-    if (!e || !(*e & PTE_P))
+    if (!e || !(*e & (PTE_P | PTE_MIG)))
         return;
     uint64_t pa = *e & PTE_ADDR;
     *e = 0;
@@ -283,7 +284,9 @@ int uvm_fault(struct proc *p, uint64_t va, uint64_t err, const char **why)
     } else if (!e || !(*e & PTE_P)) {
         uint64_t pa = fault_page_locked(p, v, va);
         e = pa ? upte(p, va, true) : NULL;
-        if (e) {
+        if (e && mm_rmap_isolated(pa)) { /* a shared page being migrated: wait like the others */
+            *e = (leaf(pa, v->prot) & ~PTE_P) | PTE_MIG;
+        } else if (e) {
             *e = leaf(pa, v->prot);
         } else {
             if (pa && mm_rmap_remove(pa, p, va) == 0)
@@ -307,6 +310,24 @@ int uvm_prefault(struct proc *p, uint64_t va, uint64_t len, bool write)
             return MM_EINVAL;
     }
     return 0;
+}
+
+/* Take mm_lock once no page of p in [va, va + n pages) is being migrated (their migrations are
+ * waited out without the lock); the irq state. */
+unsigned long uvm_lock_settled(struct proc *p, uint64_t va, uint64_t n)
+{
+    for (;;) {
+        unsigned long irq = mm_lock_irqsave();
+        uint64_t *mig = NULL;
+        for (uint64_t i = 0; i < n && !mig; i++) {
+            uint64_t *e = upte(p, va + i * PAGE_SIZE, false);
+            mig = e && (*e & PTE_MIG) ? e : NULL;
+        }
+        if (!mig)
+            return irq;
+        mm_unlock_irqrestore(irq);
+        migration_wait(mig);
+    }
 }
 
 /* The page mapped at va, or 0. */

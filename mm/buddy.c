@@ -345,7 +345,7 @@ uint64_t mm_alloc_pages_in(uint64_t lo, uint64_t hi, unsigned order, unsigned fl
 
 void buddy_uncount_used(uint64_t pfn, struct frame *f, unsigned order)
 {
-    if (f->state == FS_MOVABLE) {
+    if (f->state == FS_MOVABLE || fs_is_migrating(f->state)) {
         struct mm_section *s = pfn_sect(pfn);
         __atomic_sub_fetch(&sect_zone_ptr(s, pfn_sub(pfn))->movable, 1u << order, __ATOMIC_RELAXED);
     }
@@ -375,7 +375,7 @@ void buddy_put_locked(uint64_t pfn, struct frame *f, unsigned order)
 void buddy_release_locked(uint64_t pfn, unsigned order)
 {
     struct frame *f = pfn_frame(pfn);
-    MM_ASSERT(fs_is_used(f->state) && f->order == order, pfn, f);
+    MM_ASSERT((fs_is_used(f->state) || fs_is_migrating(f->state)) && f->order == order, pfn, f);
     buddy_uncount_used(pfn, f, order);
     buddy_put_locked(pfn, f, order);
 }
@@ -383,12 +383,13 @@ void buddy_release_locked(uint64_t pfn, unsigned order)
 void buddy_check_free(uint64_t pfn, const struct frame *f, unsigned order)
 {
     unsigned st = f->state;
-    if (__builtin_expect(fs_is_used(st) && f->order == order, 1))
+    if (__builtin_expect((fs_is_used(st) || st == FS_MIGRATING) && f->order == order, 1))
         return;
     const char *why = st <= FS_TAIL ? "not the start of an allocated block (tail of a block)"
-                      : fs_is_free(st) || st == FS_CACHED ? "double free (block is already free)"
-                      : !fs_is_used(st)                   ? "fixed frame (hole or memmap)"
-                                                          : "wrong order";
+                      : fs_is_free(st) || st == FS_CACHED || st == FS_MIG_FREED
+                          ? "double free (block is already free)"
+                      : !fs_is_used(st) ? "fixed frame (hole or memmap)"
+                                        : "wrong order";
     plat_panic("mm_free_pages: frame 0x%llx (pa 0x%llx, order %u, owner %s, allocated order %u): %s",
                (unsigned long long)pfn, (unsigned long long)(pfn << PAGE_SHIFT), order,
                mm_owner_name(f->owner), (unsigned)f->order, why);
@@ -420,7 +421,10 @@ void mm_free_pages(uint64_t pa, unsigned order)
         return;
     unsigned long irq = mm_lock_irqsave();
     buddy_check_free(pfn, f, order);
-    buddy_release_locked(pfn, order);
+    if (f->state == FS_MIGRATING) /* the offline copying it releases it (hotplug.c) */
+        frame_set(pfn, f, FS_MIG_FREED);
+    else
+        buddy_release_locked(pfn, order);
     mm_unlock_irqrestore(irq);
 }
 

@@ -43,7 +43,8 @@ int cage_test_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker)
 {
     struct cage_iter it = cage_iter(spfn, epfn);
     for (struct frame *f; (f = cage_next(&it));) {
-        if (fs_is_used(f->state) || f->state == FS_CACHED) { /* cached: the drain was skipped */
+        unsigned st = f->state; /* cached: the drain was skipped; migrating: never between batches */
+        if (fs_is_used(st) || st == FS_CACHED || fs_is_migrating(st)) {
             if (blocker)
                 *blocker = it.pfn;
             return MM_EBUSY;

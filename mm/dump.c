@@ -108,7 +108,7 @@ static void mm_dump_counters_locked(void)
         "online_ok=%llu online_fail=%llu "
         "add_ok=%llu "
         "add_fail=%llu remove_ok=%llu remove_fail=%llu migrate_ok=%llu migrate_fail=%llu obj_fail=%llu "
-        "verify_fail=%llu\n",
+        "verify_fail=%llu migrate_freed=%llu\n",
         (unsigned long long)af, (unsigned long long)c->alloc_in_fail, (unsigned long long)c->bad_arg,
         (unsigned long long)c->kmalloc_fail, (unsigned long long)c->offline_ok,
         (unsigned long long)c->offline_fail, (unsigned long long)c->offline_timeout,
@@ -118,7 +118,8 @@ static void mm_dump_counters_locked(void)
         (unsigned long long)c->online_fail, (unsigned long long)c->add_ok, (unsigned long long)c->add_fail,
         (unsigned long long)c->remove_ok, (unsigned long long)c->remove_fail,
         (unsigned long long)c->migrate_ok, (unsigned long long)c->migrate_fail,
-        (unsigned long long)c->obj_fail, (unsigned long long)c->verify_fail);
+        (unsigned long long)c->obj_fail, (unsigned long long)c->verify_fail,
+        (unsigned long long)c->migrate_freed);
 }
 
 /* ---- the public entry points: each runs its _locked body under mm_lock ---- */

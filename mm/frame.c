@@ -11,16 +11,19 @@ const uint16_t fs_legal[FS_NR] = {
     [FS_HELD] = B(FS_FREE) | B(FS_OFFLINE),
     [FS_OFFLINE] = B(FS_FREE),
     [FS_USED] = B(FS_FREE) | B(FS_HELD) | B(FS_CACHED),
-    [FS_MOVABLE] = B(FS_FREE) | B(FS_HELD) | B(FS_CACHED),
+    [FS_MOVABLE] = B(FS_FREE) | B(FS_HELD) | B(FS_CACHED) | B(FS_MIGRATING),
     [FS_FIXED] = 0,
     [FS_HOLE] = 0,
     [FS_CACHED] = B(FS_USED) | B(FS_MOVABLE) | B(FS_FREE) | B(FS_HELD),
+    [FS_MIGRATING] = B(FS_MOVABLE) | B(FS_MIG_FREED) | B(FS_HELD),
+    [FS_MIG_FREED] = B(FS_HELD),
 };
 
 static const char *const fs_names[FS_NR] = {
-    [FS_UNINIT] = "uninit",   [FS_TAIL] = "tail",     [FS_FREE] = "free",       [FS_HELD] = "held",
-    [FS_OFFLINE] = "offline", [FS_USED] = "used",     [FS_MOVABLE] = "movable", [FS_FIXED] = "fixed",
-    [FS_HOLE] = "hole",       [FS_CACHED] = "cached",
+    [FS_UNINIT] = "uninit",   [FS_TAIL] = "tail",           [FS_FREE] = "free",
+    [FS_HELD] = "held",       [FS_OFFLINE] = "offline",     [FS_USED] = "used",
+    [FS_MOVABLE] = "movable", [FS_FIXED] = "fixed",         [FS_HOLE] = "hole",
+    [FS_CACHED] = "cached",   [FS_MIGRATING] = "migrating", [FS_MIG_FREED] = "mig-freed",
 };
 
 /* Name of a frame state. */

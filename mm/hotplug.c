@@ -4,9 +4,11 @@
  * block; while unmovable blocks remain, run the poll hook and the deferred frees (nothing is
  * migrated yet, so a failure leaves the free lists exactly as they were), and fail at once when
  * neither did anything (nothing else can free a page: see mm_set_poll_hook); once only movable
- * blocks remain, migrate them (copy, switch the owner's references, free the old block into the
- * cage). Success: the subsections are offline (every HELD block becomes OFFLINE), uncounted,
- * unmapped. Failure: cage undo.
+ * blocks remain, migrate them a batch at a time (isolate under mm_lock, wait for the shootdowns
+ * and copy without it, revalidate and remap under it, release the old blocks into the cage: see
+ * hp_migrate_batch_locked and docs/architecture.md). Success: the subsections are unmapped (the
+ * shootdown waited for without mm_lock), offline (every HELD block becomes OFFLINE), uncounted.
+ * Failure: cage undo. No wait for another CPU happens with mm_lock held.
  */
 #include <string.h>
 
@@ -102,6 +104,7 @@ static struct {
     unsigned long irq;
     uint64_t since;
     struct mm_offline_report *rep;
+    struct mm_holdhist hist; /* the lengths of its holds */
 } hold;
 
 /* Take mm_lock for the running offline and start timing the hold. */
@@ -117,22 +120,29 @@ static void hp_unlock(void)
     uint64_t d = plat_now_ns() - hold.since;
     if (d > hold.rep->max_hold_ns)
         hold.rep->max_hold_ns = d;
+    holdhist_add(&hold.hist, d, MM_IRQOFF_AIM_NS);
     mm_unlock_irqrestore(hold.irq);
 }
 
-/* Between two steps of a walk: once mm_lock (which keeps interrupts off) has been held
- * MM_LOCK_HOLD_NS, release it and take it again, so that interrupts and other CPUs get in.
- * Callers only relax where the walk's state survives (subsection or batch boundaries of a caged
- * range: the cage keeps the layout valid, and only this offline changes caged subsections).
+/* Between two steps of a walk: once mm_lock (which keeps interrupts off) has been held ns,
+ * release it and take it again, so that interrupts and other CPUs get in. Callers only relax
+ * where the walk's state survives (subsection or batch boundaries of a caged range: the cage
+ * keeps the layout valid, and only this offline changes caged subsections and MIGRATING blocks).
  * True if it did. */
-static bool hp_relax(void)
+static bool hp_relax_after(uint64_t ns)
 {
-    if (plat_now_ns() - hold.since < MM_LOCK_HOLD_NS)
+    if (plat_now_ns() - hold.since < ns)
         return false;
     hp_unlock();
     hp_lock();
     hold.rep->lock_breaks++;
     return true;
+}
+
+/* hp_relax_after(MM_LOCK_HOLD_NS). */
+static bool hp_relax(void)
+{
+    return hp_relax_after(MM_LOCK_HOLD_NS);
 }
 
 /* What is still allocated in a caged range. */
@@ -179,66 +189,134 @@ struct hp_mig {
     uint64_t pfn, nw; /* the block's head pfn; its target's pa */
     unsigned order, owner;
     uint32_t cookie, aux;
+    int r; /* its owner's remap: 0, <0 (failed), or MM_ENOENT with dropped: freed meanwhile */
+    bool dropped;
 };
 
-/* Allocate a target for movable block (pfn, f) into *m; 0 or MM_ENOMEM. */
-static int hp_mig_prepare_locked(uint64_t pfn, const struct frame *f, struct hp_mig *m)
+/* Allocate a target for movable block (pfn, f) into *m and make the block MIGRATING (struct
+ * frame: from now on only this offline releases it); 0 or MM_ENOMEM. */
+static int hp_mig_prepare_locked(uint64_t pfn, struct frame *f, struct hp_mig *m)
 {
-    *m = (struct hp_mig){pfn, 0, f->order, f->owner, f->use.cookie, f->use.aux};
+    *m = (struct hp_mig){pfn, 0, f->order, f->owner, f->use.cookie, f->use.aux, 0, false};
     unsigned node = pfn_sect(pfn)->node;
     m->nw = mm_alloc_pages_owner(m->order, MM_MOVABLE | MM_RESERVE | MM_NODE(node), m->owner, m->cookie);
     if (!m->nw) {
         mm_counters.migrate_fail++;
         return MM_ENOMEM;
     }
+    pfn_frame(m->nw >> PAGE_SHIFT)->use.aux = m->aux;
+    frame_set(pfn, f, FS_MIGRATING);
     return 0;
 }
 
-/* Migrate the n prepared blocks of b: isolate them all (their owners make every mapping
- * inaccessible; the TLB shootdowns are batched into one), then copy each, let its owner switch
- * to the copy (the shootdowns of these remaps are batched too: one more, before mm_lock is
- * released; the old block is HELD, never reused before) and free the old block into the cage; pages moved are
- * added to *moved. 0, or the first owner's error (its block's pfn in *blocker; that block's target is freed,
- * the others go on: they are isolated already). */
-static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t *blocker, int64_t *moved)
+/* Step 1 of a batch, for one block (mm_lock held, inside the batch's TLB batch): its owner makes
+ * it unreachable (isolate callback: migration entries); the shootdowns are deferred. */
+static void hp_isolate_locked(const struct hp_mig *m)
 {
-    int first = 0;
+    if (isolate_fns[m->owner])
+        isolate_fns[m->owner](m->pfn << PAGE_SHIFT, m->order, m->cookie, m->aux);
+}
+
+/* Step 2 (no lock, interrupts on): complete the isolations' shootdowns, then copy every block (a
+ * block its owner frees meanwhile is copied too; step 3 drops that copy). */
+static void hp_copy(const struct hp_mig *b, unsigned n, uint64_t ticket)
+{
+    plat_tlb_wait(ticket);
+    for (unsigned i = 0; i < n; i++) {
+        void *src = plat_phys_to_virt(b[i].pfn << PAGE_SHIFT), *dst = plat_phys_to_virt(b[i].nw);
+        PLAT_ASSERT(src && dst);
+        memcpy(dst, src, PAGE_SIZE << b[i].order);
+    }
+}
+
+/* Step 3 (mm_lock held): revalidate each block: one its owner freed meanwhile (MIG_FREED) loses
+ * its target; the others are switched to their copy by their owners' remap callbacks (their TLB
+ * shootdowns, if a remap changed a present mapping, are queued: the ticket). A failed remap
+ * frees the target and makes the block MOVABLE again: the first such error and its pfn go to
+ * *first and *blocker. */
+static uint64_t hp_remap_locked(struct hp_mig *b, unsigned n, int *first, uint64_t *blocker)
+{
     plat_tlb_batch_begin();
-    for (unsigned i = 0; i < n; i++)
-        if (isolate_fns[b[i].owner])
-            isolate_fns[b[i].owner](b[i].pfn << PAGE_SHIFT, b[i].order, b[i].cookie, b[i].aux);
-    plat_tlb_batch_end();
-    plat_tlb_batch_begin(); /* the owners' remaps: flushed together, still under mm_lock */
     for (unsigned i = 0; i < n; i++) {
         struct hp_mig *m = &b[i];
-        uint64_t old = m->pfn << PAGE_SHIFT;
-        void *src = plat_phys_to_virt(old), *dst = plat_phys_to_virt(m->nw);
-        PLAT_ASSERT(src && dst);
-        memcpy(dst, src, PAGE_SIZE << m->order);
-        pfn_frame(m->nw >> PAGE_SHIFT)->use.aux = m->aux;
-        int r = mm_migrate_fns[m->owner](old, m->nw, m->order, m->cookie, m->aux);
-        if (r < 0) {
+        struct frame *f = pfn_frame(m->pfn);
+        if (i)
+            hp_relax(); /* the blocks not remapped yet stay MIGRATING and isolated; the TLB batch
+                           stays open (preemption off, no interrupt handler shoots down) */
+        MM_ASSERT(fs_is_migrating(frame_state(f)) && f->order == m->order, m->pfn, f);
+        if (f->state == FS_MIG_FREED) {
+            m->dropped = true;
+            m->r = MM_ENOENT;
+            mm_counters.migrate_freed++;
+        } else {
+            m->r = mm_migrate_fns[m->owner](m->pfn << PAGE_SHIFT, m->nw, m->order, m->cookie, m->aux);
+        }
+        if (m->r < 0)
             buddy_release_locked(m->nw >> PAGE_SHIFT, m->order);
+        if (m->r < 0 && !m->dropped) {
+            frame_set(m->pfn, f, FS_MOVABLE);
             mm_counters.migrate_fail++;
-            if (!first) {
-                first = r;
+            if (!*first) {
+                *first = m->r;
                 *blocker = m->pfn;
             }
-            continue;
         }
-        buddy_release_locked(m->pfn, m->order);
-        mm_counters.migrate_ok++;
-        *moved += 1 << m->order;
     }
-    plat_tlb_batch_end();
+    return plat_tlb_batch_queue();
+}
+
+/* Step 4 (mm_lock held, the remaps' shootdowns complete): the old blocks of the migrated and of
+ * the dropped blocks are free: HELD in the cage (relaxing between blocks: those not released yet
+ * stay MIGRATING). Pages moved are added to *moved. */
+static void hp_release_locked(const struct hp_mig *b, unsigned n, int64_t *moved)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (i)
+            hp_relax();
+        if (b[i].r < 0 && !b[i].dropped)
+            continue;
+        buddy_release_locked(b[i].pfn, b[i].order);
+        if (b[i].dropped)
+            continue;
+        mm_counters.migrate_ok++;
+        *moved += 1 << b[i].order;
+    }
+}
+
+/* Migrate the n prepared (MIGRATING) and isolated blocks of b, whose isolations' shootdowns are
+ * queued under ticket t, the page isolation way: release mm_lock (interrupts on) to wait for the
+ * shootdowns and copy, take it again to revalidate and remap, and release the old blocks once no
+ * CPU can reach them any more (a remap that must flush a present mapping is waited for without
+ * mm_lock too). Entered and left with mm_lock held; released in between (the cage keeps the
+ * range's layout valid, and only this offline changes MIGRATING blocks). 0, or the first owner's
+ * error (its pfn in *blocker; that block is MOVABLE again, the others go on). */
+static int hp_migrate_batch_locked(struct hp_mig *b, unsigned n, uint64_t t, uint64_t *blocker,
+                                   int64_t *moved)
+{
+    int first = 0;
+    plat_preempt_disable(); /* until the remaps: see plat_preempt_disable */
+    hp_unlock();
+    hp_copy(b, n, t);
+    hp_lock();
+    hold.rep->lock_breaks++;
+    t = hp_remap_locked(b, n, &first, blocker);
+    plat_preempt_enable();
+    if (t) {
+        hp_unlock();
+        plat_tlb_wait(t);
+        hp_lock();
+        hold.rep->lock_breaks++;
+    }
+    hp_release_locked(b, n, moved);
     return first;
 }
 
-/* Migrate every movable block of the caged range, MM_MIGRATE_BATCH blocks at a time; pages moved,
- * or <0 (first failure in *blocker; MM_ETIMEDOUT once the offline's deadline has passed, checked
- * before each block). Between batches the lock may be released and taken again (hp_relax); the walk
- * then resumes at the start of the block's subsection (blocks never cross one, and the cage keeps its layout
- * valid: frees into it become HELD blocks). */
+/* Migrate every movable block of the caged range, MM_MIGRATE_BATCH blocks at a time (fewer if
+ * picking them takes long); pages moved, or <0 (first failure in *blocker; MM_ETIMEDOUT once the
+ * offline's deadline has passed, checked before each block). Each batch releases the lock and
+ * takes it again; the walk then goes on at the block after the batch's last one: the cage keeps
+ * the layout valid (frees into it become HELD blocks of the same order, nothing merges or splits
+ * there). */
 static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *blocker, uint64_t deadline)
 {
     int64_t moved = 0;
@@ -247,10 +325,18 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
     struct cage_iter it = cage_iter(spfn, epfn);
     for (bool more = true; more && !r;) {
         unsigned n = 0;
-        uint64_t resume = 0;
         struct frame *f;
-        while (n < MM_MIGRATE_BATCH && (more = (f = cage_next(&it)) != NULL)) {
-            if (f->state != FS_MOVABLE || !mm_migrate_fns[f->owner])
+        /* A batch ends early once this hold has lasted MM_MIGRATE_PICK_NS; until its first block
+         * the walk relaxes instead (a long run of blocks that do not move). Each block is isolated
+         * as it is picked, its shootdowns deferred to the batch's one queued flush. */
+        while (n < MM_MIGRATE_BATCH) {
+            if (!n)
+                hp_relax_after(MM_MIGRATE_PICK_NS);
+            else if (plat_now_ns() - hold.since >= MM_MIGRATE_PICK_NS)
+                break;
+            if (!(more = (f = cage_next(&it)) != NULL))
+                break;
+            if (frame_state(f) != FS_MOVABLE || !mm_migrate_fns[f->owner])
                 continue;
             if (plat_now_ns() >= deadline)
                 r = MM_ETIMEDOUT;
@@ -260,14 +346,16 @@ static int64_t hp_migrate_range_locked(uint64_t spfn, uint64_t epfn, uint64_t *b
                 *blocker = it.pfn;
                 break;
             }
-            resume = it.pfn;
-            n++;
+            if (!n)
+                plat_tlb_batch_begin();
+            hp_isolate_locked(&batch[n++]);
         }
-        int b = n ? hp_migrate_batch_locked(batch, n, blocker, &moved) : 0;
-        if (b && !r)
+        uint64_t t = n ? plat_tlb_batch_queue() : 0, bb = 0;
+        int b = n ? hp_migrate_batch_locked(batch, n, t, &bb, &moved) : 0;
+        if (b && !r) {
             r = b;
-        if (!r && more && hp_relax())
-            it.next = resume & ~(uint64_t)(MM_PAGES_PER_SUB - 1);
+            *blocker = bb;
+        }
     }
     if (moved)
         plat_trace(TRACE_MIGRATE, spfn << PAGE_SHIFT, (uint64_t)moved, (uint64_t)r);
@@ -305,9 +393,15 @@ static uint64_t hp_held_pages(uint64_t spfn, uint64_t epfn, bool to_offline)
     return h;
 }
 
-/* Unmap (or map) runs of the given subsections of the range that are in mask-of-interest. */
-static int hp_map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const struct mm_section *), bool map)
+/* What hp_map_subs does with each run: map it, unmap it, or unmap it with the offline's hold of
+ * mm_lock released around the unmap (its TLB shootdown waits for every CPU). */
+enum hp_map_op { HP_MAP, HP_UNMAP, HP_UNMAP_UNLOCKED };
+
+/* Map or unmap the runs of the range's subsections that want() selects (read under mm_lock). */
+static int hp_map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const struct mm_section *),
+                       enum hp_map_op op)
 {
+    bool map = op == HP_MAP;
     uint64_t run = 0;
     bool in_run = false;
     for (uint64_t sp = spfn; sp <= epfn; sp += MM_PAGES_PER_SUB) {
@@ -324,9 +418,14 @@ static int hp_map_subs(uint64_t spfn, uint64_t epfn, uint64_t (*want)(const stru
             uint64_t pa = run << PAGE_SHIFT, len = (sp - run) << PAGE_SHIFT;
             if (map) {
                 if (plat_map_range(pa, len)) {
-                    hp_map_subs(spfn, run, want, false); /* undo the runs mapped before this one */
+                    hp_map_subs(spfn, run, want, HP_UNMAP); /* undo the runs mapped before this one */
                     return MM_ENOMEM;
                 }
+            } else if (op == HP_UNMAP_UNLOCKED) {
+                hp_unlock();
+                plat_unmap_range(pa, len);
+                hp_lock();
+                hold.rep->lock_breaks++;
             } else {
                 plat_unmap_range(pa, len);
             }
@@ -449,14 +548,16 @@ static int hp_empty_range_locked(uint64_t base, uint64_t size, uint64_t spfn, ui
     }
 }
 
-/* The caged range is empty: its HELD blocks become OFFLINE, its subsections offline, uncounted
- * and unmapped (relaxing between subsections: nothing can be allocated in them any more). */
-static void hp_offline_done_locked(uint64_t spfn, uint64_t epfn)
+/* The caged range is empty: its subsections are unmapped from the direct map (with mm_lock
+ * released, unless nested: the shootdown waits for every CPU; they are still caged, so nothing
+ * can allocate, free or online there meanwhile), then their HELD blocks become OFFLINE and they
+ * go offline, uncounted (relaxing between subsections). */
+static void hp_offline_done_locked(uint64_t spfn, uint64_t epfn, bool nested)
 {
     struct mm_offline_report *rep = hold.rep;
     uint64_t held = hp_held_pages(spfn, epfn, false);
     rep->pages_waited = held - rep->pages_free - rep->pages_migrated;
-    hp_map_subs(spfn, epfn, hp_want_caged_unmap, false);
+    hp_map_subs(spfn, epfn, hp_want_caged_unmap, nested ? HP_UNMAP : HP_UNMAP_UNLOCKED);
     for (uint64_t sp = spfn; sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax()) {
         struct mm_section *s = pfn_sect(sp);
         unsigned sub = pfn_sub(sp);
@@ -521,6 +622,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     offline_running = true;
     hold.rep = rep;
     hold.irq = irq;
+    holdhist_reset(&hold.hist);
     hold.since = plat_now_ns();
     rep->pages_free = hp_cage_locked(spfn, epfn, nested);
     plat_trace(TRACE_CAGE, base, size, rep->pages_free);
@@ -529,12 +631,16 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
     for (uint64_t sp = spfn; !r && sp < epfn; sp += MM_PAGES_PER_SUB, hp_relax())
         r = cage_test_locked(sp, sp + MM_PAGES_PER_SUB, &blocker);
     if (r == 0)
-        hp_offline_done_locked(spfn, epfn);
+        hp_offline_done_locked(spfn, epfn, nested);
     else
         hp_offline_failed_locked(spfn, epfn, r, blocker);
     offline_running = false;
     hp_unlock();
+    rep->holds = hold.hist.count;
+    rep->holds_over_aim = hold.hist.over;
+    rep->p99_hold_ns = holdhist_percentile(&hold.hist, 990, rep->max_hold_ns);
     plat_trace(TRACE_LOCK_HOLD, base, rep->max_hold_ns, rep->lock_breaks);
+    plat_trace(TRACE_LOCK_DIST, rep->holds, rep->holds_over_aim, rep->p99_hold_ns);
     rep->err = r;
     rep->elapsed_ns = plat_now_ns() - t0;
     if (r)
@@ -567,7 +673,7 @@ int mm_online_range(uint64_t base, uint64_t size)
             }
         }
     }
-    if (hp_map_subs(spfn, epfn, hp_want_offline_map, true)) {
+    if (hp_map_subs(spfn, epfn, hp_want_offline_map, HP_MAP)) {
         mm_unlock_irqrestore(irq);
         MM_LOG(LOG_ERR, "online 0x%llx+0x%llx: cannot map", (unsigned long long)base,
                (unsigned long long)size);
@@ -913,7 +1019,7 @@ int mm_range_usage(uint64_t base, uint64_t size, struct mm_range_usage *u)
                 ;
             else if (fs_is_free(st) || st == FS_CACHED) /* cached: drained when caged */
                 u->free += n;
-            else if (st == FS_MOVABLE && mm_migrate_fns[f->owner])
+            else if ((st == FS_MOVABLE && mm_migrate_fns[f->owner]) || fs_is_migrating(st))
                 u->movable += n;
             else {
                 if (!u->unmovable) {

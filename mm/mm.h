@@ -21,7 +21,9 @@
  * Concurrency: every public function takes mm_lock (platform.h LOCK ORDER, rank PLAT_RANK_MM;
  * recursive, interrupts off while held) around its critical section, so any CPU may call any of
  * them. mm_free_pages and kfree may be called from interrupt context; nothing else may. An
- * offline drops the lock only while it waits for unmovable pages (the poll hook).
+ * offline drops the lock while it waits for unmovable pages (the poll hook), between caging
+ * steps, and in every migration batch while it waits for TLB shootdowns and copies (see
+ * mm_set_migrate_fn): it never waits for another CPU with mm_lock held.
  */
 #pragma once
 #include "hotmem/params.h"
@@ -147,8 +149,11 @@ struct mm_offline_report {
     uint64_t pages_migrated;
     uint64_t pages_waited; /* pages freed into the cage while waiting */
     uint64_t elapsed_ns;
-    uint64_t max_hold_ns; /* longest mm_lock hold (an interrupts-off window) of the offline */
-    uint64_t lock_breaks; /* times it released mm_lock between migrated blocks */
+    uint64_t max_hold_ns;    /* longest mm_lock hold (an interrupts-off window) of the offline */
+    uint64_t lock_breaks;    /* times it released mm_lock and took it again (relax, migration, unmap) */
+    uint64_t holds;          /* its mm_lock holds (lock_breaks + 1 and the nested ones' waits) */
+    uint64_t holds_over_aim; /* of them, longer than MM_IRQOFF_AIM_NS */
+    uint64_t p99_hold_ns;    /* 99th percentile of their lengths (an upper bound within 1/8) */
 };
 /* Offline [base, base+size) (2 MiB aligned; absent or already offline subsections are
  * skipped): cage, take free blocks, wait (bounded) for unmovable pages, migrate movable pages.
@@ -195,16 +200,32 @@ void mm_set_poll_hook(bool (*fn)(void *arg), void *arg);
 int mm_free_pages_deferred(uint64_t pa, unsigned order);
 /* Free every queued block (the kernel's main loop, and every wait of an offline); how many. */
 unsigned mm_run_deferred(void);
-/* Migration of movable blocks of an owner: called with the block already copied from old_pa to
- * new_pa; must switch every reference to new_pa and return 0 (or <0: block stays, blocking).
- * It runs inside a TLB batch (plat_tlb_batch_begin/end): the shootdowns of the mappings it
- * changes happen together after the batch's last block, before mm_lock is released. So an owner
- * whose pages are touched without mm_lock must isolate them first (mm_set_isolate_fn). */
+/* Migration of the movable blocks of an owner, a batch (MM_MIGRATE_BATCH blocks) at a time, the
+ * page isolation way (mm/hotplug.c):
+ *   1. mm_lock held: each block becomes MIGRATING (nobody else migrates, reuses or releases it)
+ *      and its owner's isolate callback runs; the TLB shootdowns those make are queued.
+ *   2. mm_lock released, interrupts on: the shootdowns complete, then every block is copied.
+ *   3. mm_lock held again: a block its owner freed meanwhile (mm_free_pages of a MIGRATING block
+ *      is legal: it only marks it) is dropped: no migrate callback, target freed. For the others
+ *      the migrate callback runs; the shootdowns it makes are queued too, and the old block is
+ *      released (into the cage) only once they are complete (waited for without mm_lock).
+ * Migrate callback (mm_lock held): the block was copied from old_pa to new_pa; switch every
+ * reference to new_pa and return 0, or <0: the block stays at old_pa (MOVABLE again) and blocks
+ * the offline; then every mapping the isolate callback removed must be restored to old_pa. A
+ * remap of a mapping that was not present needs no shootdown; one that replaces a present
+ * mapping (owners without an isolate callback) is flushed before old_pa is reused.
+ * So between steps 1 and 3 the owner may still read the old block, may free it, must not write
+ * it except through what the isolate callback made wait, and must expect its mappings to be
+ * migration entries (an unmap of one frees the page all the same). */
 typedef int (*mm_migrate_fn)(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32_t cookie, uint32_t aux);
 void mm_set_migrate_fn(unsigned owner, mm_migrate_fn fn);
-/* Optional, for owners whose pages are written concurrently: called (mm_lock held) just before
- * a block is copied; it must make the block unreachable for writers (e.g. unmap it and shoot
- * down the TLBs). The migrate callback then makes it reachable again at its new address. */
+/* Optional, for owners whose pages are written without mm_lock: called (mm_lock held, step 1
+ * above) before the block is copied; it must make the block unreachable for writers (migration
+ * entries: a CPU that touches the page waits until the migrate callback maps it again). Its TLB
+ * shootdowns are deferred (plat_tlb_batch_begin/queue) and complete before the copy. A thread
+ * that waits on a migration entry must not keep the offline's CPU from running: the offline runs
+ * steps 1-3 with preemption off (plat_preempt_disable). An owner without this callback must write
+ * its pages only under mm_lock and never while a block of it is MIGRATING (it only reads them). */
 typedef void (*mm_isolate_fn)(uint64_t old_pa, unsigned order, uint32_t cookie, uint32_t aux);
 void mm_set_isolate_fn(unsigned owner, mm_isolate_fn fn);
 
@@ -219,8 +240,11 @@ void mm_set_describe_fn(unsigned owner, mm_describe_fn fn);
  * (holder, key) pairs with the holder's operations (an address space and a virtual address, or
  * a shared-memory object and a page index). Migration of the page (offline) goes through them:
  * isolate makes every mapping a migration entry and shoots down the TLBs of the CPUs that may
- * cache it, the copy follows, remap points every mapping at the new page. A page with pins > 0
- * refuses to migrate (MM_EBUSY) and its description names the pin. All under mm_lock. */
+ * cache it (deferred: mm_set_isolate_fn), the copy follows without mm_lock, remap points every
+ * mapping at the new page. A page with pins > 0 refuses to migrate (MM_EBUSY) and its description
+ * names the pin; one pinned while isolated gets its mappings back at the old page. The callbacks
+ * and these functions run under mm_lock; between isolate and remap mappings may come and go
+ * (mm_rmap_isolated). */
 struct mm_rmap_ops {
     /* Make (holder, key)'s mapping unreachable (migration entry + TLB shootdown). */
     void (*isolate)(void *holder, uint64_t key);
@@ -243,6 +267,10 @@ void mm_user_page_free(uint64_t pa);
 int mm_rmap_pin(uint64_t pa, int delta, const char *name);
 /* Mappings of pa (0 if not a user page). */
 unsigned mm_rmap_count(uint64_t pa);
+/* Is user page pa isolated by a migration (between the isolate and remap callbacks, which the
+ * offline runs in two mm_lock holds)? A mapping added meanwhile must be made a migration entry
+ * too: the remap makes it present with the rest. */
+bool mm_rmap_isolated(uint64_t pa);
 /* Node and zone of a present frame; MM_ENOENT if pa is not in a present subsection. */
 int mm_pa_node_zone(uint64_t pa, unsigned *node, unsigned *zone);
 struct mm_user_stats {
@@ -320,6 +348,7 @@ struct mm_counters {
     uint64_t online_ok, online_fail;
     uint64_t add_ok, add_fail, remove_ok, remove_fail;
     uint64_t migrate_ok, migrate_fail;
+    uint64_t migrate_freed; /* blocks their owner freed while an offline copied them (copy dropped) */
     uint64_t obj_fail;
     uint64_t verify_fail;
     uint64_t boot_fail;

@@ -59,6 +59,17 @@ struct mm_section;
  *            CACHED -> FREE | HELD (drain: HELD when its subsection is caged). Its state byte is
  *            written by the CPU that owns the cache without mm_lock, so walks that may meet it
  *            read heads with frame_state().
+ *   MIGRATING: allocated (owner, cookie, aux kept; counted movable), in a caged subsection, taken
+ *            by the running offline for one migration batch (hotplug.c): MOVABLE -> MIGRATING
+ *            under mm_lock when the batch is picked (its owner's isolate callback then makes it
+ *            unreachable). While MIGRATING nothing else migrates, reuses or releases it, and the
+ *            offline copies it without mm_lock. Its owner may still free it (mm_free_pages):
+ *            MIGRATING -> MIG_FREED, nothing else changes (no poison, no HELD: the copy may be
+ *            reading it). The offline, under mm_lock again, ends it: remapped -> HELD (released
+ *            into the cage once the remap's TLB flush is complete); owner failed -> MOVABLE.
+ *   MIG_FREED: freed by its owner while MIGRATING; still counted movable, owned by no one. The
+ *            offline drops the copy, frees the target and releases the block: MIG_FREED -> HELD.
+ *   Both exist only inside one migration batch of the running offline (never across two).
  * Transitions are made with frame_set (checked against fs_legal in MM_DEBUG builds); heads are
  * created with frame_init.
  */
@@ -72,7 +83,9 @@ enum frame_state {
     FS_MOVABLE,
     FS_FIXED,
     FS_HOLE,
-    FS_CACHED, /* free, on one CPU's page cache (mm/pcp.c) */
+    FS_CACHED,    /* free, on one CPU's page cache (mm/pcp.c) */
+    FS_MIGRATING, /* allocated, being migrated by an offline (isolated: hotplug.c) */
+    FS_MIG_FREED, /* was MIGRATING, freed by its owner meanwhile: the offline releases it */
     FS_NR
 };
 
@@ -122,6 +135,11 @@ static inline bool fs_is_free(unsigned st)
 static inline bool fs_is_used(unsigned st)
 {
     return st == FS_USED || st == FS_MOVABLE;
+}
+/* Taken by a migration batch (MIGRATING or MIG_FREED): counted movable, in a caged subsection. */
+static inline bool fs_is_migrating(unsigned st)
+{
+    return st == FS_MIGRATING || st == FS_MIG_FREED;
 }
 /* Name of a frame state ("free", "held", ...); "?" if out of range. */
 const char *frame_state_name(unsigned st);
@@ -332,6 +350,15 @@ void pcp_thaw(void);
 uint64_t pcp_zone_pages(unsigned node, unsigned zone);
 /* Forget every cache and turn them off (mm_reset). */
 void pcp_reset(void);
+
+/* holdhist.c: lengths of an offline's mm_lock holds (8 buckets per power of two of ~us). */
+struct mm_holdhist {
+    uint32_t n[HOLDHIST_BUCKETS];
+    uint64_t count, over; /* holds; holds longer than the over_ns of holdhist_add */
+};
+void holdhist_reset(struct mm_holdhist *h);
+void holdhist_add(struct mm_holdhist *h, uint64_t ns, uint64_t over_ns);
+uint64_t holdhist_percentile(const struct mm_holdhist *h, unsigned permille, uint64_t max_ns);
 
 /* hotplug.c: the wait/poll configuration. */
 extern bool (*mm_poll_fn)(void *);

@@ -27,6 +27,7 @@ struct umap {
 struct upage {
     uint64_t pfn;
     uint32_t nmaps, pins;
+    bool isolated; /* its mappings are migration entries: between rmap_isolate and rmap_migrate */
     const char *pin_name;
     struct umap *maps;
     struct upage *hnext;
@@ -223,8 +224,17 @@ static void rmap_isolate(uint64_t old_pa, unsigned order, uint32_t cookie, uint3
     struct upage *u = find(old_pa);
     if (!u || u->pins)
         return;
+    u->isolated = true;
     for (struct umap *m = u->maps; m; m = m->next)
         m->ops->isolate(m->holder, m->key);
+}
+
+/* Is pa isolated (mm.h)? */
+bool mm_rmap_isolated(uint64_t pa)
+{
+    bool r;
+    MM_WITH_LOCK(struct upage *u = find(pa); r = u && u->isolated);
+    return r;
 }
 
 /* migrate callback: point every mapping at new_pa and file the record under it. */
@@ -234,7 +244,11 @@ static int rmap_migrate(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32
     struct upage **pp = buckets ? slot(old_pa >> PAGE_SHIFT) : NULL, *u = pp ? *pp : NULL;
     if (!u || order)
         return MM_ENOENT;
-    if (u->pins) {
+    bool was = u->isolated;
+    u->isolated = false;
+    if (u->pins) { /* pinned since it was isolated: its mappings go back to the old page */
+        for (struct umap *m = u->maps; was && m; m = m->next)
+            m->ops->remap(m->holder, m->key, old_pa);
         ust.migrate_busy++;
         plat_trace(TRACE_USER_PINNED, old_pa, u->pins, u->maps ? u->maps->ops->id(u->maps->holder) : 0);
         return MM_EBUSY;
@@ -290,6 +304,8 @@ void rmap_reset(void)
                 }
                 plat_free(u);
             }
+    plat_free(buckets); /* the next use registers the callbacks again (mm_reset clears them) */
+    buckets = NULL;
     memset(&ust, 0, sizeof ust);
     memset(zone_pages, 0, sizeof zone_pages);
     batch = 0;

@@ -124,11 +124,14 @@ static void verify_sections(struct acc acc[MAX_NODES][MM_NR_ZONES])
                 } else if (st == FS_OFFLINE) {
                     if (online)
                         BAD("pfn 0x%llx: offline block in an online subsection", (unsigned long long)p);
-                } else if (st == FS_USED || st == FS_MOVABLE) {
+                } else if (st == FS_USED || st == FS_MOVABLE || fs_is_migrating(st)) {
                     if (!online)
                         BAD("pfn 0x%llx: allocated block (owner %s) in an offline subsection",
                             (unsigned long long)p, mm_owner_name(f->owner));
-                    if (st == FS_MOVABLE)
+                    if (fs_is_migrating(st) && !caged)
+                        BAD("pfn 0x%llx: block being migrated in a subsection that is not caged",
+                            (unsigned long long)p);
+                    if (st != FS_USED)
                         a->movable += n;
                 } else if (st == FS_CACHED) {
                     if (!online || caged)

@@ -162,6 +162,9 @@
  * a 512 MiB migration under load take minutes; 32 pages fit the page-by-page flush. */
 #define MM_MIGRATE_BATCH 32
 #define TLB_BATCH_PAGES 64
+/* Ended batches whose flush is queued (plat_tlb_batch_queue) until plat_tlb_wait: an offline has
+ * at most two at a time (its isolations, its remaps); more callers flush at once instead. */
+#define TLB_QUEUED 4
 /* Shell `ptcheck` maps and unmaps 2 MiB of this 1 GiB of physical address space (it checks that
  * nothing is there first): 255 GiB, below the 1 TiB of QEMU's default 40 physical address bits
  * and above anything the tests boot (maxmem 32G, the PCI 64-bit window after it). */
@@ -176,6 +179,15 @@
 /* While migrating, an offline releases mm_lock (which keeps interrupts off) once it has held it
  * this long, so other CPUs and interrupts get in: the interrupts-off window it aims at. */
 #define MM_LOCK_HOLD_NS 50000
+/* A migration batch stops picking blocks once the offline has held mm_lock this long, so that
+ * picking, allocating targets and isolating stay within one MM_LOCK_HOLD_NS hold. */
+#define MM_MIGRATE_PICK_NS 25000
+/* Issue 13's aim for the longest interrupts-off window of an offline: holds of mm_lock longer
+ * than this are counted apart in the offline's report (mm_offline_report.holds_over_aim). */
+#define MM_IRQOFF_AIM_NS 100000
+/* Buckets of the histogram of an offline's mm_lock holds (mm/holdhist.c): 8 per power of two,
+ * up to 2^21 units of 1024 ns (about 2 s); longer holds land in the last. */
+#define HOLDHIST_BUCKETS 160
 /* The deadline of a whole offline, checked inside its migration loop: migrating 512 MiB takes
  * about a second under TCG (bench_hotplug), so a minute bounds an offline that cannot finish
  * (its data keeps being re-created in the range, say) without failing a large honest one. */

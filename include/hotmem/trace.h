@@ -25,5 +25,7 @@ enum trace_type {
     TRACE_USER_MIGRATE, /* a batch of user pages migrated: a: pages in the batch, b: last old pa, c: last new
                            pa */
     TRACE_USER_PINNED,  /* a pinned user page refused to migrate: a: pa, b: pins, c: holder id (pid) */
+    TRACE_LOCK_DIST,    /* end of an offline, after lock-hold: a: mm_lock holds, b: holds longer than
+                           MM_IRQOFF_AIM_NS, c: 99th percentile hold in ns */
     TRACE_NR_TYPES
 };

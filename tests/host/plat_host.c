@@ -410,6 +410,33 @@ void plat_tlb_batch_end(void)
     __atomic_add_fetch(&plat_host_tlb_batches, 1, __ATOMIC_RELAXED);
 }
 
+/* Host threads are the OS's: nothing to keep. */
+void plat_preempt_disable(void)
+{
+}
+
+void plat_preempt_enable(void)
+{
+}
+
+/* A queued batch: always a ticket (1), so that every plat_tlb_wait of a caller is seen. */
+uint64_t plat_host_tlb_waits;
+void (*plat_host_tlb_wait_hook)(void);
+uint64_t plat_tlb_batch_queue(void)
+{
+    __atomic_add_fetch(&plat_host_tlb_batches, 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
+void plat_tlb_wait(uint64_t ticket)
+{
+    if (!ticket)
+        return;
+    __atomic_add_fetch(&plat_host_tlb_waits, 1, __ATOMIC_RELAXED);
+    if (plat_host_tlb_wait_hook)
+        plat_host_tlb_wait_hook();
+}
+
 /* Host trace: the last event of each type is kept for tests (plat_host_trace_count counts). */
 uint64_t plat_host_trace_count[64];
 uint64_t plat_host_trace_last[64][3];

@@ -42,9 +42,13 @@ extern uint64_t plat_host_trace_count[64];
 extern uint64_t plat_host_trace_last[64][3];
 /* Release every spinlock the calling thread holds (plat_panic does it before its longjmp). */
 void plat_host_release_locks(void);
-/* plat_tlb_batch_end calls (migration batches). */
+/* plat_tlb_batch_end and plat_tlb_batch_queue calls (migration batches). */
 extern uint64_t plat_host_tlb_batches;
 /* plat_cpu_sync calls (the page caches' remote accesses). */
 extern uint64_t plat_host_cpu_syncs;
 /* When set, plat_can_wait_cpus() is false (a kernel caller with interrupts off). */
 extern bool plat_host_no_cpu_wait;
+/* plat_tlb_wait calls with a ticket, and a hook each of them runs first (tests check there that
+ * no spinlock is held: the wait for other CPUs must run with interrupts on). */
+extern uint64_t plat_host_tlb_waits;
+extern void (*plat_host_tlb_wait_hook)(void);

@@ -629,13 +629,128 @@ static void test_deadline_while_migrating(void)
     uint64_t batches = plat_host_tlb_batches;
     CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
     CHECK_EQ(rep.pages_migrated, 8192);
-    /* migrated MM_MIGRATE_BATCH blocks at a time: two TLB batches (two shootdowns: isolate,
-     * remap) per migration batch */
+    /* migrated up to MM_MIGRATE_BATCH blocks at a time (fewer when picking them makes the hold
+     * long: the fake clock ticks 1 us per look): two TLB batches (two shootdowns: isolate, remap)
+     * per migration batch, far fewer than one per page */
     batches = plat_host_tlb_batches - batches;
-    CHECK(batches >= 2 && batches <= 2 * ((8192 + MM_MIGRATE_BATCH - 1) / MM_MIGRATE_BATCH));
+    CHECK(batches >= 2 * ((8192 + MM_MIGRATE_BATCH - 1) / MM_MIGRATE_BATCH) && batches <= 2 * 8192 / 4);
     CHECK_EQ(mm_obj_check_all(NULL), 0);
     mm_obj_drop_all();
     CHECK_EQ(mm_verify(), 0);
+}
+
+/* The TLB-wait hook: counts the waits of an offline and those made with mm_lock held (there must
+ * be none: a wait for other CPUs' acknowledgements runs with interrupts on); optionally frees the
+ * object of the first MIGRATING block it sees (its owner destroying it between isolate and remap). */
+static uint64_t waits, waits_locked, drop_seen_migrating, drop_id;
+static bool drop_armed;
+static void tlb_wait_hook(void)
+{
+    waits++;
+    waits_locked += plat_spin_held(&mm_lock);
+    if (!drop_armed)
+        return;
+    drop_armed = false;
+    for (uint64_t pfn = DIMM >> PAGE_SHIFT; pfn < (DIMM + 128 * MiB) >> PAGE_SHIFT && !drop_id; pfn++) {
+        struct frame *f = pfn_frame(pfn);
+        if (f->state == FS_MIGRATING)
+            drop_id = f->use.cookie;
+    }
+    CHECK(drop_id != 0);
+    for (uint64_t pfn = DIMM >> PAGE_SHIFT; pfn < (DIMM + 128 * MiB) >> PAGE_SHIFT; pfn++) {
+        struct frame *f = pfn_frame(pfn);
+        drop_seen_migrating += f->state == FS_MIGRATING && f->use.cookie == drop_id;
+    }
+    CHECK_EQ(mm_obj_drop((uint32_t)drop_id), 0);
+    uint64_t freed = 0;
+    for (uint64_t pfn = DIMM >> PAGE_SHIFT; pfn < (DIMM + 128 * MiB) >> PAGE_SHIFT; pfn++)
+        freed += pfn_frame(pfn)->state == FS_MIG_FREED;
+    CHECK_EQ(freed, drop_seen_migrating); /* freed, but left to the offline */
+    CHECK_EQ(mm_verify(), 0);             /* a consistent state in the middle of a batch */
+}
+
+/* An owner destroys its object while the offline copies some of its pages (between the isolate
+ * and the remap callbacks, mm_lock not held): those blocks are dropped (copy discarded, target
+ * freed, counted), the others migrate, and nothing leaks. */
+static void test_freed_while_migrating(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint32_t a, b;
+    CHECK_EQ(mm_obj_create(1 * MiB, true, -1, &a), 0); /* 256 pages each, in the DIMM */
+    CHECK_EQ(mm_obj_create(1 * MiB, true, -1, &b), 0);
+    struct mm_zone_stats t0;
+    mm_total_stats(&t0);
+    uint64_t freed0 = mm_counters.migrate_freed, ok0 = mm_counters.migrate_ok;
+    waits = waits_locked = drop_seen_migrating = drop_id = 0;
+    drop_armed = true;
+    plat_host_tlb_wait_hook = tlb_wait_hook;
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    plat_host_tlb_wait_hook = NULL;
+    CHECK(drop_id == a || drop_id == b);
+    CHECK(drop_seen_migrating > 0 && drop_seen_migrating <= MM_MIGRATE_BATCH);
+    CHECK_EQ(mm_counters.migrate_freed - freed0, drop_seen_migrating);
+    CHECK_EQ(rep.pages_migrated, 256); /* the other object's pages only */
+    CHECK_EQ(mm_counters.migrate_ok - ok0, 256);
+    CHECK_EQ(waits_locked, 0);
+    CHECK_EQ(mm_obj_count(), 1);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    struct mm_zone_stats t1;
+    mm_total_stats(&t1);
+    CHECK_EQ(t1.movable, t0.movable - 256); /* the dropped object's pages, targets included, are free */
+    CHECK_EQ(mm_online_range(DIMM, 128 * MiB), 0);
+    mm_obj_drop_all();
+    mm_total_stats(&t1);
+    CHECK_EQ(t1.free, t0.free + 512);
+    CHECK_EQ(mm_verify(), 0);
+}
+
+/* No TLB shootdown is waited for with mm_lock held: every wait of a migrating offline (two per
+ * batch on the host, which always queues: isolations and remaps) comes with the lock released. */
+static void test_no_shootdown_wait_locked(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint32_t a;
+    CHECK_EQ(mm_obj_create(4 * MiB, true, -1, &a), 0); /* 1024 pages: 32 batches */
+    waits = waits_locked = 0;
+    plat_host_tlb_wait_hook = tlb_wait_hook;
+    uint64_t w0 = plat_host_tlb_waits, b0 = plat_host_tlb_batches;
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    plat_host_tlb_wait_hook = NULL;
+    CHECK_EQ(rep.pages_migrated, 1024);
+    CHECK(waits >= 2 * 1024 / MM_MIGRATE_BATCH);
+    CHECK_EQ(plat_host_tlb_batches - b0, waits); /* every queued batch waited for, unlocked */
+    CHECK_EQ(plat_host_tlb_waits - w0, waits);
+    CHECK_EQ(waits_locked, 0);
+    CHECK(rep.lock_breaks >= waits); /* the lock was released for each */
+    CHECK(rep.holds >= rep.lock_breaks + 1);
+    CHECK(rep.p99_hold_ns > 0 && rep.p99_hold_ns <= rep.max_hold_ns);
+    CHECK(rep.holds_over_aim <= rep.holds);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_online_range(DIMM, 128 * MiB), 0);
+    mm_obj_drop_all();
+    CHECK_EQ(mm_verify(), 0);
+}
+
+/* The hold histogram of an offline's report: 99 short holds and one long one. */
+static void test_holdhist(void)
+{
+    struct mm_holdhist h;
+    holdhist_reset(&h);
+    CHECK_EQ(holdhist_percentile(&h, 990, 1000), 0);
+    for (int i = 0; i < 99; i++)
+        holdhist_add(&h, 10000 + (uint64_t)i * 10, MM_IRQOFF_AIM_NS); /* 10.0-11.0 us */
+    holdhist_add(&h, 5000000, MM_IRQOFF_AIM_NS);                      /* 5 ms */
+    CHECK_EQ(h.count, 100);
+    CHECK_EQ(h.over, 1);
+    uint64_t p99 = holdhist_percentile(&h, 990, 5000000);
+    CHECK(p99 >= 10990 && p99 <= 10990 + 10990 / 8 + 1024);    /* the bucket of the 99th, within 1/8 */
+    CHECK_EQ(holdhist_percentile(&h, 1000, 5000000), 5000000); /* capped at the longest */
+    CHECK(holdhist_percentile(&h, 500, 5000000) <= 12288);
 }
 
 int main(void)
@@ -654,6 +769,9 @@ int main(void)
     test_offline_keeps_minimum();
     test_wait_runs_deferred_work();
     test_deadline_while_migrating();
+    test_holdhist();
+    test_freed_while_migrating();
+    test_no_shootdown_wait_locked();
     mm_dump_counters();
     CHECK_SUMMARY();
 }

@@ -62,9 +62,14 @@ static uint64_t word(uint64_t key)
     return 0x5eed0000ull + key * 0x9e3779b97f4a7c15ull;
 }
 
-static void test_migrate_and_pin(void)
+/* Fresh mm with a 128 MiB DIMM on node 1; a maps NPAGES user pages there, each holding word(k). */
+static void setup_pages(void)
 {
     mm_reset();
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.id = 1;
+    b.id = 2;
     CHECK_EQ(mm_boot_add_range(0, 256 * MiB, 0, false), 0);
     CHECK_EQ(mm_boot_finish(), 0);
     CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 1), 0);
@@ -75,6 +80,11 @@ static void test_migrate_and_pin(void)
         CHECK(a.pa[k] >= DIMM && a.pa[k] < DIMM + 128 * MiB); /* node 1's movable zone: the DIMM */
         *(uint64_t *)plat_phys_to_virt(a.pa[k]) = word(k);
     }
+}
+
+static void test_migrate_and_pin(void)
+{
+    setup_pages();
     for (uint64_t k = 0; k < NSHARED; k++) { /* b maps the first pages too: two mappings each */
         CHECK_EQ(mm_rmap_add(a.pa[k], &ops, &b, k), 0);
         b.pa[k] = a.pa[k];
@@ -128,11 +138,71 @@ static void test_migrate_and_pin(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* In the offline's first TLB wait (pages isolated, mm_lock released): pin one isolated page, unmap
+ * and free another, map a third once more (as a fault of another process would: a migration entry
+ * too). */
+static uint64_t kpin = NPAGES, kgone = NPAGES, kmap = NPAGES;
+static void wait_hook(void)
+{
+    if (kpin < NPAGES)
+        return;
+    for (uint64_t k = 0; k < NPAGES; k++) {
+        if (!a.isolated[k])
+            continue;
+        if (kpin == NPAGES)
+            kpin = k;
+        else if (kgone == NPAGES)
+            kgone = k;
+        else if (kmap == NPAGES)
+            kmap = k;
+    }
+    CHECK(kmap < NPAGES);
+    CHECK(mm_rmap_isolated(a.pa[kpin]) && mm_rmap_isolated(a.pa[kmap]));
+    CHECK_EQ(mm_rmap_pin(a.pa[kpin], +1, "late"), 1);
+    CHECK_EQ(mm_rmap_remove(a.pa[kgone], &a, kgone), 0);
+    mm_user_page_free(a.pa[kgone]);
+    a.pa[kgone] = 0;
+    a.isolated[kgone] = 0;
+    CHECK_EQ(mm_rmap_add(a.pa[kmap], &ops, &b, kmap), 0);
+    b.pa[kmap] = a.pa[kmap];
+    b.isolated[kmap] = 1;
+}
+
+/* Pages change between isolate and remap (mm_lock is released to wait for the shootdowns and
+ * copy): a page pinned meanwhile gets its mappings back at the old page and blocks the offline,
+ * one freed meanwhile is dropped, one mapped once more is remapped with its other mappings. */
+static void test_changes_while_isolated(void)
+{
+    setup_pages();
+    uint64_t freed0 = mm_counters.migrate_freed;
+    plat_host_tlb_wait_hook = wait_hook;
+    struct mm_offline_report rep;
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), MM_EBUSY);
+    plat_host_tlb_wait_hook = NULL;
+    CHECK(strstr(rep.owner_name, "pin=late,pins=1") != NULL);
+    uint64_t old = a.pa[kpin];
+    CHECK(old >= DIMM);                                 /* it stayed */
+    CHECK(!a.isolated[kpin] && !mm_rmap_isolated(old)); /* its mapping is back */
+    CHECK_EQ(mm_counters.migrate_freed - freed0, 1);
+    CHECK(b.pa[kmap] == a.pa[kmap] && b.pa[kmap] < DIMM && !b.isolated[kmap]);
+    CHECK_EQ(a.bad_remaps + b.bad_remaps, 0);
+    CHECK_EQ(mm_verify(), 0);
+    CHECK_EQ(mm_rmap_pin(old, -1, NULL), 0);
+    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    for (uint64_t k = 0; k < NPAGES; k++) {
+        CHECK(k == kgone || (a.pa[k] < DIMM && *(uint64_t *)plat_phys_to_virt(a.pa[k]) == word(k)));
+        CHECK(!a.isolated[k]);
+    }
+    CHECK_EQ(a.bad_remaps + b.bad_remaps, 0);
+    CHECK_EQ(mm_verify(), 0);
+}
+
 int main(void)
 {
     plat_host_add_ram(0, 256 * MiB);
     plat_host_add_ram(DIMM, 128 * MiB);
     plat_host_loglevel = LOG_ERR;
     test_migrate_and_pin();
+    test_changes_while_isolated();
     CHECK_SUMMARY();
 }

@@ -258,6 +258,18 @@ static bool poll_yield(void *arg)
     return true;
 }
 
+/* The offline's TLB waits (between isolate and copy, and after remaps): count those made with
+ * mm_lock held (there must be none) and yield, as a slow shootdown would, so that workers free
+ * and create objects while pages of theirs are isolated. */
+static uint64_t tlb_waits, tlb_waits_locked;
+static void tlb_wait_yield(void)
+{
+    __atomic_add_fetch(&tlb_waits, 1, __ATOMIC_RELAXED);
+    if (plat_spin_held(&mm_lock))
+        __atomic_add_fetch(&tlb_waits_locked, 1, __ATOMIC_RELAXED);
+    sched_yield();
+}
+
 /* One phase: NWORKERS workers (with objects or not) of iters steps each, with or without the
  * hotplug thread (running until the workers are done); then everything freed and checked. */
 static void phase(const char *name, bool objects, bool hotplug)
@@ -314,6 +326,7 @@ int main(int argc, char **argv)
     mm_pcp_enable(true); /* per-CPU page caches, as in the kernel: every offline drains them */
     mm_set_offline_timeout_ms(5);
     mm_set_poll_hook(poll_yield, NULL);
+    plat_host_tlb_wait_hook = tlb_wait_yield;
     struct mm_zone_stats t0, t1;
     phase("alloc", false, false);
     mm_total_stats(&t0); /* after the heap has its one cached empty slab per size class */
@@ -323,5 +336,11 @@ int main(int argc, char **argv)
     CHECK_EQ(t1.free, t0.free);
     CHECK_EQ(t1.online, t0.online);
     CHECK(total_offline_ok > 0);
+    CHECK(tlb_waits > 0);
+    CHECK_EQ(tlb_waits_locked, 0);
+    printf("offline TLB waits %llu (with mm_lock held: %llu), blocks freed by their owner while migrating "
+           "%llu\n",
+           (unsigned long long)tlb_waits, (unsigned long long)tlb_waits_locked,
+           (unsigned long long)mm_counters.migrate_freed);
     CHECK_SUMMARY();
 }
