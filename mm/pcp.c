@@ -354,7 +354,7 @@ bool pcp_free(uint64_t pfn, struct mm_section *s, struct frame *f, unsigned orde
 
 /* Give every block of CPU c's caches back to the buddy allocator (caged ones become HELD), a
  * batch at a time: pop under c's cache lock, give back under mm_lock. The remote access to c
- * is announced already (pcp_drain_all). */
+ * is announced already (pcp_drain_mask). */
 static void pcp_drain_cpu(unsigned c)
 {
     struct pcp_cpu *p = &pcp_cpus[c];
@@ -373,19 +373,25 @@ static void pcp_drain_cpu(unsigned c)
             }
 }
 
-/* Drain every CPU's cache (mm_internal.h): one announcement and sync for all CPUs, then one
+/* Drain the caches of the CPUs in mask: one announcement and sync for all of them, then one
  * cache lock at a time. */
+static void pcp_drain_mask(uint64_t mask)
+{
+    pcp_announce(mask);
+    for (unsigned c = 0; c < MAX_CPUS; c++)
+        if (mask >> c & 1)
+            pcp_drain_cpu(c);
+    pcp_withdraw(mask);
+}
+
+/* Drain every CPU's cache (mm_internal.h). */
 void pcp_drain_all(void)
 {
     if (!pcp_ready)
         return;
     PLAT_ASSERT(!plat_spin_held(&mm_lock)); /* it takes mm_lock to give the blocks back */
     __atomic_add_fetch(&pcp_drains, 1, __ATOMIC_RELAXED);
-    uint64_t all = ~0ull >> (64 - MAX_CPUS);
-    pcp_announce(all);
-    for (unsigned c = 0; c < MAX_CPUS; c++)
-        pcp_drain_cpu(c);
-    pcp_withdraw(all);
+    pcp_drain_mask(~0ull >> (64 - MAX_CPUS));
 }
 
 /* Freeze and drain the caches (mm_internal.h). */
@@ -488,9 +494,7 @@ bool pcp_drain_for_retry(void)
         pcp_drain_all();
         return true;
     }
-    uint64_t me = 1ull << (plat_cpu_id() % MAX_CPUS); /* interrupts off: this CPU stays */
-    pcp_announce(me);                                 /* a sync with itself only: no cross-call */
-    pcp_drain_cpu((unsigned)(plat_cpu_id() % MAX_CPUS));
-    pcp_withdraw(me);
+    /* interrupts off: this CPU stays; a sync with itself only, no cross-call */
+    pcp_drain_mask(1ull << (plat_cpu_id() % MAX_CPUS));
     return true;
 }

@@ -155,6 +155,24 @@ static void test_free_into_cage(void)
 }
 
 /* Allocating everything gets every free page, those in the caches included. */
+/* Allocate movable order-0 pages into pa (room for 100000) until the allocator says no; how many. */
+static uint64_t alloc_until_refused(uint64_t *pa)
+{
+    uint64_t n = 0;
+    while (n < 100000 && (pa[n] = mm_alloc_pages(0, MM_MOVABLE)))
+        n++;
+    return n;
+}
+
+/* Free the n pages of pa and pa itself; the buddy state must be whole again. */
+static void free_all(uint64_t *pa, uint64_t n)
+{
+    while (n--)
+        mm_free_pages(pa[n], 0);
+    plat_free(pa);
+    CHECK_EQ(mm_verify(), 0);
+}
+
 static void test_exhaust(void)
 {
     setup();
@@ -165,14 +183,9 @@ static void test_exhaust(void)
     pthread_join(t, NULL);
     struct mm_zone_stats st;
     mm_total_stats(&st);
-    uint64_t want = st.free - mm_zone_min(0, MM_ZONE_NORMAL), n = 0;
-    while (n < 100000 && (pa[n] = mm_alloc_pages(0, MM_MOVABLE)))
-        n++;
+    uint64_t want = st.free - mm_zone_min(0, MM_ZONE_NORMAL), n = alloc_until_refused(pa);
     CHECK_EQ(n, want);
-    while (n--)
-        mm_free_pages(pa[n], 0);
-    plat_free(pa);
-    CHECK_EQ(mm_verify(), 0);
+    free_all(pa, n);
 }
 
 /* The same with a caller that may not wait for other CPUs (interrupts off in the kernel: an
@@ -189,19 +202,14 @@ static void test_exhaust_without_cpu_wait(void)
     uint64_t elsewhere = mm_pcp_pages((unsigned)(uintptr_t)other, 0, MM_ZONE_MOVABLE);
     CHECK(elsewhere > 0);
     plat_host_no_cpu_wait = true;
-    uint64_t n = 0, syncs = plat_host_cpu_syncs;
-    while (n < 100000 && (pa[n] = mm_alloc_pages(0, MM_MOVABLE)))
-        n++;
+    uint64_t syncs = plat_host_cpu_syncs, n = alloc_until_refused(pa);
     CHECK_EQ(plat_host_cpu_syncs, syncs); /* this CPU's own drains need no sync */
     CHECK_EQ(mm_pcp_pages((unsigned)(uintptr_t)other, 0, MM_ZONE_MOVABLE), elsewhere);
     CHECK_EQ(mm_pcp_pages(plat_cpu_id(), 0, MM_ZONE_MOVABLE), 0);
     CHECK_EQ(mm_pcp_pages(plat_cpu_id(), 0, MM_ZONE_NORMAL), 0);
     plat_host_no_cpu_wait = false;
     CHECK(mm_alloc_pages(0, MM_MOVABLE) != 0); /* a caller that may wait gets the other's pages */
-    while (n--)
-        mm_free_pages(pa[n], 0);
-    plat_free(pa);
-    CHECK_EQ(mm_verify(), 0);
+    free_all(pa, n);
 }
 
 /* Bad frees are still caught on the cached path. */
