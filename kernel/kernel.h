@@ -23,7 +23,7 @@ int serial_getc(void);
 bool serial_getc_pending(void);
 /* Sleep (the calling thread) until serial input is buffered. */
 void serial_wait_input(void);
-extern uint64_t serial_rx_overruns;
+extern uint64_t serial_rx_throttles;
 
 /* printk.c: log a line at a level (shown on the console when level <= loglevel). */
 void printk(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -21,9 +21,11 @@ static int cmd_uptime(int argc, char **argv)
     uint64_t ns = kern_uptime_ns();
     plat_printf("up %llu.%03llu s, %llu timer ticks\n", (unsigned long long)(ns / 1000000000),
                 (unsigned long long)(ns / 1000000 % 1000), (unsigned long long)timer_ticks);
+    plat_printf("console input: ring full %llu times (the rest waited in the UART)\n",
+                (unsigned long long)serial_rx_throttles);
     return 0;
 }
-SHELL_COMMAND("uptime", "", "time since boot", cmd_uptime);
+SHELL_COMMAND("uptime", "", "time since boot; times console input filled its ring", cmd_uptime);
 
 static int cmd_log(int argc, char **argv)
 {

@@ -1,14 +1,19 @@
-/* serial.c - the COM1 16550 console: polled output, interrupt-driven input into a ring buffer. */
+/* serial.c - the COM1 16550 console: polled output, interrupt-driven input into a ring buffer,
+ * with flow control instead of loss: when the ring is full the receive interrupt is switched off
+ * and the bytes wait in the UART's FIFO (QEMU then stops reading its chardev), until the reader
+ * frees room and switches it back on. */
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 
 #define COM1 COM1_PORT
-#define RX_SIZE 4096 /* bytes buffered between main-loop passes; more is dropped and counted */
+#define RX_SIZE 4096 /* bytes buffered between shell passes; more waits in the UART (flow control) */
+#define IER_RX 0x01  /* IER: interrupt when received data is available */
 
 static volatile uint8_t rx_buf[RX_SIZE];
 static volatile uint32_t rx_head, rx_tail; /* head: next write (IRQ), tail: next read (loop) */
-uint64_t serial_rx_overruns;
+static uint32_t rx_stopped;   /* 1: the ring was full and the receive interrupt is off (atomic) */
+uint64_t serial_rx_throttles; /* times the ring filled and input waited in the UART */
 static struct waitq rx_wq = WAITQ_INIT("serial-rx");
 
 /* Program COM1 for 115200 8N1 with FIFOs; input interrupts stay off until serial_enable_irq. */
@@ -51,18 +56,32 @@ void serial_write(const char *s, size_t n)
     }
 }
 
-/* IRQ 4: drain the receive FIFO into the ring. */
+/* Switch the receive interrupt back on if the ring was full: the one caller that clears
+ * rx_stopped writes IER, so the IRQ's "off" always comes before anybody's "on". */
+static void rx_restart(void)
+{
+    uint32_t one = 1;
+    if (__atomic_compare_exchange_n(&rx_stopped, &one, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        outb(COM1 + 1, IER_RX); /* QEMU raises the IRQ again at once if the FIFO holds data */
+}
+
+/* IRQ 4: move the receive FIFO into the ring; when the ring is full, leave the rest in the FIFO,
+ * switch the receive interrupt off and let the reader switch it on (serial_getc). */
 static void serial_irq(void)
 {
     while (inb(COM1 + 5) & 0x01) {
-        uint8_t c = inb(COM1);
         uint32_t next = (rx_head + 1) % RX_SIZE;
-        if (next == rx_tail) {
-            serial_rx_overruns++;
-            continue;
+        if (next == __atomic_load_n(&rx_tail, __ATOMIC_SEQ_CST)) {
+            outb(COM1 + 1, 0x00);
+            serial_rx_throttles++;
+            __atomic_store_n(&rx_stopped, 1, __ATOMIC_SEQ_CST);
+            /* the reader may have freed room before it could see rx_stopped: undo the stop */
+            if (next != __atomic_load_n(&rx_tail, __ATOMIC_SEQ_CST))
+                rx_restart();
+            break;
         }
-        rx_buf[rx_head] = c;
-        rx_head = next;
+        rx_buf[rx_head] = inb(COM1);
+        __atomic_store_n(&rx_head, next, __ATOMIC_SEQ_CST);
     }
     waitq_wake_all(&rx_wq);
     lapic_eoi();
@@ -73,7 +92,7 @@ void serial_enable_irq(void)
 {
     irq_set_handler(VECTOR_COM1, serial_irq);
     ioapic_route_isa(COM1_IRQ, VECTOR_COM1);
-    outb(COM1 + 1, 0x01);
+    outb(COM1 + 1, IER_RX);
     (void)inb(COM1 + 2); /* clear a pending interrupt identification */
 }
 
@@ -83,7 +102,9 @@ int serial_getc(void)
     if (rx_tail == rx_head)
         return -1;
     int c = rx_buf[rx_tail];
-    rx_tail = (rx_tail + 1) % RX_SIZE;
+    __atomic_store_n(&rx_tail, (rx_tail + 1) % RX_SIZE, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&rx_stopped, __ATOMIC_SEQ_CST))
+        rx_restart();
     return c;
 }
 

@@ -100,3 +100,16 @@ def test_harness_device_memory_region(make_qemu, machine, mem, slots, maxmem):
     assert expect[0] == region.base
     assert devs["h3"]["addr"] % (128 * MiB) != 0  # 2 MiB, not 128 MiB, aligned
     assert devs["d0"]["node"] == 1 and devs["h1"]["node"] == 0
+
+
+def test_console_input_is_never_lost(shell):
+    """Typed-ahead input larger than the kernel's 4 KiB ring, sent while a command keeps the shell
+    busy: every line still runs, in order (the ring full, the rest waits in the UART)."""
+    lines = [f"typed{i:04d}" for i in range(1200)]  # 10 bytes each: 12 KiB behind a busy shell
+    shell.serial.write(("fill 256 movable\n" + "".join(l + "\n" for l in lines)).encode())
+    shell.wait_for(r"^fill id=", timeout=120)
+    for l in lines:
+        shell.wait_for(rf"^error: unknown command '{l}'", timeout=60)
+    up = shell.cmd("uptime")
+    m = re.search(r"ring full (\d+) times", up)
+    assert m and int(m.group(1)) > 0, f"the ring never filled, so nothing was tested:\n{up}"
