@@ -131,6 +131,7 @@ def main():
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds one resize may take")
     ap.add_argument("--debian-defaults", action="store_true", help=f"boot without {FAST} (slow shrinks)")
+    ap.add_argument("--cpus", type=int, default=1, help="vCPUs (bench_virtio_mem.py takes the same)")
     a = ap.parse_args()
     s = setup()
     if isinstance(s, str):
@@ -140,7 +141,7 @@ def main():
     append = APPEND if a.debian_defaults else f"{APPEND} {FAST}"
     ver = subprocess.run([QEMU_BIN, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     trace = [x for t in TRACE for x in ("-trace", t)]
-    cfg = QemuConfig(virtio_mem=[VirtioMem("vm0", "4G")], iso=None,
+    cfg = QemuConfig(virtio_mem=[VirtioMem("vm0", "4G")], iso=None, cpus=a.cpus,
                      extra_args=["-name", "hotmem,debug-threads=on", "-kernel", kernel, "-initrd", str(initrd),
                                  "-append", append] + trace)
     q = Qemu(cfg, log_dir=LOG_ROOT / "bench_linux_vmem")
@@ -161,7 +162,7 @@ def main():
         q.close()
     print(f"bench_linux_vmem: Linux {kver} (Debian), busybox initramfs, modules "
           f"{' '.join(p.name for p in mods)}, kernel command line \"{append}\"; {ver}, accel=tcg, machine=q35, "
-          f"region 4 GiB, block 2 MiB, {a.runs} runs, host load average {load:.1f} on {os.cpu_count()} CPUs")
+          f"{a.cpus} vCPUs, region 4 GiB, block 2 MiB, {a.runs} runs, host load average {load:.1f} on {os.cpu_count()} CPUs")
     if g is None:
         return 0
     print_rows(g.res, prefix="linux ", timeout=a.timeout)

@@ -106,6 +106,7 @@ def parse_args():
     ap.add_argument("--machine", choices=("q35", "pc"), default="q35")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--kvm", action="store_true", help="KVM instead of TCG")
+    ap.add_argument("--cpus", type=int, default=1, help="vCPUs (bench_linux_vmem.py takes the same)")
     return ap.parse_args()
 
 
@@ -115,7 +116,7 @@ def main():
         print(f"bench_virtio_mem: {iso} not built (make iso): skipped")
         return 0
     ver = subprocess.run([QEMU_BIN, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    cfg = QemuConfig(machine=a.machine, iso=iso, kvm=a.kvm, virtio_mem=[VirtioMem("vm0", "4G")],
+    cfg = QemuConfig(machine=a.machine, iso=iso, kvm=a.kvm, cpus=a.cpus, virtio_mem=[VirtioMem("vm0", "4G")],
                      extra_args=["-name", "hotmem,debug-threads=on"])  # vCPU threads named "CPU n/TCG"
     q = Qemu(cfg, log_dir=LOG_ROOT / "bench_virtio_mem")
     load = os.getloadavg()[0]
@@ -144,7 +145,7 @@ def main():
     finally:
         q.close()
     print(f"bench_virtio_mem: {ver}, accel={'kvm' if a.kvm else 'tcg'}, machine={a.machine}, "
-          f"region 4 GiB, block 2 MiB, {a.runs} runs, host load average {load:.1f} on {os.cpu_count()} CPUs")
+          f"{a.cpus} vCPUs, region 4 GiB, block 2 MiB, {a.runs} runs, host load average {load:.1f} on {os.cpu_count()} CPUs")
     print_rows(res)
     print(f"  {'requests per GiB (plug + unplug)':48s} {reqs / gib:8.2f}")
     return 0

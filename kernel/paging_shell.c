@@ -1,6 +1,7 @@
 /* paging_shell.c - shell commands that show and test the kernel's page tables: pt (counters, one
  * address's walk), probe (read an address through the MMU), failinject pt (make a direct mapping
- * fail half way), ptcheck (an unmapped direct-map range faults at once, TLB included). */
+ * fail half way), ptcheck (an unmapped direct-map range faults at once, TLB included; also on a
+ * CPU whose shootdown was skipped because it was halted idle in lazy TLB mode). */
 #include <string.h>
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
@@ -140,6 +141,67 @@ static const char *read_result(int v)
     return v == -2 ? "none" : v < 0 ? "fault" : "ok";
 }
 
+/* ptcheck lazy's other CPU: a thread there reads va (LAZY_READ), enters lazy TLB mode with
+ * interrupts off and spins - the idle loop halts instead, but under TCG a halt flushes the TLB
+ * by itself, which would hide a missing flush - until told (LAZY_GO), leaves lazy mode, reads va
+ * again (LAZY_DONE). Interrupts stay off throughout: only tlb_lazy_end (or a cross-call the
+ * shootdown should not have sent) can flush its TLB. */
+enum { LAZY_START, LAZY_READ, LAZY_GO, LAZY_DONE };
+struct lazy_hold {
+    uint64_t va;
+    volatile int state;
+    int before, after;
+};
+
+/* The other CPU's thread (see struct lazy_hold). */
+static void lazy_main(void *arg)
+{
+    struct lazy_hold *h = arg;
+    unsigned long irq = plat_irq_save();
+    h->before = kern_probe_read(h->va);
+    tlb_lazy_begin();
+    __atomic_store_n(&h->state, LAZY_READ, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != LAZY_GO) {
+        ipi_run_pending(); /* a shootdown that did not skip this CPU: answered (and reported) */
+        cpu_pause();
+    }
+    tlb_lazy_end();
+    h->after = kern_probe_read(h->va);
+    __atomic_store_n(&h->state, LAZY_DONE, __ATOMIC_RELEASE);
+    plat_irq_restore(irq);
+}
+
+/* ptcheck lazy on cpu o: map the scratch range, have o read it and go lazy, unmap it (the
+ * shootdown must skip o and mark it stale), let o read again: it must fault (o flushed). */
+static int ptcheck_lazy(unsigned o, uint64_t pa, uint64_t va)
+{
+    struct lazy_hold h = {va, LAZY_START, -2, -2};
+    if (paging_map_direct(pa, SUBSECTION_SIZE))
+        return shell_error("cannot map the scratch range");
+    if (!thread_create(o, "ptcheck", lazy_main, &h)) {
+        paging_unmap_direct(pa, SUBSECTION_SIZE);
+        return shell_error("no thread for cpu %u", o);
+    }
+    while (__atomic_load_n(&h.state, __ATOMIC_ACQUIRE) != LAZY_READ)
+        cpu_pause();
+    uint64_t skips = tlb_lazy_skips, flushes = cpus[o].tlb_lazy_flushes;
+    unsigned long irq = mm_lock_irqsave();
+    paging_unmap_direct(pa, SUBSECTION_SIZE);
+    mm_unlock_irqrestore(irq);
+    bool skipped = tlb_lazy_skips != skips;
+    __atomic_store_n(&h.state, LAZY_GO, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&h.state, __ATOMIC_ACQUIRE) != LAZY_DONE)
+        cpu_pause();
+    uint64_t flushed = cpus[o].tlb_lazy_flushes - flushes;
+    plat_printf("ptcheck lazy: cpu %u: mapped read %s, %s, unmapped read %s, full flushes on leaving lazy "
+                "mode %llu\n",
+                o, read_result(h.before), skipped ? "shootdown skipped it (lazy)" : "shootdown sent the IPI",
+                read_result(h.after), (unsigned long long)flushed);
+    if (h.before < 0 || h.after >= 0 || !skipped || !flushed)
+        return shell_error("cpu %u was not skipped, did not flush, or read a stale entry (see above)", o);
+    return 0;
+}
+
 /* ptcheck: direct-map 2 MiB of the scratch GiB (its page directory is allocated), read it on
  * another CPU if there is one and on this one (their TLBs hold it now), unmap it (the directory is
  * freed), read again on both: it must fault. Then the freed directory page, handed out again and
@@ -148,13 +210,15 @@ static const char *read_result(int v)
  * the other in struct hold's loop), so only the unmap's own flush can clear their TLBs. */
 static int cmd_ptcheck(int argc, char **argv)
 {
-    (void)argv;
     const uint64_t pa = PAGING_CHECK_PA, va = DIRECT_MAP_BASE + pa;
-    if (argc != 1)
-        return shell_error("takes no arguments");
+    bool lazy = argc == 2 && !strcmp(argv[1], "lazy");
+    if (argc > 2 || (argc == 2 && !lazy))
+        return shell_error("usage: ptcheck [lazy]");
     if (!scratch_free(pa))
         return shell_error("scratch GiB 0x%llx is in use", (unsigned long long)pa);
     uint64_t others = smp_online_mask() & ~(1ull << this_cpu()->id);
+    if (lazy)
+        return others ? ptcheck_lazy(__builtin_ctzll(others), pa, va) : shell_error("needs a second cpu");
     struct hold h = {va, HOLD_START, -2, -2};
     if (paging_map_direct(pa, SUBSECTION_SIZE))
         return shell_error("cannot map the scratch range");
@@ -190,5 +254,6 @@ static int cmd_ptcheck(int argc, char **argv)
         return shell_error("the direct map is not as it should be (see above)");
     return 0;
 }
-SHELL_COMMAND("ptcheck", "", "test aid: an unmapped direct-map range faults at once (TLB flushed)",
+SHELL_COMMAND("ptcheck", "[lazy]",
+              "test aid: an unmapped direct-map range faults at once (TLB flushed; lazy: on an idle cpu)",
               cmd_ptcheck);

@@ -35,6 +35,9 @@ struct cpu {
     unsigned slice;         /* ticks the current thread has run */
     struct thread *zombies; /* DEAD threads (linked by rq_next) whose stacks are not freed yet */
     uint64_t switches;      /* context switches on this CPU */
+    /* lazy TLB (tlb.c): set while the idle thread halts; stale: a shootdown skipped this CPU */
+    int tlb_lazy, tlb_stale;
+    uint64_t tlb_lazy_flushes; /* full flushes on leaving lazy mode with stale set */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, syscall_kstack) == 8, "syscall_entry.asm uses %gs:8");
@@ -71,7 +74,12 @@ void ipi_run_pending(void);
 /* tlb.c: flush n mappings of stride bytes from va on every online CPU. */
 void tlb_shootdown(uint64_t va, uint64_t n, uint64_t stride);
 void tlb_shootdown_mask(uint64_t va, uint64_t n, uint64_t stride, uint64_t mask);
-extern uint64_t tlb_shootdowns, tlb_remote_flushes, tlb_batched_pages;
+extern uint64_t tlb_shootdowns, tlb_remote_flushes, tlb_batched_pages, tlb_lazy_skips;
+/* Lazy TLB mode (tlb.c) for the idle halt: begin before it (interrupts off); end after it and at
+ * the entry of every interrupt handler - it flushes the whole TLB if a shootdown skipped this CPU
+ * meanwhile. */
+void tlb_lazy_begin(void);
+void tlb_lazy_end(void);
 /* Defer this CPU's single-page shootdowns from begin to end, then flush them by one cross-call
  * (a migration batch: plat_tlb_batch_begin/end). Not nested. */
 void tlb_batch_begin(void);

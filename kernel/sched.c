@@ -296,7 +296,11 @@ void sched_idle_loop(void)
             schedule_irqoff();
             sti();
         } else {
+            tlb_lazy_begin(); /* shootdowns need not wake this CPU (tlb.c) */
             sti_hlt();
+            cli();
+            tlb_lazy_end();
+            sti();
         }
         if (this_cpu()->zombies)
             reap();

@@ -17,12 +17,13 @@ static int cmd_cpus(int argc, char **argv)
     volatile unsigned answered = 0;
     uint64_t mask = smp_online_mask();
     ipi_call_mask(mask, ping, (void *)&answered);
-    plat_printf("cpus=%u online=%u answered=%u this=%u start_failures=%llu\n", ncpus, ncpus_online, answered,
-                this_cpu()->id, (unsigned long long)smp_start_failures);
+    plat_printf("cpus=%u online=%u answered=%u this=%u start_failures=%llu tlb_lazy_skips=%llu\n", ncpus,
+                ncpus_online, answered, this_cpu()->id, (unsigned long long)smp_start_failures,
+                (unsigned long long)tlb_lazy_skips);
     for (unsigned i = 0; i < ncpus; i++)
-        plat_printf("cpu=%u apic=%u state=%s ticks=%llu calls=%llu\n", i, cpus[i].apic_id,
+        plat_printf("cpu=%u apic=%u state=%s ticks=%llu calls=%llu lazy_flushes=%llu\n", i, cpus[i].apic_id,
                     cpus[i].online ? "online" : "failed", (unsigned long long)cpus[i].lapic_ticks,
-                    (unsigned long long)cpus[i].ipi_calls);
+                    (unsigned long long)cpus[i].ipi_calls, (unsigned long long)cpus[i].tlb_lazy_flushes);
     return 0;
 }
 SHELL_COMMAND("cpus", "", "list the CPUs (each online CPU answers a cross-call IPI)", cmd_cpus);

@@ -1,7 +1,16 @@
 /* tlb.c - TLB shootdown: after a kernel mapping changed (a page unmapped, remapped elsewhere, or
  * made inaccessible for a migration), flush it on this CPU and, by a cross-call, on every other
  * online CPU before going on. Kernel mappings are global (PTE_G), so a full flush toggles
- * CR4.PGE rather than reloading CR3. */
+ * CR4.PGE rather than reloading CR3.
+ *
+ * Lazy CPUs: an idle CPU halts in lazy mode (tlb_lazy set), where it uses no TLB entry before
+ * tlb_lazy_end. A shootdown skips it - no IPI to wake a halted vCPU for nothing - and marks it
+ * stale instead; tlb_lazy_end (after the halt, or at the entry of the interrupt that ends it)
+ * clears tlb_lazy, then flushes the whole TLB if it finds stale set. The shooter reads tlb_lazy,
+ * sets stale, and reads tlb_lazy again: only a CPU still lazy after the stale store is skipped.
+ * All four accesses are sequentially consistent, so either the CPU's clear of tlb_lazy comes after
+ * the stale store (and its exchange of stale sees it), or the shooter's second read sees the CPU
+ * awake and sends the IPI. */
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 #include "kernel/percpu.h"
@@ -31,6 +40,17 @@ uint64_t tlb_queued, tlb_queue_full;
 
 uint64_t tlb_shootdowns, tlb_remote_flushes, tlb_batched_pages;
 
+uint64_t tlb_lazy_skips; /* CPUs a shootdown skipped because they were lazy */
+
+/* Flush this CPU's whole TLB, global entries included. */
+static void flush_all_local(void)
+{
+    uint64_t cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(1ull << 7)) : "memory");
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+}
+
 /* Flush the request's pages on this CPU. */
 static void flush_local(void *arg)
 {
@@ -41,10 +61,7 @@ static void flush_local(void *arg)
         return;
     }
     if (r->n > TLB_FLUSH_ALL_PAGES) {
-        uint64_t cr4;
-        __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-        __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(1ull << 7)) : "memory");
-        __asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+        flush_all_local();
         return;
     }
     for (uint64_t i = 0; i < r->n; i++)
@@ -57,6 +74,41 @@ void tlb_shootdown(uint64_t va, uint64_t n, uint64_t stride)
     tlb_shootdown_mask(va, n, stride, ~0ull);
 }
 
+/* Enter lazy mode before the idle halt (interrupts off). */
+void tlb_lazy_begin(void)
+{
+    __atomic_store_n(&this_cpu()->tlb_lazy, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Leave lazy mode (interrupts off): flush everything if a shootdown skipped this CPU. */
+void tlb_lazy_end(void)
+{
+    struct cpu *c = this_cpu();
+    if (!__atomic_load_n(&c->tlb_lazy, __ATOMIC_RELAXED))
+        return;
+    __atomic_store_n(&c->tlb_lazy, 0, __ATOMIC_SEQ_CST);
+    if (__atomic_exchange_n(&c->tlb_stale, 0, __ATOMIC_SEQ_CST)) {
+        flush_all_local();
+        c->tlb_lazy_flushes++;
+    }
+}
+
+/* The CPUs of mask that need the IPI: the lazy ones are marked stale and left out. */
+static uint64_t skip_lazy(uint64_t mask)
+{
+    for (unsigned i = 0; i < ncpus; i++) {
+        struct cpu *c = &cpus[i];
+        if (!(mask >> i & 1) || !__atomic_load_n(&c->tlb_lazy, __ATOMIC_SEQ_CST))
+            continue;
+        __atomic_store_n(&c->tlb_stale, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&c->tlb_lazy, __ATOMIC_SEQ_CST)) {
+            mask &= ~(1ull << i);
+            __atomic_add_fetch(&tlb_lazy_skips, 1, __ATOMIC_RELAXED);
+        }
+    }
+    return mask;
+}
+
 /* Flush request r on the CPUs of mask (this one directly, the others by one cross-call). */
 static void tlb_flush_req(struct tlb_req *r, uint64_t mask)
 {
@@ -66,7 +118,7 @@ static void tlb_flush_req(struct tlb_req *r, uint64_t mask)
     tlb_shootdowns++;
     if (ncpus_online < 2)
         return;
-    uint64_t others = smp_online_mask() & mask & ~(1ull << me);
+    uint64_t others = skip_lazy(smp_online_mask() & mask & ~(1ull << me));
     if (others) {
         ipi_call_mask(others, flush_local, r);
         tlb_remote_flushes++;
@@ -146,7 +198,7 @@ void tlb_wait(uint64_t ticket)
     if (ncpus_online < 2) {
         flush_local(&r);
     } else {
-        ipi_call_mask(b->mask & smp_online_mask(), flush_local, &r); /* this CPU directly if named */
+        ipi_call_mask(skip_lazy(b->mask & smp_online_mask()), flush_local, &r); /* this CPU directly */
         tlb_remote_flushes++;
     }
     __atomic_store_n(&queued[ticket - 1].used, 0, __ATOMIC_RELEASE);

@@ -199,6 +199,7 @@ void trap_dispatch(struct trap_frame *f)
         exception_report(f);
     void (*fn)(void) = irq_handlers[f->vector];
     struct cpu *c = this_cpu();
+    tlb_lazy_end(); /* an idle CPU woken by this interrupt: flush if a shootdown skipped it */
     c->irq_depth++;
     if (fn) {
         fn();
