@@ -18,7 +18,7 @@ static uint64_t calibrate_tsc(void)
     for (uint64_t i = 0; !(inb(0x61) & 0x20) && i < 100000000; i++)
         cpu_pause();
     uint64_t cycles = rdtsc() - start;
-    return cycles * (1000 / TSC_CALIBRATE_MS);
+    return cycles * PIT_HZ / count; /* count ticks of PIT_HZ elapsed */
 }
 
 /* IRQ 0 */

@@ -132,10 +132,13 @@
 /* Status reads the console waits per byte for the transmitter before it writes anyway. */
 #define SERIAL_TX_POLLS 100000
 /* Calibration windows: the TSC against PIT channel 2, then the LAPIC timer against the TSC.
- * 5 ms of PIT is 5966 ticks and 2 ms of a 62.5 MHz LAPIC timer (QEMU's 1 GHz bus / 16) 125000
- * counts: both within 0.05%, and 13 ms less at boot than 10 ms each. */
+ * Every read of the PIT gate or the LAPIC count is a trap that may wait for QEMU's main loop
+ * (tens of microseconds on a busy host), which ends the window late: 5 ms of PIT keeps the TSC
+ * within 0.05% (2 ms was 0.4% off: every time the kernel prints depends on it); the LAPIC timer
+ * only paces scheduler ticks, and 1 ms of it (62500 counts of QEMU's 1 GHz bus / 16) is within a
+ * few percent. */
 #define TSC_CALIBRATE_MS 5
-#define LAPIC_CALIBRATE_US 2000
+#define LAPIC_CALIBRATE_US 1000
 /* Local APIC timer: every CPU ticks at this rate (preemption and per-CPU timekeeping). */
 #define LAPIC_TIMER_HZ 100
 /* IPI vectors: above every device vector, below the spurious vector. */
