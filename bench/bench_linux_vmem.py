@@ -128,7 +128,7 @@ class Guest:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=3, help="as bench_virtio_mem.py: medians of as many runs")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds one resize may take")
     ap.add_argument("--debian-defaults", action="store_true", help=f"boot without {FAST} (slow shrinks)")
     ap.add_argument("--cpus", type=int, default=1, help="vCPUs (bench_virtio_mem.py takes the same)")
