@@ -62,6 +62,9 @@ void ioapic_mask_gsi(uint32_t gsi, bool masked);
 /* timer.c */
 void timer_init(void);
 extern volatile uint64_t timer_ticks;
+/* Does each timer tick wake the worker thread? (true; `failinject tick off`: a test's way to show
+ * that a device's interrupt wakes it by itself) */
+extern bool timer_kicks_worker;
 uint64_t kern_uptime_ns(void);
 
 /* paging.c */

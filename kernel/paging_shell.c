@@ -74,8 +74,14 @@ SHELL_COMMAND("probe", "<0xva>", "test aid: read a byte at va, catching a page f
 static int cmd_failinject(int argc, char **argv)
 {
     unsigned long long n;
+    if (argc == 3 && !strcmp(argv[1], "tick") && (!strcmp(argv[2], "on") || !strcmp(argv[2], "off"))) {
+        timer_kicks_worker = !strcmp(argv[2], "on");
+        plat_printf("failinject tick %s: timer ticks %s the worker thread\n", argv[2],
+                    timer_kicks_worker ? "wake" : "no longer wake");
+        return 0;
+    }
     if (argc != 3 || strcmp(argv[1], "pt"))
-        return shell_error("usage: failinject pt <N|off>");
+        return shell_error("usage: failinject pt <N|off> | failinject tick <on|off>");
     if (!strcmp(argv[2], "off")) {
         paging_fail_table_at = -1;
     } else if (shell_parse_u64(argv[2], &n) || n > PAGING_INJECT_MAX) {
@@ -86,8 +92,10 @@ static int cmd_failinject(int argc, char **argv)
     plat_printf("failinject pt %lld\n", (long long)paging_fail_table_at);
     return 0;
 }
-SHELL_COMMAND("failinject", "pt <N|off>",
-              "test aid: the N'th page-table page a direct mapping allocates from now fails", cmd_failinject);
+SHELL_COMMAND("failinject", "pt <N|off> | tick <on|off>",
+              "test aid: the N'th page-table page a direct mapping allocates from now fails; tick off: timer "
+              "ticks stop waking the worker thread",
+              cmd_failinject);
 
 /* Is the 1 GiB at pa free for ptcheck: no memory-map range in it, nothing of it mapped? */
 static bool scratch_free(uint64_t pa)

@@ -15,15 +15,18 @@ static struct {
     uint32_t gsi;
 } lines[NLINES];
 
-/* Run every handler of the line of vector v (each reads its own status); EOI. A line nobody
- * claims is still acknowledged: its device deasserts once a handler reads its status later. */
+/* Run every handler of the line of vector v (each reads its own status), wake the worker thread
+ * if one claimed it, EOI. A line nobody claims is still acknowledged: its device deasserts once a
+ * handler reads its status later. */
 static void line_irq(unsigned line)
 {
     bool mine = false;
     pci_irq_count++;
     for (unsigned i = 0; i < lines[line].n; i++)
         mine |= lines[line].fn[i](lines[line].arg[i]);
-    if (!mine)
+    if (mine)
+        kern_work_kick(); /* the handlers record (virtio-mem: a config change); the worker acts */
+    else
         pci_irq_unclaimed++;
     lapic_eoi();
 }

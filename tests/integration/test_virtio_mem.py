@@ -336,6 +336,25 @@ def test_polling_fallback(make_qemu):
     mmverify(q)
 
 
+def test_interrupt_wakes_the_worker(make_qemu):
+    """The config-change interrupt records the change and wakes the worker thread itself: with the
+    timer ticks no longer waking it (`failinject tick off`), a grow and a shrink still complete
+    (QEMU's MEMORY_DEVICE_SIZE_CHANGE events). Before, the interrupt only recorded the change and
+    the next tick (up to 10 ms later) ran the worker: here, never."""
+    q = boot_vmem(make_qemu)
+    assert "timer ticks no longer wake the worker thread" in q.cmd("failinject tick off")
+    irqs = int(vmem_info(q)["irqs"])
+    q.vmem_request("vm0", 256 * MiB)
+    wait_size_event(q, 256 * MiB)
+    q.vmem_request("vm0", 64 * MiB)
+    wait_size_event(q, 64 * MiB)
+    assert int(vmem_info(q)["irqs"]) > irqs
+    assert "timer ticks wake the worker thread" in q.cmd("failinject tick on")
+    assert "usage: failinject" in q.cmd("failinject tick maybe")
+    q.vmem_resize("vm0", 0)
+    mmverify(q)
+
+
 def test_region_not_section_aligned(make_qemu):
     """QEMU only promises a block-aligned region: at 2 MiB past a 128 MiB boundary the first
     section is partly in the region. Grow and shrink work; the masks show the partial sections;
