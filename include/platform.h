@@ -72,6 +72,9 @@ void plat_irq_restore(unsigned long flags);
  *   rank 12  PLAT_RANK_WAITQ    a wait queue's lock (kernel/sched.h): taken by wakers, which may
  *                               run under mm_lock or in interrupt handlers.
  *   rank 14  PLAT_RANK_RUNQ     a CPU's run queue (kernel/sched.c); held across no switch.
+ *   rank 16  PLAT_RANK_TLB      a CPU's lazy-TLB pending pages (kernel/tlb.c): taken by a shootdown
+ *                               (which may hold mm_lock) that skips that idle CPU, and by the CPU
+ *                               itself when it leaves lazy mode (the idle loop, an interrupt's entry).
  *   rank 20  PLAT_RANK_IPI      the cross-call lock (kernel/ipi.c): one cross-call at a time.
  *   rank 30  PLAT_RANK_TRACE    the event trace ring (kernel/trace.c).
  *   rank 40  PLAT_RANK_CONSOLE  the log ring and console output (kernel/printk.c): a leaf, so any
@@ -82,6 +85,7 @@ enum {
     PLAT_RANK_MM = 10,
     PLAT_RANK_WAITQ = 12,
     PLAT_RANK_RUNQ = 14,
+    PLAT_RANK_TLB = 16,
     PLAT_RANK_IPI = 20,
     PLAT_RANK_TRACE = 30,
     PLAT_RANK_CONSOLE = 40,

@@ -192,7 +192,7 @@ static int ptcheck_lazy(unsigned o, uint64_t pa, uint64_t va)
     }
     while (__atomic_load_n(&h.state, __ATOMIC_ACQUIRE) != LAZY_READ)
         cpu_pause();
-    uint64_t skips = tlb_lazy_skips, flushes = cpus[o].tlb_lazy_flushes;
+    uint64_t skips = tlb_lazy_skips, full = cpus[o].tlb_lazy_flushes, pages = cpus[o].tlb_lazy_pages;
     unsigned long irq = mm_lock_irqsave();
     paging_unmap_direct(pa, SUBSECTION_SIZE);
     mm_unlock_irqrestore(irq);
@@ -200,12 +200,14 @@ static int ptcheck_lazy(unsigned o, uint64_t pa, uint64_t va)
     __atomic_store_n(&h.state, LAZY_GO, __ATOMIC_RELEASE);
     while (__atomic_load_n(&h.state, __ATOMIC_ACQUIRE) != LAZY_DONE)
         cpu_pause();
-    uint64_t flushed = cpus[o].tlb_lazy_flushes - flushes;
-    plat_printf("ptcheck lazy: cpu %u: mapped read %s, %s, unmapped read %s, full flushes on leaving lazy "
-                "mode %llu\n",
-                o, read_result(h.before), skipped ? "shootdown skipped it (lazy)" : "shootdown sent the IPI",
-                read_result(h.after), (unsigned long long)flushed);
-    if (h.before < 0 || h.after >= 0 || !skipped || !flushed)
+    full = cpus[o].tlb_lazy_flushes - full;
+    pages = cpus[o].tlb_lazy_pages - pages;
+    plat_printf(
+        "ptcheck lazy: cpu %u: mapped read %s, %s, unmapped read %s, flushed on leaving lazy mode: %llu "
+        "page(s), %llu full\n",
+        o, read_result(h.before), skipped ? "shootdown skipped it (lazy)" : "shootdown sent the IPI",
+        read_result(h.after), (unsigned long long)pages, (unsigned long long)full);
+    if (h.before < 0 || h.after >= 0 || !skipped || !(pages + full))
         return shell_error("cpu %u was not skipped, did not flush, or read a stale entry (see above)", o);
     return 0;
 }

@@ -35,9 +35,13 @@ struct cpu {
     unsigned slice;         /* ticks the current thread has run */
     struct thread *zombies; /* DEAD threads (linked by rq_next) whose stacks are not freed yet */
     uint64_t switches;      /* context switches on this CPU */
-    /* lazy TLB (tlb.c): set while the idle thread halts; stale: a shootdown skipped this CPU */
-    int tlb_lazy, tlb_stale;
-    uint64_t tlb_lazy_flushes; /* full flushes on leaving lazy mode with stale set */
+    /* lazy TLB (tlb.c): tlb_lazy while the idle thread halts; the shootdowns that skipped this
+     * CPU leave their pages in tlb_pending (more than TLB_LAZY_PAGES: flush everything) */
+    int tlb_lazy;
+    struct plat_spinlock tlb_lock; /* PLAT_RANK_TLB: tlb_lazy's clear, tlb_pending */
+    unsigned tlb_npending;
+    uint64_t tlb_pending[TLB_LAZY_PAGES];
+    uint64_t tlb_lazy_flushes, tlb_lazy_pages; /* on leaving lazy mode: full flushes, single pages */
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, syscall_kstack) == 8, "syscall_entry.asm uses %gs:8");

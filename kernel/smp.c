@@ -18,7 +18,8 @@
 #define PTE_PW 0x3ull
 #define PTE_PS 0x80ull
 
-struct cpu cpus[MAX_CPUS];
+struct cpu cpus[MAX_CPUS] = {
+    [0 ... MAX_CPUS - 1] = {.tlb_lock = PLAT_SPINLOCK_INIT("tlb-lazy", PLAT_RANK_TLB, 0)}};
 unsigned ncpus = 1;
 volatile unsigned ncpus_online = 1;
 uint64_t smp_start_failures; /* APs that did not come up (counter) */

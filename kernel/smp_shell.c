@@ -21,9 +21,10 @@ static int cmd_cpus(int argc, char **argv)
                 ncpus_online, answered, this_cpu()->id, (unsigned long long)smp_start_failures,
                 (unsigned long long)tlb_lazy_skips);
     for (unsigned i = 0; i < ncpus; i++)
-        plat_printf("cpu=%u apic=%u state=%s ticks=%llu calls=%llu lazy_flushes=%llu\n", i, cpus[i].apic_id,
-                    cpus[i].online ? "online" : "failed", (unsigned long long)cpus[i].lapic_ticks,
-                    (unsigned long long)cpus[i].ipi_calls, (unsigned long long)cpus[i].tlb_lazy_flushes);
+        plat_printf("cpu=%u apic=%u state=%s ticks=%llu calls=%llu lazy_flushes=%llu lazy_pages=%llu\n", i,
+                    cpus[i].apic_id, cpus[i].online ? "online" : "failed",
+                    (unsigned long long)cpus[i].lapic_ticks, (unsigned long long)cpus[i].ipi_calls,
+                    (unsigned long long)cpus[i].tlb_lazy_flushes, (unsigned long long)cpus[i].tlb_lazy_pages);
     return 0;
 }
 SHELL_COMMAND("cpus", "", "list the CPUs (each online CPU answers a cross-call IPI)", cmd_cpus);

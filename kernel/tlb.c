@@ -4,13 +4,14 @@
  * CR4.PGE rather than reloading CR3.
  *
  * Lazy CPUs: an idle CPU halts in lazy mode (tlb_lazy set), where it uses no TLB entry before
- * tlb_lazy_end. A shootdown skips it - no IPI to wake a halted vCPU for nothing - and marks it
- * stale instead; tlb_lazy_end (after the halt, or at the entry of the interrupt that ends it)
- * clears tlb_lazy, then flushes the whole TLB if it finds stale set. The shooter reads tlb_lazy,
- * sets stale, and reads tlb_lazy again: only a CPU still lazy after the stale store is skipped.
- * All four accesses are sequentially consistent, so either the CPU's clear of tlb_lazy comes after
- * the stale store (and its exchange of stale sees it), or the shooter's second read sees the CPU
- * awake and sends the IPI. */
+ * tlb_lazy_end. A shootdown skips it - no IPI to wake a halted vCPU for nothing - and leaves the
+ * pages in the CPU's pending list instead; tlb_lazy_end (after the halt, or at the entry of the
+ * interrupt that ends it) clears tlb_lazy and takes the list, then flushes those pages (all of
+ * the TLB if more were left than the list holds). The shooter reads tlb_lazy and fills the list
+ * under the CPU's tlb_lock, and the CPU clears tlb_lazy and takes the list under it: either the
+ * shooter sees the CPU lazy and its pages are flushed when the CPU wakes, or it sends the IPI. */
+#include <string.h>
+
 #include "kernel/arch.h"
 #include "kernel/kernel.h"
 #include "kernel/percpu.h"
@@ -77,34 +78,59 @@ void tlb_shootdown(uint64_t va, uint64_t n, uint64_t stride)
 /* Enter lazy mode before the idle halt (interrupts off). */
 void tlb_lazy_begin(void)
 {
-    __atomic_store_n(&this_cpu()->tlb_lazy, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&this_cpu()->tlb_lazy, 1, __ATOMIC_RELEASE);
 }
 
-/* Leave lazy mode (interrupts off): flush everything if a shootdown skipped this CPU. */
+/* Leave lazy mode (interrupts off): flush the pages the skipped shootdowns left. */
 void tlb_lazy_end(void)
 {
     struct cpu *c = this_cpu();
     if (!__atomic_load_n(&c->tlb_lazy, __ATOMIC_RELAXED))
         return;
-    __atomic_store_n(&c->tlb_lazy, 0, __ATOMIC_SEQ_CST);
-    if (__atomic_exchange_n(&c->tlb_stale, 0, __ATOMIC_SEQ_CST)) {
+    uint64_t va[TLB_LAZY_PAGES];
+    unsigned long f = plat_spin_lock_irqsave(&c->tlb_lock);
+    __atomic_store_n(&c->tlb_lazy, 0, __ATOMIC_RELAXED);
+    unsigned n = c->tlb_npending;
+    if (n <= TLB_LAZY_PAGES)
+        memcpy(va, c->tlb_pending, n * sizeof va[0]);
+    c->tlb_npending = 0;
+    plat_spin_unlock_irqrestore(&c->tlb_lock, f);
+    if (n > TLB_LAZY_PAGES) {
         flush_all_local();
         c->tlb_lazy_flushes++;
+        return;
     }
+    for (unsigned i = 0; i < n; i++)
+        invlpg(va[i]);
+    c->tlb_lazy_pages += n;
 }
 
-/* The CPUs of mask that need the IPI: the lazy ones are marked stale and left out. */
-static uint64_t skip_lazy(uint64_t mask)
+/* Leave r's pages in lazy CPU c's pending list (tlb_lock held): all of the TLB if they do not fit. */
+static void pend_locked(struct cpu *c, const struct tlb_req *r)
+{
+    if (r->n > TLB_FLUSH_ALL_PAGES || c->tlb_npending + r->n > TLB_LAZY_PAGES) {
+        c->tlb_npending = TLB_LAZY_PAGES + 1;
+        return;
+    }
+    for (uint64_t i = 0; i < r->n; i++)
+        c->tlb_pending[c->tlb_npending++] = r->list ? r->list[i] : r->va + i * r->stride;
+}
+
+/* The CPUs of mask that need the IPI for r: the lazy ones get r's pages in their pending list and
+ * are left out. */
+static uint64_t skip_lazy(uint64_t mask, const struct tlb_req *r)
 {
     for (unsigned i = 0; i < ncpus; i++) {
         struct cpu *c = &cpus[i];
-        if (!(mask >> i & 1) || !__atomic_load_n(&c->tlb_lazy, __ATOMIC_SEQ_CST))
+        if (!(mask >> i & 1) || !__atomic_load_n(&c->tlb_lazy, __ATOMIC_ACQUIRE))
             continue;
-        __atomic_store_n(&c->tlb_stale, 1, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&c->tlb_lazy, __ATOMIC_SEQ_CST)) {
+        unsigned long f = plat_spin_lock_irqsave(&c->tlb_lock);
+        if (c->tlb_lazy) {
+            pend_locked(c, r);
             mask &= ~(1ull << i);
             __atomic_add_fetch(&tlb_lazy_skips, 1, __ATOMIC_RELAXED);
         }
+        plat_spin_unlock_irqrestore(&c->tlb_lock, f);
     }
     return mask;
 }
@@ -118,7 +144,7 @@ static void tlb_flush_req(struct tlb_req *r, uint64_t mask)
     tlb_shootdowns++;
     if (ncpus_online < 2)
         return;
-    uint64_t others = skip_lazy(smp_online_mask() & mask & ~(1ull << me));
+    uint64_t others = skip_lazy(smp_online_mask() & mask & ~(1ull << me), r);
     if (others) {
         ipi_call_mask(others, flush_local, r);
         tlb_remote_flushes++;
@@ -198,7 +224,7 @@ void tlb_wait(uint64_t ticket)
     if (ncpus_online < 2) {
         flush_local(&r);
     } else {
-        ipi_call_mask(skip_lazy(b->mask & smp_online_mask()), flush_local, &r); /* this CPU directly */
+        ipi_call_mask(skip_lazy(b->mask & smp_online_mask(), &r), flush_local, &r); /* this CPU directly */
         tlb_remote_flushes++;
     }
     __atomic_store_n(&queued[ticket - 1].used, 0, __ATOMIC_RELEASE);

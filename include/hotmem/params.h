@@ -165,6 +165,10 @@
  * a 512 MiB migration under load take minutes; 32 pages fit the page-by-page flush. */
 #define MM_MIGRATE_BATCH 32
 #define TLB_BATCH_PAGES 64
+/* Pages a lazy (idle) CPU keeps to flush one by one when it wakes (kernel/tlb.c); past that it
+ * flushes its whole TLB, which under TCG also empties QEMU's software TLB: a thread woken often
+ * (waiting on migration entries) then refills it every time. Two migration batches' worth. */
+#define TLB_LAZY_PAGES 64
 /* Ended batches whose flush is queued (plat_tlb_batch_queue) until plat_tlb_wait: an offline has
  * at most two at a time (its isolations, its remaps); more callers flush at once instead. */
 #define TLB_QUEUED 4
