@@ -180,7 +180,8 @@ static void lazy_main(void *arg)
 }
 
 /* ptcheck lazy on cpu o: map the scratch range, have o read it and go lazy, unmap it (the
- * shootdown must skip o and mark it stale), let o read again: it must fault (o flushed). */
+ * shootdown must skip o and leave the page in o's pending list), let o read again: it must fault
+ * (o flushed the page on leaving lazy mode). */
 static int ptcheck_lazy(unsigned o, uint64_t pa, uint64_t va)
 {
     struct lazy_hold h = {va, LAZY_START, -2, -2};

@@ -80,8 +80,8 @@ void tlb_shootdown(uint64_t va, uint64_t n, uint64_t stride);
 void tlb_shootdown_mask(uint64_t va, uint64_t n, uint64_t stride, uint64_t mask);
 extern uint64_t tlb_shootdowns, tlb_remote_flushes, tlb_batched_pages, tlb_lazy_skips;
 /* Lazy TLB mode (tlb.c) for the idle halt: begin before it (interrupts off); end after it and at
- * the entry of every interrupt handler - it flushes the whole TLB if a shootdown skipped this CPU
- * meanwhile. */
+ * the entry of every interrupt handler - it flushes the pages the shootdowns that skipped this CPU
+ * meanwhile left it (the whole TLB past TLB_LAZY_PAGES). */
 void tlb_lazy_begin(void);
 void tlb_lazy_end(void);
 /* Defer this CPU's single-page shootdowns from begin to end, then flush them by one cross-call

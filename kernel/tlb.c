@@ -151,16 +151,29 @@ static void tlb_flush_req(struct tlb_req *r, uint64_t mask)
     }
 }
 
+/* Empty b (no deferred page, no CPU named). */
+static void batch_clear(struct tlb_batch *b)
+{
+    b->n = 0;
+    b->all = 0;
+    b->mask = 0;
+}
+
+/* Flush the deferred pages of b on every CPU any of them named (this one directly, the lazy ones
+ * when they wake, the others by one cross-call). */
+static void batch_flush_pages(const struct tlb_batch *b)
+{
+    struct tlb_req r = {0, b->all ? TLB_FLUSH_ALL_PAGES + 1 : b->n, 0, b->va};
+    tlb_flush_req(&r, b->mask);
+}
+
 /* Flush the deferred pages of b on every CPU any of them named, and empty b. */
 static void tlb_batch_flush(struct tlb_batch *b)
 {
     if (!b->n && !b->all)
         return;
-    struct tlb_req r = {0, b->all ? TLB_FLUSH_ALL_PAGES + 1 : b->n, 0, b->va};
-    tlb_flush_req(&r, b->mask);
-    b->n = 0;
-    b->all = 0;
-    b->mask = 0;
+    batch_flush_pages(b);
+    batch_clear(b);
 }
 
 /* From now on this CPU's shootdowns of single pages are deferred to tlb_batch_end. */
@@ -197,9 +210,7 @@ uint64_t tlb_batch_queue(void)
         if (!__atomic_exchange_n(&queued[i].used, 1, __ATOMIC_ACQUIRE)) {
             queued[i].b = *b;
             ticket = i + 1;
-            b->n = 0;
-            b->all = 0;
-            b->mask = 0;
+            batch_clear(b);
             tlb_queued++;
         }
     if (b->n || b->all) {
@@ -218,15 +229,7 @@ void tlb_wait(uint64_t ticket)
         return;
     plat_might_block("tlb_wait");
     PLAT_ASSERT(ticket <= TLB_QUEUED && queued[ticket - 1].used);
-    struct tlb_batch *b = &queued[ticket - 1].b;
-    struct tlb_req r = {0, b->all ? TLB_FLUSH_ALL_PAGES + 1 : b->n, 0, b->va};
-    tlb_shootdowns++;
-    if (ncpus_online < 2) {
-        flush_local(&r);
-    } else {
-        ipi_call_mask(skip_lazy(b->mask & smp_online_mask(), &r), flush_local, &r); /* this CPU directly */
-        tlb_remote_flushes++;
-    }
+    batch_flush_pages(&queued[ticket - 1].b);
     __atomic_store_n(&queued[ticket - 1].used, 0, __ATOMIC_RELEASE);
 }
 
