@@ -92,9 +92,11 @@ def test_shell_answers_during_eject(make_qemu):
         assert "kind=movable" in q.cmd("fill 96 movable node 1", timeout=120)
     q.qmp.execute("device_del", id="d1")
     q.serial.wait_for(r"slot %d: eject request" % slot, timeout=60)
+    start = q.serial.cursor  # the eject's lines may come out with the command's own output
     out = q.cmd("uptime", timeout=60)
     assert out.startswith("up "), out
     q.qmp.wait_event("DEVICE_DELETED", 120, lambda e: e["data"].get("device") == "d1")
+    q.serial.cursor = start
     q.serial.wait_for(r"slot %d ejected" % slot, timeout=60)
     log = q.cmd("log", timeout=60)
     asked = log_time(log, r"memhp: slot %d: eject request" % slot)
