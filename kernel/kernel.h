@@ -24,6 +24,8 @@ bool serial_getc_pending(void);
 /* Sleep (the calling thread) until serial input is buffered. */
 void serial_wait_input(void);
 extern uint64_t serial_rx_throttles;
+/* Is input waiting in the UART because the ring is full? */
+bool serial_rx_throttled(void);
 
 /* printk.c: log a line at a level (shown on the console when level <= loglevel). */
 void printk(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "kernel/kernel.h"
 #include "kernel/percpu.h"
+#include "kernel/sched.h"
 #include "kernel/shell.h"
 
 extern const char *kern_boot_loader;
@@ -26,6 +27,23 @@ static int cmd_uptime(int argc, char **argv)
     return 0;
 }
 SHELL_COMMAND("uptime", "", "time since boot; times console input filled its ring", cmd_uptime);
+
+/* input-hold: keep the shell busy until console input has filled its ring (or 30 s passed). */
+static int cmd_input_hold(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1)
+        return shell_error("takes no arguments");
+    uint64_t deadline = kern_uptime_ns() + 30000000000ull;
+    while (!serial_rx_throttled() && kern_uptime_ns() < deadline)
+        sched_yield_or_halt(); /* the next interrupt: a received byte or a tick */
+    if (!serial_rx_throttled())
+        return shell_error("console input did not fill its ring within 30 s");
+    plat_printf("input-hold: the ring is full, input waits in the UART\n");
+    return 0;
+}
+SHELL_COMMAND("input-hold", "", "test aid: keep the shell busy until typed-ahead input fills its ring",
+              cmd_input_hold);
 
 static int cmd_log(int argc, char **argv)
 {

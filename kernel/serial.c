@@ -108,6 +108,12 @@ int serial_getc(void)
     return c;
 }
 
+/* Is input waiting in the UART because the ring is full (the receive interrupt off)? */
+bool serial_rx_throttled(void)
+{
+    return __atomic_load_n(&rx_stopped, __ATOMIC_SEQ_CST);
+}
+
 /* Is input waiting? */
 bool serial_getc_pending(void)
 {
