@@ -29,7 +29,7 @@ KSRCS_C   := $(wildcard libc/*.c $(addsuffix /*.c,$(KERNEL_SUBSYS))) $(if $(KERN
 KSRCS_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KOBJS     := $(KSRCS_ASM:%.asm=$(BUILD)/k/%.o) $(KSRCS_C:%.c=$(BUILD)/k/%.o)
 
-.PHONY: all kernel user iso run debug selftest test host-tests integration-tests fuzz bench deps clean format
+.PHONY: all kernel user iso run debug selftest test host-tests print-host-tests integration-tests fuzz bench deps clean format
 all: iso host
 
 kernel: $(BUILD)/hotmem.elf
@@ -173,6 +173,10 @@ $(BUILD)/host/amlrun-alone: tools/amlrun.c $(BUILD)/host/libaml-san.a $(BUILD)/h
 
 host: $(HOST_TESTS) $(HOST_TOOLS)
 
+# The host tests this tree builds (tests/test_host.py runs exactly these, never a stale binary of
+# another tree left in build/host/).
+print-host-tests:
+	@echo $(HOST_TESTS)
 host-tests: $(HOST_TESTS) $(HOST_TOOLS)
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
 

@@ -6,14 +6,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HOST = ROOT / "build" / "host"
 
 
 def _binaries():
     # `make test` has built them already (make is then a quick no-op); a plain pytest run builds
     # them here so that it never runs stale binaries. A failed build becomes a failing test.
+    # The list is the Makefile's (HOST_TESTS), not what lies in build/host/: a binary left there by
+    # another branch's build is not a test of this tree.
     r = subprocess.run(["make", "-s", "-C", str(ROOT), "host"], capture_output=True, text=True)
-    bins = sorted(p for p in HOST.glob("test_*") if p.is_file() and p.suffix == "" and p.stat().st_mode & 0o111)
+    names = subprocess.run(["make", "-s", "-C", str(ROOT), "print-host-tests"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    bins = sorted(ROOT / n for n in names)
     if r.returncode != 0:
         bins.insert(0, ("make host failed", r.stdout[-4000:] + r.stderr[-4000:]))
     return bins
