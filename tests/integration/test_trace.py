@@ -52,7 +52,8 @@ def test_trace_offline_failure_names_blocking_frame(shell):
     q = shell
     base, slot = hot_add(q, "dimm1")
     end = base + DIMM_SIZE
-    assert q.cmd("offline-timeout 200").strip()  # fail fast
+    out = q.cmd("offline-timeout 200")  # fail fast
+    assert "offline-timeout ms=200 " in out, out
     out = q.cmd(f"pin {base:#x}-{end:#x}")
     assert re.match(r"^pin id=\d+ range=", out), out
     q.qmp.execute("device_del", id="dimm1")
