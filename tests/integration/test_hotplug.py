@@ -128,10 +128,12 @@ def test_add_remove(make_qemu, machine, firmware):
     assert m1["present"] - m0["present"] == PAGES_PER_GIB
     assert m1["online"] - m0["online"] == PAGES_PER_GIB
     assert f"base=0x{addr:x} node=1 zone=movable state=online" in q.cmd("sections")
-    # movable allocations can land there
+    # movable allocations for node 1 land in node 1's memory: the cold DIMM and the new one after it
     out = q.cmd("fill 64 movable node 1")
     assert "kind=movable" in out, out
     objs = q.cmd("objects")
+    pa0 = int(kv(next(l for l in objs.splitlines() if "pa0=" in l))["pa0"], 16)
+    assert cold["addr"] <= pa0 < addr + GiB, (hex(pa0), objs)
     assert check_objects(q) == 1
     q.cmd("drop all")
     ev = events(q)
@@ -145,7 +147,6 @@ def test_add_remove(make_qemu, machine, firmware):
     ev = events(q)
     assert ev["memhp_ejects"] == 1 and ev["memhp_eject_fails"] == 0 and ev["notify3"] == 1, ev
     assert ev["sci"] >= 2
-    del objs
 
 
 def test_unaligned_dimm(make_qemu):

@@ -112,9 +112,9 @@ def test_shrink_with_600m_movable_data(make_qemu, machine, firmware):
     assert q.vmem_size("vm0") == 512 * MiB
     info = vmem_info(q)
     assert int(info["plugged"], 16) == 512 * MiB
-    moved = int(info["pages_moved"])
-    # cheapest first: only the data beyond the 512 MiB kept had to move
-    assert 0 < moved <= 600 * MiB // PAGE, info
+    # cheapest first: the blocks kept are full of data, so only the 88 MiB beyond the 512 MiB kept
+    # moved (at least that much must move; a dearer choice of blocks moves more)
+    assert int(info["pages_moved"]) == (600 - 512) * MiB // PAGE, info
     check_objects(q)
     mmverify(q)
 
@@ -241,8 +241,8 @@ def test_requested_size_lowered_mid_plug(make_qemu):
 
 
 def test_requested_size_storm(make_qemu):
-    seed = 15
-    print(f"storm seed {seed}")
+    seed = int(os.environ.get("HOTMEM_TEST_SEED", "15"), 0)
+    print(f"storm seed {seed} (HOTMEM_TEST_SEED={seed} repeats it)")
     rng = random.Random(seed)
     q = boot_vmem(make_qemu)
     sizes = [rng.randrange(0, 2048, 2) * MiB for _ in range(40)]
