@@ -9,7 +9,7 @@ import re
 import time
 
 from harness import MiB
-from test_hotplug import OST_BUSY, add, dimms, kv, mmverify, ost_event, remove, wait_state
+from test_hotplug import OST_BUSY, add, dimms, kv, mmverify, ost_event, remove, slot_state
 
 MEMTEST_MIB = 300
 PAGES = MEMTEST_MIB * MiB // 4096
@@ -128,7 +128,7 @@ def test_pin_blocks_eject_until_kill(make_qemu):
     assert int(user_stats(q)["pinned"]) == 8 * MiB // 4096
     q.qmp.execute("device_del", id="d1")
     ost_event(q, "d1", OST_BUSY, timeout=120)
-    d = wait_state(q, slot, "online", timeout=30)
+    d = slot_state(q, slot, "online")
     who = f"pid={pid},prog=pin,pin=dma-buf"
     assert who in d.get("blocker", ""), d
     assert who in q.serial.text
