@@ -133,7 +133,13 @@ def test_pinned_page_stops_shrink_then_completes(make_qemu):
     assert info["state"] == "stuck" and info["owner"] == "test-pin", info
     assert int(info["blocker_pfn"], 16) * PAGE // (2 * MiB) == (base + 128 * MiB) // (2 * MiB)
     stuck_reqs = int(info["unplug"])
-    # nothing changes: no request is sent again (no busy loop), the shell stays responsive
+    # nothing changes: no request is sent again (no busy loop) while the worker is woken by 50 timer
+    # ticks (counted by the kernel, read with `uptime`: the ticks are what would drive a retry), and
+    # the shell stays responsive
+    ticks = lambda: int(re.search(r"^up \S+ s, (\d+) timer ticks", q.cmd("uptime"), re.M).group(1))
+    t0 = ticks()
+    while ticks() < t0 + 50:
+        pass
     assert int(vmem_info(q)["unplug"]) == stuck_reqs
     start = q.serial.cursor  # the retry's line may come out with the drop's own output
     q.cmd(f"drop {m.group(1)}")
