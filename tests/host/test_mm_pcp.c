@@ -291,13 +291,14 @@ static void test_drain_while_caching(void)
 {
     setup();
     uint64_t movable_free = free_pages(MM_ZONE_MOVABLE);
+    uint64_t seed = check_seed("test_drain_while_caching", 0x9e3779b97f4a7c15ull) | 1; /* xorshift: never 0 */
     struct drain_worker w[NTHREADS];
     pthread_t t[NTHREADS];
     drain_workers_done = 0;
     drains_done = 0;
     uint64_t syncs0 = plat_host_cpu_syncs;
     for (unsigned i = 0; i < NTHREADS; i++) {
-        w[i] = (struct drain_worker){.seed = 0x9e3779b97f4a7c15ull * (i + 1)};
+        w[i] = (struct drain_worker){.seed = seed * (i + 1)};
         printf("test_drain_while_caching: worker %u seed 0x%llx\n", i, (unsigned long long)w[i].seed);
         CHECK_EQ(pthread_create(&t[i], NULL, drain_worker_main, &w[i]), 0);
     }
