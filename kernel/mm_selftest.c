@@ -40,7 +40,8 @@ static int test_exhaust_and_recover(void)
 }
 SELFTEST("mm.exhaust_and_recover", test_exhaust_and_recover);
 
-/* kmalloc of every size class and a large size: distinct, writable, freed without leaks. */
+/* kmalloc of every size class and a large size: distinct (each keeps its own pattern), writable, freed
+ * with mm_verify clean. */
 static int test_kmalloc(void)
 {
     void *p[64];
@@ -51,9 +52,15 @@ static int test_kmalloc(void)
             return 1;
         memset(p[i], i, i == 63 ? 100000 : size);
     }
+    int bad = 0; /* each block still holds its own pattern: no two overlap */
+    for (int i = 0; i < 64; i++) {
+        const uint8_t *b = p[i];
+        for (size_t k = 0; k < (i == 63 ? 100000 : (size_t)16 << (i % 9)); k++)
+            bad |= b[k] != (uint8_t)i;
+    }
     for (int i = 0; i < 64; i++)
         kfree(p[i]);
-    return mm_verify() != 0;
+    return bad || mm_verify() != 0;
 }
 SELFTEST("mm.kmalloc", test_kmalloc);
 

@@ -46,7 +46,8 @@ static int test_ksyms(void)
 }
 SELFTEST("kernel.ksyms", test_ksyms);
 
-/* Kernel text is read-only and the stack guard page is unmapped. */
+/* Kernel text is mapped at its load address and the stack guard page is unmapped. (That no mapping
+ * of the text is writable is checked from QEMU's view of the page tables: test_paging.py.) */
 static int test_paging_protection(void)
 {
     extern char kernel_stack_guard[];

@@ -85,15 +85,26 @@ def fetch(machine, outdir, extra_args=()):
         if rsdp < 0:
             raise RuntimeError("no RSDP found")
         rsdt_pa = struct.unpack_from("<I", low, rsdp + 16)[0]
-        time.sleep(0.2)
 
         def table(pa):
             hdr = read(pa, 36)
             n = struct.unpack_from("<I", hdr, 4)[0]
             return read(pa, n)
 
-        rsdt = table(rsdt_pa)
-        ptrs = [struct.unpack_from("<I", rsdt, 36 + 4 * i)[0] for i in range((len(rsdt) - 36) // 4)]
+        def whole(t):
+            return len(t) >= 36 and struct.unpack_from("<I", t, 4)[0] == len(t) and sum(t) & 0xFF == 0
+
+        # the RSDP can be in place before the firmware has finished the tables it points to: wait
+        # until the RSDT and every table it lists are complete (length and checksum right)
+        for _ in range(100):
+            hdr = read(rsdt_pa, 36)
+            rsdt = table(rsdt_pa) if 36 <= struct.unpack_from("<I", hdr, 4)[0] <= 4096 else hdr
+            ptrs = [struct.unpack_from("<I", rsdt, 36 + 4 * i)[0] for i in range((len(rsdt) - 36) // 4)]
+            if whole(rsdt) and all(whole(table(pa)) for pa in ptrs):
+                break
+            time.sleep(0.1)  # polling guest memory: the firmware signals nothing
+        else:
+            raise RuntimeError("the ACPI tables never became complete (checksums)")
         out = {}
         counts = {}
 

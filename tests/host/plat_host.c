@@ -151,11 +151,42 @@ bool plat_host_mapped(uint64_t pa)
     return false;
 }
 
+bool plat_host_log_record;
+char plat_host_log_text[16384];
+static size_t log_len;
+
+/* Forget the log lines recorded so far. */
+void plat_host_log_clear(void)
+{
+    log_len = 0;
+    plat_host_log_text[0] = 0;
+}
+
+/* Append "<subsys>: <message>\n" to plat_host_log_text (cleared first when it would not fit). */
+static void log_record(const char *subsys, const char *fmt, va_list ap)
+{
+    char line[512];
+    int n = snprintf(line, sizeof line, "%s: ", subsys);
+    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    size_t len = strlen(line);
+    if (log_len + len + 2 > sizeof plat_host_log_text)
+        plat_host_log_clear();
+    memcpy(plat_host_log_text + log_len, line, len);
+    log_len += len;
+    plat_host_log_text[log_len++] = '\n';
+    plat_host_log_text[log_len] = 0;
+}
+
 void plat_log(int level, const char *subsys, const char *fmt, ...)
 {
+    va_list ap;
+    if (plat_host_log_record) {
+        va_start(ap, fmt);
+        log_record(subsys, fmt, ap);
+        va_end(ap);
+    }
     if (level > plat_host_loglevel)
         return;
-    va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "[%s] ", subsys);
     vfprintf(stderr, fmt, ap);

@@ -18,6 +18,12 @@ void plat_host_set_io(plat_host_io_read_fn rd, plat_host_io_write_fn wr);
 
 /* Log lines at or below this level are printed to stderr (default LOG_WARN; 0 in fuzzers). */
 extern int plat_host_loglevel;
+/* With plat_host_log_record set (single-threaded tests only), every log line of any level since
+ * plat_host_log_clear(), one per line, "<subsys>: <message>"; cleared when full. For tests that
+ * check what was logged, and why. */
+extern bool plat_host_log_record;
+extern char plat_host_log_text[16384];
+void plat_host_log_clear(void);
 /* If set, plat_panic longjmps here instead of aborting (tests that expect a panic). */
 extern void *plat_host_panic_jmp;
 extern char plat_host_panic_msg[256];

@@ -349,7 +349,7 @@ static void test_bad_fadt(void)
     f.gpe1_base = 250;                                  /* 250 + 16 > 256 GPEs: refused */
     int n = acpi_events_init(&f, mask_hook);
     CHECK_EQ(n, 0);
-    CHECK(acpi_events_counters()->errors >= 2);
+    CHECK_EQ(acpi_events_counters()->errors, 2); /* the memory-space GPE0 and the GPE1 past 255 */
     f = fadt();
     f.gpe1_base = 8; /* overlaps GPE0's 0-15 */
     n = acpi_events_init(&f, mask_hook);
@@ -365,6 +365,7 @@ static void test_bad_fadt(void)
 int main(void)
 {
     plat_host_set_io(io_rd, io_wr);
+    plat_host_fake_clock = true; /* GPE retries are due when the test moves time on, never by a stall */
     int r = aml_load_table(ev_aml, sizeof ev_aml);
     CHECK_EQ(r, 0);
     if (r < 0) {

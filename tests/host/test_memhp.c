@@ -134,13 +134,6 @@ static uint64_t online_pages(void)
     return t.online;
 }
 
-static uint64_t free_pages(void)
-{
-    struct mm_zone_stats t;
-    mm_total_stats(&t);
-    return t.free;
-}
-
 /* ---- the table -------------------------------------------------------------------------------- */
 static uint8_t *read_file(const char *path, size_t *len)
 {
@@ -356,7 +349,7 @@ static void test_eject_pinned(void)
     CHECK(!ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
     const struct memdev *d = memhp_by_slot(2);
     CHECK_EQ(d->state, MEMDEV_ONLINE);
-    CHECK(d->last_err < 0);
+    CHECK_EQ(d->last_err, MM_EBUSY); /* a pinned page: nothing can free it, the offline fails at once */
     CHECK_EQ(d->last_rep.block_owner, MM_OWN_TEST_PIN);
     CHECK_EQ(online_pages(), on0);
     CHECK_EQ(mm_verify(), 0);
@@ -432,7 +425,6 @@ static void test_movable_fill(void)
 {
     /* Fill most of slot 2 with movable objects (movable allocations prefer hot-added memory),
      * eject it: everything migrates to boot RAM, intact. */
-    uint64_t free0 = free_pages();
     uint32_t ids[8];
     for (int i = 0; i < 8; i++)
         CHECK_EQ(mm_obj_create(16 * MiB, true, -1, &ids[i]), 0);
@@ -442,10 +434,11 @@ static void test_movable_fill(void)
     loop();
     CHECK(ost_seen(o0, 2, 3, MEMDEV_OST_SUCCESS));
     CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ABSENT);
+    /* every object page was in slot 2 and moved (so the eject really migrated something) */
+    CHECK_EQ(memhp_by_slot(2)->last_rep.pages_migrated, 8 * 16 * MiB / PAGE_SIZE);
     CHECK_EQ(mm_obj_check_all(NULL), 0);
     CHECK_EQ(mm_verify(), 0);
     mm_obj_drop_all();
-    (void)free0;
 }
 
 static void test_shell_eject(void)
@@ -453,12 +446,12 @@ static void test_shell_eject(void)
     qemu_device_add(3, 0x108200000ull, 64 * MiB, 0);
     loop();
     CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
-    uint64_t free0 = free_pages();
+    uint64_t on0 = online_pages();
     CHECK_EQ(memhp_request_eject(3), 0);
     CHECK_EQ(memhp_poll(), 1);
     CHECK_EQ(deleted_count(3), 1);
     CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
-    CHECK(free_pages() < free0);
+    CHECK_EQ(online_pages(), on0 - 64 * MiB / PAGE_SIZE);
     CHECK_EQ(mm_verify(), 0);
 }
 
@@ -497,14 +490,24 @@ static void test_unmovable_nowhere(void)
 
 /* A device_add of a range that is not ours is refused before anything is mapped: a log line,
  * _OST(device check, failure), the device FAILED, no memory added, the memory map unchanged. */
-static void refused(unsigned slot, uint64_t base, uint64_t size, const char *why)
+static void refused(unsigned slot, uint64_t base, uint64_t size, const char *why, const char *logged)
 {
     uint64_t on0 = online_pages(), ref0 = memhp_counters.crs_refused, maps0 = plat_host_map_calls;
     unsigned o0 = nost, nmap0 = memmap_boot.n;
+    plat_host_log_clear();
+    plat_host_log_record = true;
     qemu_device_add(slot, base, size, 0);
     loop();
+    plat_host_log_record = false;
     printf("refused (%s): ", why);
     fflush(stdout);
+    /* the log names the range and the reason it was refused for (not just any reason) */
+    char line[200];
+    snprintf(line, sizeof line, "slot %u: _CRS range 0x%llx-0x%llx refused: %s", slot,
+             (unsigned long long)base, (unsigned long long)(base + size), logged);
+    CHECK(strstr(plat_host_log_text, line) != NULL);
+    if (!strstr(plat_host_log_text, line))
+        fprintf(stderr, "expected \"%s\" in the log:\n%s", line, plat_host_log_text);
     CHECK_EQ(memhp_counters.crs_refused, ref0 + 1);
     CHECK(ost_seen(o0, slot, 1, MEMDEV_OST_FAILURE));
     CHECK(!ost_seen(o0, slot, 1, MEMDEV_OST_SUCCESS));
@@ -526,34 +529,38 @@ static void test_bad_ranges(void)
 {
     plat_host_map_fail_at = -1;
     plat_host_map_calls = 0;
-    refused(3, 0x0e000000ull, 64 * MiB, "over boot RAM");
+    refused(3, 0x0e000000ull, 64 * MiB, "over boot RAM", "overlaps RAM of the memory map");
     memmap_add(&memmap_boot, 0x140000000ull, 2 * MiB, MEMMAP_RESERVED, MEMMAP_SRC_E820);
-    refused(3, 0x140000000ull, 128 * MiB, "over a reserved range");
+    refused(3, 0x140000000ull, 128 * MiB, "over a reserved range", "overlaps a reserved range");
     memmap_remove(&memmap_boot, 0x140000000ull, 2 * MiB);
     qemu_device_add(2, 0x1d0000000ull, 64 * MiB, 0);
     loop();
     CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ONLINE);
     memmap_remove(&memmap_boot, 0x1d0000000ull, 64 * MiB); /* so that only the device check sees it */
-    refused(3, 0x1d0000000ull + 32 * MiB, 128 * MiB, "over slot 2's DIMM");
+    refused(3, 0x1d0000000ull + 32 * MiB, 128 * MiB, "over slot 2's DIMM",
+            "overlaps another memory device's range");
     memmap_add(&memmap_boot, 0x1d0000000ull, 64 * MiB, MEMMAP_RAM, MEMMAP_SRC_ACPI);
     qemu_device_del(2);
     loop();
     CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ABSENT);
-    refused(3, 0xfe000000ull, 32 * MiB, "over the default LAPIC and I/O APIC");
+    refused(3, 0xfe000000ull, 32 * MiB, "over the default LAPIC and I/O APIC", "overlaps the local APIC");
+    refused(3, 0xfec00000ull, 2 * MiB, "over the default I/O APIC alone", "overlaps an I/O APIC");
     acpi_madt_info = (struct acpi_madt){.valid = true, .lapic_addr = 0x180000000ull, .nioapics = 1};
     acpi_madt_info.ioapic[0].address = 0xd0000000u;
-    refused(3, 0x180000000ull, 2 * MiB, "over the MADT's LAPIC");
-    refused(3, 0xcfe00000ull, 4 * MiB, "over the MADT's I/O APIC");
+    refused(3, 0x180000000ull, 2 * MiB, "over the MADT's LAPIC", "overlaps the local APIC");
+    refused(3, 0xcfe00000ull, 4 * MiB, "over the MADT's I/O APIC", "overlaps an I/O APIC");
     acpi_hpet_info = (struct acpi_hpet){.valid = true, .base = {.address = 0x1a0000000ull}};
-    refused(3, 0x1a0000000ull, 2 * MiB, "over the HPET");
+    refused(3, 0x1a0000000ull, 2 * MiB, "over the HPET", "overlaps the HPET");
     acpi_mcfg_info = (struct acpi_mcfg){.valid = true, .n = 1};
     acpi_mcfg_info.seg[0] = (struct acpi_mcfg_seg){0x1b0000000ull, 0, 0, 255};
-    refused(3, 0x1bfe00000ull, 2 * MiB, "over PCI ECAM");
-    refused(3, MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, "beyond the address width");
+    refused(3, 0x1bfe00000ull, 2 * MiB, "over PCI ECAM", "overlaps PCI ECAM (MCFG)");
+    refused(3, MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, "beyond the address width",
+            "beyond the supported physical address width");
     acpi_srat_info = (struct acpi_srat){.valid = true, .nmem = 2};
     acpi_srat_info.mem[0] = (struct acpi_srat_mem){0, 0, 256 * MiB, ACPI_SRAT_MEM_ENABLED};
     acpi_srat_info.mem[1] = (struct acpi_srat_mem){0, 0x100000000ull, 4 * GiB, 3};
-    refused(3, 0x200000000ull - 2 * MiB, 4 * MiB, "outside the SRAT's hot-pluggable window");
+    refused(3, 0x200000000ull - 2 * MiB, 4 * MiB, "outside the SRAT's hot-pluggable window",
+            "outside every hot-pluggable SRAT memory range");
     /* inside the window, clear of everything: added */
     uint64_t maps_before_ok = plat_host_map_calls;
     qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 0);

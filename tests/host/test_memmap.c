@@ -183,7 +183,7 @@ static void test_overflow(void)
     /* Hundreds of entries that merge: 600 touching pages. */
     memmap_init(&mm);
     for (int i = 599; i >= 0; i--)
-        CHECK_EQ(memmap_add(&mm, (uint64_t)i * 0x1000, 0x1000, R, (i & 1) ? E820 : E820), 0);
+        CHECK_EQ(memmap_add(&mm, (uint64_t)i * 0x1000, 0x1000, R, E820), 0);
     CHECK_EQ(mm.n, 1);
     CHECK_EQ(mm.r[0].len, 600 * 0x1000);
 }

@@ -247,6 +247,7 @@ static void test_off(void)
 #define DRAIN_OPS 20000
 #define DRAIN_HELD 24
 static volatile int drain_workers_done;
+static volatile unsigned drains_done; /* drains the main thread has finished */
 struct drain_worker {
     uint64_t seed, bad, ops;
 };
@@ -257,6 +258,7 @@ static void *drain_worker_main(void *arg)
     uint64_t held[DRAIN_HELD] = {0};
     unsigned order[DRAIN_HELD] = {0};
     uint64_t x = w->seed;
+    unsigned drains0 = __atomic_load_n(&drains_done, __ATOMIC_ACQUIRE);
     for (unsigned n = 0; n < DRAIN_OPS; n++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         unsigned i = (unsigned)(x % DRAIN_HELD);
@@ -273,6 +275,9 @@ static void *drain_worker_main(void *arg)
             *(uint64_t *)plat_phys_to_virt(held[i]) = held[i] ^ w->seed;
         w->ops++;
     }
+    /* however the threads were scheduled, a whole drain ran while this worker held cached pages */
+    while (__atomic_load_n(&drains_done, __ATOMIC_ACQUIRE) < drains0 + 2)
+        sched_yield();
     for (unsigned i = 0; i < DRAIN_HELD; i++)
         if (held[i]) {
             w->bad += *(uint64_t *)plat_phys_to_virt(held[i]) != (held[i] ^ w->seed);
@@ -286,12 +291,14 @@ static void test_drain_while_caching(void)
 {
     setup();
     uint64_t movable_free = free_pages(MM_ZONE_MOVABLE);
+    uint64_t seed = check_seed("test_drain_while_caching", 0x9e3779b97f4a7c15ull) | 1; /* xorshift: never 0 */
     struct drain_worker w[NTHREADS];
     pthread_t t[NTHREADS];
     drain_workers_done = 0;
+    drains_done = 0;
     uint64_t syncs0 = plat_host_cpu_syncs;
     for (unsigned i = 0; i < NTHREADS; i++) {
-        w[i] = (struct drain_worker){.seed = 0x9e3779b97f4a7c15ull * (i + 1)};
+        w[i] = (struct drain_worker){.seed = seed * (i + 1)};
         printf("test_drain_while_caching: worker %u seed 0x%llx\n", i, (unsigned long long)w[i].seed);
         CHECK_EQ(pthread_create(&t[i], NULL, drain_worker_main, &w[i]), 0);
     }
@@ -299,6 +306,7 @@ static void test_drain_while_caching(void)
     while (__atomic_load_n(&drain_workers_done, __ATOMIC_ACQUIRE) < NTHREADS) {
         mm_pcp_drain();
         drains++;
+        __atomic_store_n(&drains_done, drains, __ATOMIC_RELEASE);
     }
     for (unsigned i = 0; i < NTHREADS; i++) {
         pthread_join(t[i], NULL);

@@ -20,7 +20,7 @@
 #define DIMM_SIZE (256 * MiB)
 #define NWORKERS 4
 #define NHELD 48
-#define SEED 0x5eed13u
+static uint64_t seed; /* check_seed: HOTMEM_TEST_SEED, else 0x5eed13 */
 
 static volatile int stop;
 static uint64_t iters; /* steps per worker and phase */
@@ -281,7 +281,7 @@ static void phase(const char *name, bool objects, bool hotplug)
     for (unsigned i = 0; i < NWORKERS; i++) {
         memset(&ws[i], 0, sizeof ws[i]);
         ws[i].id = i + 1;
-        ws[i].seed = SEED * (i + 1) + 1;
+        ws[i].seed = seed * (i + 1) + 1;
         ws[i].objects = objects;
         CHECK_EQ(pthread_create(&ws[i].t, NULL, worker_main, &ws[i]), 0);
     }
@@ -314,8 +314,8 @@ static void phase(const char *name, bool objects, bool hotplug)
 int main(int argc, char **argv)
 {
     iters = argc > 1 ? strtoull(argv[1], NULL, 0) : 20000;
-    printf("test_mm_threads: seed 0x%x, %d workers, %llu steps each per phase\n", SEED, NWORKERS,
-           (unsigned long long)iters);
+    seed = check_seed("test_mm_threads", 0x5eed13);
+    printf("test_mm_threads: %d workers, %llu steps each per phase\n", NWORKERS, (unsigned long long)iters);
     plat_host_add_ram(0, 256 * MiB);
     plat_host_add_ram(DIMM, DIMM_SIZE);
     test_lock_checks();

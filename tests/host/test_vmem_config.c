@@ -3,6 +3,7 @@
  * beyond the region or not block aligned are clamped, a fixed field that changes is ignored,
  * padding is ignored. */
 #include <stdbool.h>
+#include <string.h>
 
 #include "drivers/virtio/virtio_mem_config.h"
 #include "hotmem/params.h"
@@ -32,6 +33,12 @@ static bool same(const struct vmem_config *a, const struct vmem_config *b)
            a->requested == b->requested;
 }
 
+/* The check refused or clamped for the reason expected (not just for some reason). */
+static bool says(const char *why, const char *want)
+{
+    return why && strcmp(why, want) == 0;
+}
+
 static const struct vmem_config good = {2 * MiB, 0x120000000ull, 4 * GiB, 1280 * MiB, 512 * MiB, 1 * GiB, 1};
 
 static void test_parse_ignores_padding(void)
@@ -51,23 +58,23 @@ static void test_fixed(void)
     for (unsigned i = 0; i < 4; i++) {
         c = good;
         c.block_size = bad_bs[i];
-        CHECK(vmem_config_check_fixed(&c, MAXPHYS) != NULL);
+        CHECK(says(vmem_config_check_fixed(&c, MAXPHYS), "block size not a power of two >= 4 KiB"));
     }
     c = good;
     c.addr += 4096; /* region not block aligned */
-    CHECK(vmem_config_check_fixed(&c, MAXPHYS) != NULL);
+    CHECK(says(vmem_config_check_fixed(&c, MAXPHYS), "region not block aligned"));
     c = good;
     c.region_size = 0;
-    CHECK(vmem_config_check_fixed(&c, MAXPHYS) != NULL);
+    CHECK(says(vmem_config_check_fixed(&c, MAXPHYS), "region not block aligned"));
     c = good;
     c.region_size += MiB;
-    CHECK(vmem_config_check_fixed(&c, MAXPHYS) != NULL);
+    CHECK(says(vmem_config_check_fixed(&c, MAXPHYS), "region not block aligned"));
     c = good;
     c.addr = MAXPHYS - 2 * GiB; /* runs past the physical address space */
-    CHECK(vmem_config_check_fixed(&c, MAXPHYS) != NULL);
+    CHECK(says(vmem_config_check_fixed(&c, MAXPHYS), "region beyond the physical address space"));
     c = good;
     c.addr = ~0ull & ~(2 * MiB - 1); /* wraps */
-    CHECK(vmem_config_check_fixed(&c, ~0ull) != NULL);
+    CHECK(says(vmem_config_check_fixed(&c, ~0ull), "region beyond the physical address space"));
 }
 
 static void test_update(void)
@@ -76,16 +83,17 @@ static void test_update(void)
     CHECK(vmem_config_update(&good, &now, &out) == NULL);
     CHECK(same(&now, &out));
     now.requested = 8 * GiB; /* beyond the region */
-    CHECK(vmem_config_update(&good, &now, &out) != NULL);
+    CHECK(says(vmem_config_update(&good, &now, &out), "requested_size beyond the region"));
     CHECK_EQ(out.requested, 4 * GiB);
     now = good;
     now.requested = 3 * MiB; /* not whole blocks */
-    CHECK(vmem_config_update(&good, &now, &out) != NULL);
+    CHECK(says(vmem_config_update(&good, &now, &out), "requested_size not block aligned"));
     CHECK_EQ(out.requested, 2 * MiB);
     now = good;
     now.usable = ~0ull;
     now.plugged = 5 * GiB;
-    CHECK(vmem_config_update(&good, &now, &out) != NULL);
+    CHECK(
+        says(vmem_config_update(&good, &now, &out), "usable_region_size beyond the region")); /* the first */
     CHECK_EQ(out.usable, 4 * GiB);
     CHECK_EQ(out.plugged, 4 * GiB);
     now = good;
@@ -93,7 +101,7 @@ static void test_update(void)
     now.addr = 0;
     now.region_size = 64 * GiB;
     now.node_id = 7;
-    CHECK(vmem_config_update(&good, &now, &out) != NULL);
+    CHECK(says(vmem_config_update(&good, &now, &out), "block size, region or node changed (ignored)"));
     CHECK_EQ(out.block_size, 2 * MiB);
     CHECK_EQ(out.addr, good.addr);
     CHECK_EQ(out.region_size, 4 * GiB);

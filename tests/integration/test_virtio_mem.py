@@ -88,7 +88,7 @@ def test_grow_2g_and_shrink_idle(make_qemu, machine, firmware):
     assert after["total"]["present"] - before["present"] == 2 * GiB // PAGE
     # the frame database (8 KiB per 2 MiB = 8 MiB) and section tables come from boot RAM
     assert after["total"]["free"] - before["free"] >= 2 * GiB // PAGE - 9 * MiB // PAGE
-    assert after["node=0 zone=movable"]["online"] >= 2 * GiB // PAGE
+    assert after["node=0 zone=movable"]["online"] == 2 * GiB // PAGE  # only virtio-mem memory is movable on node 0
     info = vmem_info(q)
     assert int(info["plugged"], 16) == 2 * GiB and info["state"] == "idle"
     assert sum(bin(v).count("1") for v in info["masks"].values()) == 1024  # 2 MiB blocks
@@ -112,9 +112,9 @@ def test_shrink_with_600m_movable_data(make_qemu, machine, firmware):
     assert q.vmem_size("vm0") == 512 * MiB
     info = vmem_info(q)
     assert int(info["plugged"], 16) == 512 * MiB
-    moved = int(info["pages_moved"])
-    # cheapest first: only the data beyond the 512 MiB kept had to move
-    assert 0 < moved <= 600 * MiB // PAGE, info
+    # cheapest first: the blocks kept are full of data, so only the 88 MiB beyond the 512 MiB kept
+    # moved (at least that much must move; a dearer choice of blocks moves more)
+    assert int(info["pages_moved"]) == (600 - 512) * MiB // PAGE, info
     check_objects(q)
     mmverify(q)
 
@@ -133,7 +133,13 @@ def test_pinned_page_stops_shrink_then_completes(make_qemu):
     assert info["state"] == "stuck" and info["owner"] == "test-pin", info
     assert int(info["blocker_pfn"], 16) * PAGE // (2 * MiB) == (base + 128 * MiB) // (2 * MiB)
     stuck_reqs = int(info["unplug"])
-    # nothing changes: no request is sent again (no busy loop), the shell stays responsive
+    # nothing changes: no request is sent again (no busy loop) while the worker is woken by 50 timer
+    # ticks (counted by the kernel, read with `uptime`: the ticks are what would drive a retry), and
+    # the shell stays responsive
+    ticks = lambda: int(re.search(r"^up \S+ s, (\d+) timer ticks", q.cmd("uptime"), re.M).group(1))
+    t0 = ticks()
+    while ticks() < t0 + 50:
+        pass
     assert int(vmem_info(q)["unplug"]) == stuck_reqs
     start = q.serial.cursor  # the retry's line may come out with the drop's own output
     q.cmd(f"drop {m.group(1)}")
@@ -241,8 +247,8 @@ def test_requested_size_lowered_mid_plug(make_qemu):
 
 
 def test_requested_size_storm(make_qemu):
-    seed = 15
-    print(f"storm seed {seed}")
+    seed = int(os.environ.get("HOTMEM_TEST_SEED", "15"), 0)
+    print(f"storm seed {seed} (HOTMEM_TEST_SEED={seed} repeats it)")
     rng = random.Random(seed)
     q = boot_vmem(make_qemu)
     sizes = [rng.randrange(0, 2048, 2) * MiB for _ in range(40)]
