@@ -1,4 +1,5 @@
-"""Runs every host unit test binary (build/host/test_*, built by `make host`); each must exit 0."""
+"""Runs every host unit test the Makefile builds (HOST_TESTS: one per tests/host/test_*.c, and the
+TSan builds); each must exit 0, and one that was not built fails."""
 
 import subprocess
 from pathlib import Path
@@ -19,11 +20,6 @@ def _binaries():
     bins = sorted(ROOT / n for n in names)
     if r.returncode != 0:
         bins.insert(0, ("make host failed", r.stdout[-4000:] + r.stderr[-4000:]))
-    # a test source without its binary would otherwise be skipped without a word
-    built = {p.name for p in bins if not isinstance(p, tuple)}
-    for src in sorted((ROOT / "tests" / "host").glob("test_*.c")):
-        if src.stem not in built:
-            bins.append((f"{src.stem} not built", f"tests/host/{src.name} has no build/host/{src.stem}"))
     return bins
 
 
