@@ -102,7 +102,7 @@ static bool offline_wait_idle(void *arg)
     return true;
 }
 
-/* Main-loop pass: the frees queued by mm_free_pages_deferred. */
+/* Worker pass: the frees queued by mm_free_pages_deferred. */
 static void run_deferred(void)
 {
     mm_run_deferred();

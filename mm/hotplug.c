@@ -634,6 +634,7 @@ int mm_offline_range(uint64_t base, uint64_t size, struct mm_offline_report *rep
         hp_offline_done_locked(spfn, epfn, nested);
     else
         hp_offline_failed_locked(spfn, epfn, r, blocker);
+    rmap_trace_flush_locked();
     offline_running = false;
     hp_unlock();
     rep->holds = hold.hist.count;

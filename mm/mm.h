@@ -12,7 +12,8 @@
  *     mm_boot_finish();            -> buddy, heap (kmalloc) and hotplug are usable
  *     kheap_set_backend(kmalloc, kfree);
  *     optionally mm_set_poll_hook(fn, arg) (run the event loop while an offline waits);
- *     mm_run_deferred() from the main loop (frees queued by mm_free_pages_deferred).
+ *     mm_run_deferred() regularly (the kernel: its worker thread; frees queued by
+ *     mm_free_pages_deferred).
  * Reservations may be given before or after the ranges they cover; ranges need not be 2 MiB
  * aligned (the rest of a partly covered 2 MiB subsection is a "hole" frame, never allocated).
  * The frame database of boot memory is carved from boot RAM of the same node (preferring
@@ -198,7 +199,7 @@ void mm_set_poll_hook(bool (*fn)(void *arg), void *arg);
 /* Free a block later (from a context that must not free now, e.g. with its owner's data still in
  * use): queued until mm_run_deferred(). 0, or MM_ENOMEM if the queue is full (nothing queued). */
 int mm_free_pages_deferred(uint64_t pa, unsigned order);
-/* Free every queued block (the kernel's main loop, and every wait of an offline); how many. */
+/* Free every queued block (the kernel's worker thread, and every wait of an offline); how many. */
 unsigned mm_run_deferred(void);
 /* Migration of the movable blocks of an owner, a batch (MM_MIGRATE_BATCH blocks) at a time, the
  * page isolation way (mm/hotplug.c):

@@ -362,7 +362,8 @@ uint64_t holdhist_percentile(const struct mm_holdhist *h, unsigned permille, uin
 
 /* hotplug.c: the wait/poll configuration. */
 extern bool (*mm_poll_fn)(void *);
-void deferred_reset(void); /* forget queued frees (mm_reset) */
+void deferred_reset(void);          /* forget queued frees (mm_reset) */
+void rmap_trace_flush_locked(void); /* the offline's last partial user-migrate batch into the trace */
 extern void *mm_poll_arg;
 
 /* cage.c: page isolation triplet on whole subsections [spfn, epfn) (subsection aligned). */

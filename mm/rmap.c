@@ -27,7 +27,8 @@ struct umap {
 struct upage {
     uint64_t pfn;
     uint32_t nmaps, pins;
-    bool isolated; /* its mappings are migration entries: between rmap_isolate and rmap_migrate */
+    bool isolated;   /* its mappings are migration entries: between rmap_isolate and rmap_migrate */
+    bool pin_traced; /* its refusal is in the trace once per pin (cleared when the last pin goes) */
     const char *pin_name;
     struct umap *maps;
     struct upage *hnext;
@@ -179,8 +180,10 @@ int mm_rmap_pin(uint64_t pa, int delta, const char *name)
     if (u && (delta > 0 || u->pins)) {
         if (delta > 0 && !u->pins++)
             ust.pinned++;
-        if (delta < 0 && !--u->pins)
+        if (delta < 0 && !--u->pins) {
             ust.pinned--;
+            u->pin_traced = false;
+        }
         if (delta > 0)
             u->pin_name = name;
         r = (int)u->pins;
@@ -250,7 +253,9 @@ static int rmap_migrate(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32
         for (struct umap *m = u->maps; was && m; m = m->next)
             m->ops->remap(m->holder, m->key, old_pa);
         ust.migrate_busy++;
-        plat_trace(TRACE_USER_PINNED, old_pa, u->pins, u->maps ? u->maps->ops->id(u->maps->holder) : 0);
+        if (!u->pin_traced) /* an offline's retries would fill the ring with the same refusal */
+            plat_trace(TRACE_USER_PINNED, old_pa, u->pins, u->maps ? u->maps->ops->id(u->maps->holder) : 0);
+        u->pin_traced = true;
         return MM_EBUSY;
     }
     for (struct umap *m = u->maps; m; m = m->next)
@@ -269,6 +274,15 @@ static int rmap_migrate(uint64_t old_pa, uint64_t new_pa, unsigned order, uint32
         batch = 0;
     }
     return 0;
+}
+
+/* Record the pages migrated since the last user-migrate event (end of an offline, mm_lock held):
+ * a batch never carries over into a later offline's events. */
+void rmap_trace_flush_locked(void)
+{
+    if (batch)
+        plat_trace(TRACE_USER_MIGRATE, batch, batch_old, batch_new);
+    batch = 0;
 }
 
 /* describe callback: "user(pid=3,prog=pin,pin=dma,pins=1)" in one of a few rotating buffers. */

@@ -17,6 +17,7 @@ tables translate them, as they do for the kernel.
                              (the shell's `vmem` from the driver's memory: no device reads)
     hm-aml <path>            one AML namespace node: type, value, children (\\_SB.MHPC, _SB.MP00)
     hm-trace [count]         = the shell's `trace`      (kernel/trace.c), oldest first
+    hm-ps [pid]              user processes and their mappings; with a pid, every page
 
 hm-sections, hm-buddyinfo, hm-mem, hm-dimms and hm-trace print exactly what the shell command
 prints at the same moment (same data, same format strings), so their output can be compared

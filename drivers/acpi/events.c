@@ -1,5 +1,5 @@
-/* events.c - PM1 and GPE events, the SCI, and the GPE methods run from the main loop
- * (see events.h). */
+/* events.c - PM1 and GPE events, the SCI, and the GPE methods run by acpi_events_poll on the
+ * worker thread (see events.h). */
 #include <stdio.h>
 #include <string.h>
 

@@ -14,7 +14,8 @@
  * status is write-1-to-clear), PM1a/PM1b event (16-bit status then 16-bit enable). Only
  * SystemIO blocks are supported (every QEMU machine); port I/O goes through plat_io_*.
  *
- * Single CPU: acpi_events_sci() may run in interrupt context; nothing else may. acpi_events_poll
+ * Concurrency: acpi_events_sci() may run in interrupt context, on any CPU; nothing else may.
+ * acpi_events_poll runs on the kernel's worker thread (kernel/worker.c, under kern_work_mutex) and
  * is not reentrant (a nested call, e.g. from an mm poll hook while an offline waits, returns 0).
  */
 #pragma once
@@ -27,7 +28,7 @@
 #define ACPI_GPE_MAX 256
 /* Runs of one GPE method per event while each run produced Notifies. */
 #define ACPI_GPE_MAX_PASSES 16
-/* A GPE method that failed (e.g. no memory for the interpreter) is run again from the main loop
+/* A GPE method that failed (e.g. no memory for the interpreter) is run again by a later poll
  * after ACPI_GPE_RETRY_NS, doubling, at most ACPI_GPE_MAX_RETRIES times. */
 #define ACPI_GPE_RETRY_NS 100000000ull
 #define ACPI_GPE_MAX_RETRIES 5

@@ -2,7 +2,7 @@
  * Notify 1/0 (device/bus check), hot-remove on Notify 3 (eject request) or from the shell.
  *
  * Requests (device check, eject) are queued by the Notify handler and processed one at a time,
- * in arrival order, by memhp_poll() from the main loop: an eject that arrives while a hot-add is
+ * in arrival order, by memhp_poll() on the worker thread: an eject that arrives while a hot-add is
  * running waits its turn. A request for a device that already has the same kind of request
  * queued or running is dropped (counted in dup_requests): it is handled once.
  *

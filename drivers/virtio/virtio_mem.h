@@ -43,7 +43,7 @@ struct vmem_counters {
 struct vmem {
     struct vio_dev vd;
     struct virtq vq;
-    bool irq; /* INTx attached (else the main loop polls the ISR) */
+    bool irq; /* INTx attached (else the worker's timer-tick passes poll the ISR) */
     volatile bool cfg_changed;
     enum vmem_state state;
     /* device configuration (fixed at probe but usable/plugged/requested): cfg as accepted, the

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hotmem/trace.h"
 #include "mm/mm_internal.h"
 #include "tests/host/check.h"
 #include "tests/host/plat_host.h"
@@ -82,6 +83,23 @@ static void setup_pages(void)
     }
 }
 
+/* mm_offline_range of the DIMM into rep_last; checks that the offline's user-migrate events
+ * account for exactly the user pages it migrated (its last, partial batch included). */
+static struct mm_offline_report rep_last;
+static int offline_traced(void)
+{
+    struct mm_user_stats st;
+    mm_user_stats(&st);
+    uint64_t migrated0 = st.migrated, events0 = plat_host_trace_count[TRACE_USER_MIGRATE];
+    int r = mm_offline_range(DIMM, 128 * MiB, &rep_last);
+    mm_user_stats(&st);
+    uint64_t moved = st.migrated - migrated0, events = plat_host_trace_count[TRACE_USER_MIGRATE] - events0;
+    CHECK_EQ(events, (moved + RMAP_TRACE_BATCH - 1) / RMAP_TRACE_BATCH);
+    if (moved)
+        CHECK_EQ(plat_host_trace_last[TRACE_USER_MIGRATE][0], (moved - 1) % RMAP_TRACE_BATCH + 1);
+    return r;
+}
+
 static void test_migrate_and_pin(void)
 {
     setup_pages();
@@ -99,17 +117,27 @@ static void test_migrate_and_pin(void)
     /* a pin blocks the offline at once (nothing can unpin it during a wait); the report names the
      * holder and the pin */
     CHECK_EQ(mm_rmap_pin(a.pa[5], +1, "dma"), 1);
-    struct mm_offline_report rep;
-    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), MM_EBUSY);
-    CHECK(strstr(rep.owner_name, "user(") && strstr(rep.owner_name, "pin=dma,pins=1"));
+    uint64_t pinned0 = plat_host_trace_count[TRACE_USER_PINNED];
+    CHECK_EQ(offline_traced(), MM_EBUSY);
+    CHECK(strstr(rep_last.owner_name, "user(") && strstr(rep_last.owner_name, "pin=dma,pins=1"));
     CHECK_EQ(mm_section_online(DIMM >> SECTION_SHIFT), ~0ull);
     CHECK_EQ(mm_verify(), 0);
+    /* the refusal is traced once per pin: a second failed offline adds no event (an offline's
+     * retries would otherwise fill the trace ring with it); a new pin is traced again */
+    CHECK_EQ(plat_host_trace_count[TRACE_USER_PINNED] - pinned0, 1);
+    CHECK_EQ(plat_host_trace_last[TRACE_USER_PINNED][0], a.pa[5]);
+    CHECK_EQ(offline_traced(), MM_EBUSY);
+    CHECK_EQ(plat_host_trace_count[TRACE_USER_PINNED] - pinned0, 1);
+    CHECK_EQ(mm_rmap_pin(a.pa[5], -1, NULL), 0);
+    CHECK_EQ(mm_rmap_pin(a.pa[5], +1, "dma"), 1);
+    CHECK_EQ(offline_traced(), MM_EBUSY);
+    CHECK_EQ(plat_host_trace_count[TRACE_USER_PINNED] - pinned0, 2);
     CHECK_EQ(mm_rmap_pin(a.pa[5], -1, NULL), 0);
     CHECK_EQ(mm_rmap_pin(a.pa[5], -1, NULL), MM_ENOENT); /* not pinned any more */
 
     /* unpinned: every page moves, through every mapping, with its data (the pages before the
      * pinned one already moved during the failed offline: each page is remapped once in all) */
-    CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
+    CHECK_EQ(offline_traced(), 0);
     CHECK_EQ(a.bad_remaps + b.bad_remaps, 0);
     CHECK_EQ(a.remaps, NPAGES);
     CHECK_EQ(b.remaps, NSHARED);
