@@ -549,6 +549,18 @@ static void test_bad_ranges(void)
     acpi_mcfg_info = (struct acpi_mcfg){.valid = true, .n = 1};
     acpi_mcfg_info.seg[0] = (struct acpi_mcfg_seg){0x1b0000000ull, 0, 0, 255};
     refused(3, 0x1bfe00000ull, 2 * MiB, "over PCI ECAM");
+    /* a segment whose buses start at 16: its window starts 16 MiB above the MCFG's base (the base
+     * address is bus 0's), so the 16 MiB below that are not ECAM */
+    acpi_mcfg_info.seg[0] = (struct acpi_mcfg_seg){0x1b0000000ull, 0, 16, 31};
+    refused(3, 0x1b1000000ull, 2 * MiB, "over PCI ECAM of buses 16-31");
+    for (uint64_t base = 0x1b0000000ull; base <= 0x1b2000000ull; base += 32 * MiB) { /* below, above it */
+        qemu_device_add(3, base, 16 * MiB, 0);
+        loop();
+        CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
+        qemu_device_del(3);
+        loop();
+        CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
+    }
     refused(3, MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, "beyond the address width");
     acpi_srat_info = (struct acpi_srat){.valid = true, .nmem = 2};
     acpi_srat_info.mem[0] = (struct acpi_srat_mem){0, 0, 256 * MiB, ACPI_SRAT_MEM_ENABLED};
@@ -579,6 +591,13 @@ static void test_pxm(void)
     CHECK_EQ(memhp_pxm_to_node(1), 1);
     CHECK_EQ(memhp_pxm_to_node(0), 0);
     CHECK_EQ(memhp_pxm_to_node(3), -1);
+    /* a domain that only a processor entry declares (a node with CPUs and no boot memory) */
+    acpi_srat_info.ncpu = 1;
+    acpi_srat_info.cpu[0] = (struct acpi_srat_cpu){.node = 3, .apic_id = 1, .flags = 1};
+    CHECK_EQ(memhp_pxm_to_node(3), 3);
+    acpi_srat_info.cpu[0].flags = 0; /* disabled: not a domain */
+    CHECK_EQ(memhp_pxm_to_node(3), -1);
+    acpi_srat_info.ncpu = 0;
     qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 3); /* _PXM 3: no such domain */
     loop();
     CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
