@@ -37,6 +37,11 @@ uint64_t plat_virt_to_phys(const void *v);
 int plat_map_range(uint64_t pa, uint64_t len);
 void plat_unmap_range(uint64_t pa, uint64_t len);
 
+/* End of the physical address space this machine can address: 2^(the CPU's physical address
+ * bits), at most MAX_PHYS_ADDR (what the memory manager covers). A range beyond it cannot be mapped
+ * (its page-table entries would set reserved bits). */
+uint64_t plat_phys_limit(void);
+
 /* Monotonic time in nanoseconds since boot. */
 uint64_t plat_now_ns(void);
 

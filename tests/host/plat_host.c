@@ -356,6 +356,13 @@ void plat_host_release_locks(void)
         __atomic_store_n(&slot[id].busy, 0, __ATOMIC_RELEASE); /* and end its local section */
 }
 
+unsigned plat_host_phys_bits = MAX_PHYS_BITS;
+
+uint64_t plat_phys_limit(void)
+{
+    return plat_host_phys_bits >= MAX_PHYS_BITS ? MAX_PHYS_ADDR : 1ull << plat_host_phys_bits;
+}
+
 void *plat_alloc(size_t size)
 {
     return calloc(1, size ? size : 1);
