@@ -76,6 +76,11 @@ void plat_unmap_range(uint64_t pa, uint64_t len)
     paging_unmap_direct(pa, len);
 }
 
+int plat_map_mmio(uint64_t pa, uint64_t len)
+{
+    return paging_map_mmio(pa, len);
+}
+
 uint64_t plat_now_ns(void)
 {
     return kern_uptime_ns();

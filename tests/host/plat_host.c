@@ -133,6 +133,12 @@ int plat_map_range(uint64_t pa, uint64_t len)
     return 0;
 }
 
+/* Device registers: the host has none to cache or not; mapped as RAM is. */
+int plat_map_mmio(uint64_t pa, uint64_t len)
+{
+    return plat_map_range(pa, len);
+}
+
 /* Unmap: PROT_NONE, so a touch of an unmapped page crashes the test as it would fault the kernel. */
 void plat_unmap_range(uint64_t pa, uint64_t len)
 {
