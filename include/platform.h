@@ -36,6 +36,14 @@ uint64_t plat_virt_to_phys(const void *v);
  * a map that fails half way undoes itself (callers need not unmap after a failure). */
 int plat_map_range(uint64_t pa, uint64_t len);
 void plat_unmap_range(uint64_t pa, uint64_t len);
+/* Map device registers [pa, pa+len) (a PCI BAR, ECAM) in the direct map uncached, as
+ * plat_map_range maps RAM write-back. 0 on success; a failure undoes itself. */
+int plat_map_mmio(uint64_t pa, uint64_t len);
+
+/* End of the physical address space this machine can address: 2^(the CPU's physical address
+ * bits), at most MAX_PHYS_ADDR (what the memory manager covers). A range beyond it cannot be mapped
+ * (its page-table entries would set reserved bits). */
+uint64_t plat_phys_limit(void);
 
 /* Monotonic time in nanoseconds since boot. */
 uint64_t plat_now_ns(void);

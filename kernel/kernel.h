@@ -74,8 +74,10 @@ void paging_init(void);
 /* Allocate one zeroed physical page for page tables (early pool, then the buddy allocator). */
 uint64_t paging_alloc_table(void);
 void paging_set_table_allocator(uint64_t (*alloc)(void), void (*free)(uint64_t pa));
-/* Map/unmap a 2 MiB-granular physical range into the direct map. */
+/* Map/unmap a 2 MiB-granular physical range into the direct map: RAM write-back, or (mmio)
+ * device registers uncached. */
 int paging_map_direct(uint64_t pa, uint64_t len);
+int paging_map_mmio(uint64_t pa, uint64_t len);
 void paging_unmap_direct(uint64_t pa, uint64_t len);
 /* Map one 4 KiB page at va (flags: writable, nx), flush TLB. 0 on success. */
 int paging_map_page(uint64_t va, uint64_t pa, bool writable, bool exec);

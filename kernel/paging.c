@@ -7,7 +7,8 @@
  * VGA/ROM area, the PCI and ECAM windows, the LAPIC, I/O APIC and HPET) uncached (PCD|PWT); the
  * kernel's text and read-only data read-only (their direct-map alias is not writable either).
  * 2 MiB pages where a whole 2 MiB is one kind, 4 KiB pages where it is mixed. Memory above 4 GiB
- * is mapped on demand (paging_map_direct: RAM only, write-back). The tables are changed under
+ * is mapped on demand: RAM write-back (paging_map_direct), device registers - the 64-bit PCI BARs
+ * that OVMF places there - uncached (paging_map_mmio). The tables are changed under
  * mm_lock (platform.h LOCK ORDER: page-table pages come from the buddy allocator, so the tables
  * belong to the memory manager's lock). */
 #include <string.h>
@@ -175,12 +176,13 @@ static void unmap_direct_range(uint64_t start, uint64_t end, bool clear)
     free_unhooked(unhooked);
 }
 
-/* Map RAM [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB write-back pages (rounded out to 2 MiB);
+/* Map [pa, pa+len) at DIRECT_MAP_BASE+pa with 2 MiB pages (rounded out to 2 MiB) with cache bits
+ * attr (0: write-back, for RAM; PTE_UC for device registers);
  * a 2 MiB already mapped (e.g. split into 4 KiB pages by paging_init) is left as it is. First the
  * page directories (one walk per GiB), the only step that can fail: then the directories that are
  * still empty are freed again (no entry was written yet) and the direct map is as it was. Then
  * one pass writes the entries, so a terabyte costs 1024 walks and one write per 2 MiB. */
-static int paging_map_direct_locked(uint64_t pa, uint64_t len)
+static int paging_map_direct_locked(uint64_t pa, uint64_t len, uint64_t attr)
 {
     const uint64_t gib = 1ull << 30;
     uint64_t start = pa & ~(SUBSECTION_SIZE - 1),
@@ -201,7 +203,7 @@ static int paging_map_direct_locked(uint64_t pa, uint64_t len)
         uint64_t *e = walk(DIRECT_MAP_BASE + a, 1, false);
         do {
             if (!(*e & PTE_P))
-                *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+                *e = a | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX | attr;
             e++;
             a += SUBSECTION_SIZE;
         } while (a < end && (a & (gib - 1)));
@@ -419,7 +421,15 @@ void paging_init(void)
 int paging_map_direct(uint64_t pa, uint64_t len)
 {
     int r;
-    MM_WITH_LOCK(r = paging_map_direct_locked(pa, len));
+    MM_WITH_LOCK(r = paging_map_direct_locked(pa, len, 0));
+    return r;
+}
+
+/* paging_map_mmio (kernel.h): paging_map_direct with uncached entries. */
+int paging_map_mmio(uint64_t pa, uint64_t len)
+{
+    int r;
+    MM_WITH_LOCK(r = paging_map_direct_locked(pa, len, PTE_UC));
     return r;
 }
 

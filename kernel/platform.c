@@ -44,6 +44,23 @@ void *plat_phys_to_virt(uint64_t pa)
     return phys_to_virt(pa);
 }
 
+/* 2^MAXPHYADDR from CPUID (leaf 0x80000008 EAX[7:0]), at most MAX_PHYS_ADDR; read once. */
+uint64_t plat_phys_limit(void)
+{
+    static uint64_t limit;
+    if (!limit) {
+        uint32_t a, b, c, d;
+        unsigned bits = CPU_PHYS_BITS_DEFAULT;
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
+        if (a >= 0x80000008u) {
+            __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000008u), "c"(0));
+            bits = a & 0xff ? a & 0xff : bits;
+        }
+        limit = bits >= MAX_PHYS_BITS ? MAX_PHYS_ADDR : 1ull << bits;
+    }
+    return limit;
+}
+
 uint64_t plat_virt_to_phys(const void *v)
 {
     return (uint64_t)(uintptr_t)v - DIRECT_MAP_BASE;
@@ -57,6 +74,11 @@ int plat_map_range(uint64_t pa, uint64_t len)
 void plat_unmap_range(uint64_t pa, uint64_t len)
 {
     paging_unmap_direct(pa, len);
+}
+
+int plat_map_mmio(uint64_t pa, uint64_t len)
+{
+    return paging_map_mmio(pa, len);
 }
 
 uint64_t plat_now_ns(void)

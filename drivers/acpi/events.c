@@ -6,6 +6,7 @@
 #include "drivers/acpi/aml/aml.h"
 #include "drivers/acpi/events.h"
 #include "hotmem/trace.h"
+#include "mm/mm.h"
 #include "platform.h"
 
 #define GPE_BLOCK_MAX 128 /* bytes of one GPE block register half (ACPI: len/2 <= 128) */
@@ -355,6 +356,7 @@ int acpi_events_poll(void)
     if (!ev.inited || ev.busy)
         return 0;
     ev.busy = true;
+    mm_reserve_begin(); /* the event path may use the zones' minimum (docs/hotplug.md) */
     unsigned long fl = plat_irq_save();
     bool pending = ev.sci_pending;
     ev.sci_pending = false;
@@ -407,6 +409,7 @@ int acpi_events_poll(void)
         ev.sci_mask(false);
     }
     plat_irq_restore(fl);
+    mm_reserve_end();
     ev.busy = false;
     return handled;
 }

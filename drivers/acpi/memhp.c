@@ -303,6 +303,7 @@ static void do_eject(struct memdev *d, bool from_shell)
     enum memhp_state before = d->state;
     if (before == MEMDEV_ONLINE || before == MEMDEV_PARTIAL) {
         d->state = MEMDEV_EJECTING;
+        mm_reserve_end(); /* the offline and its migration stay above the zones' minimum */
         unsigned i;
         int r = 0;
         for (i = 0; i < d->nranges; i++) {
@@ -333,6 +334,7 @@ static void do_eject(struct memdev *d, bool from_shell)
             while (i-- > 0)
                 mm_online_range(d->r[i].base, d->r[i].size);
         }
+        mm_reserve_begin();
         if (r < 0) {
             d->state = before;
             d->last_err = r;
@@ -347,9 +349,7 @@ static void do_eject(struct memdev *d, bool from_shell)
                      rep->block_cookie, (unsigned long long)rep->pages_free,
                      (unsigned long long)rep->pages_migrated, (unsigned long long)rep->pages_waited,
                      (unsigned long long)(rep->elapsed_ns / 1000000));
-            mm_reserve_begin(); /* reporting the outcome may use the zones' minimum */
             ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_EJECT_BUSY);
-            mm_reserve_end();
             return;
         }
         refresh_numa();
@@ -360,7 +360,6 @@ static void do_eject(struct memdev *d, bool from_shell)
                  (unsigned long long)(d->last_rep.elapsed_ns / 1000000));
     }
     d->last_ost = MEMDEV_OST_SUCCESS;
-    mm_reserve_begin();
     ost(d, MEMDEV_OST_EJECT, MEMDEV_OST_SUCCESS);
     plat_trace(TRACE_EJ0, d->slot, 0, 0);
     int r = aml_find(d->node, "_EJ0") ? aml_eval_args(d->node, "_EJ0", 1, (const uint64_t[]){1}, NULL)
@@ -377,7 +376,6 @@ static void do_eject(struct memdev *d, bool from_shell)
     else
         plat_log(LOG_INFO, TAG, "slot %u ejected", d->slot);
     d->nranges = 0; /* nothing of it is in mm any more (ABSENT, or FAILED: removed from mm) */
-    mm_reserve_end();
 }
 
 /* Queue a request; dedupe against the same kind queued or running. 0, 1 (duplicate) or -1. */
@@ -493,6 +491,7 @@ int memhp_poll(void)
     if (busy)
         return 0;
     busy = true;
+    mm_reserve_begin(); /* the event path may use the zones' minimum (docs/hotplug.md) */
     int n = 0;
     while (q_len) {
         struct req rq = queue[q_head];
@@ -510,6 +509,7 @@ int memhp_poll(void)
         }
         n++;
     }
+    mm_reserve_end();
     busy = false;
     return n;
 }

@@ -98,10 +98,11 @@ extern struct memhp_counters memhp_counters;
  * at the end tag. Number of ranges found (ranges of length 0 skipped), or -1 if malformed. */
 int memhp_parse_crs(const uint8_t *buf, uint32_t len, struct memhp_range *out, unsigned max);
 
-/* May range [base, base+size) of device d be added? It must fit the supported physical address
- * width, lie inside the SRAT's hot-pluggable windows (if it has any), and overlap no other
- * device's range, no range of the memory map and no platform MMIO window (LAPIC, I/O APIC, HPET,
- * MCFG). 0, or -1 with one log line naming the range and what it overlaps (memhp_check.c). */
+/* May range [base, base+size) of device d be added? It must fit the physical address width (the
+ * CPU's, at most MAX_PHYS_BITS: plat_phys_limit), lie inside the SRAT's hot-pluggable windows (if
+ * it has any), and overlap no other device's range, no range of the memory map and no platform
+ * MMIO window (LAPIC, I/O APIC, HPET, MCFG). 0, or -1 with one log line naming the range and what
+ * it overlaps (memhp_check.c). */
 int memhp_check_range(const struct memdev *d, uint64_t base, uint64_t size);
 /* The node of _PXM value pxm through the SRAT's proximity domains; -1 if the SRAT does not
  * declare it (the caller then uses the node the SRAT gives the device's range). */

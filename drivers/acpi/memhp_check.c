@@ -1,10 +1,10 @@
 /* memhp_check.c - is a memory device's _CRS range ours to add? (memhp_check_range, memhp.h)
  *
  * A range is refused, before anything is mapped, when it is not where hot-pluggable memory can
- * be: beyond the supported physical address width; outside every hot-pluggable SRAT window (when
- * the SRAT has any); over another memory device's range; over a range of the memory map (boot
- * RAM, reserved, ACPI, NVS: every range there is the firmware's or already ours); over a platform
- * device's MMIO window (local APIC, I/O APICs, HPET, PCI ECAM from the MCFG).
+ * be: beyond the physical address width (the CPU's: plat_phys_limit); outside every hot-pluggable
+ * SRAT window (when the SRAT has any); over another memory device's range; over a range of the
+ * memory map (boot RAM, reserved, ACPI, NVS: every range there is the firmware's or already ours);
+ * over a platform device's MMIO window (local APIC, I/O APICs, HPET, PCI ECAM from the MCFG).
  */
 #include "drivers/acpi/memhp.h"
 #include "drivers/acpi/tables/tables.h"
@@ -89,8 +89,9 @@ static const char *mmio_window(uint64_t base, uint64_t size, uint64_t *wb, uint6
 /* 0 if [base, base+size) of device d may be added; else -1, logged, counted. */
 int memhp_check_range(const struct memdev *d, uint64_t base, uint64_t size)
 {
-    if (!size || base + size < base || base + size > MAX_PHYS_ADDR)
-        return refuse(d, base, size, "beyond the supported physical address width", 0, 0);
+    if (!size || base + size < base || base + size > plat_phys_limit())
+        return refuse(d, base, size, "beyond the physical address width (the CPU's, at most MAX_PHYS_BITS)",
+                      0, 0);
     if (!in_srat_windows(base, size))
         return refuse(d, base, size, "outside every hot-pluggable SRAT memory range", 0, 0);
     for (unsigned i = 0; i < memhp_count(); i++) {

@@ -183,7 +183,7 @@ static void setup_ecam(void)
         if (s->segment != 0)
             continue;
         uint64_t len = (uint64_t)(s->bus_end - s->bus_start + 1) << ECAM_BUS_SHIFT;
-        if (!plat_phys_to_virt(s->base) && plat_map_range(s->base, len)) {
+        if (!plat_phys_to_virt(s->base) && plat_map_mmio(s->base, len)) {
             plat_log(LOG_ERR, TAG, "ECAM 0x%llx: cannot map: using ports", (unsigned long long)s->base);
             return;
         }
@@ -253,7 +253,7 @@ volatile void *pci_map_bar(const struct pci_dev *d, unsigned b, uint64_t off, ui
         return NULL;
     }
     uint64_t pa = d->bar[b].base + off;
-    if (!plat_phys_to_virt(pa) && plat_map_range(pa, len)) {
+    if (!plat_phys_to_virt(pa) && plat_map_mmio(pa, len)) {
         pci_counters.map_fails++;
         plat_log(LOG_ERR, TAG, "%02x:%02x.%u BAR%u: cannot map 0x%llx", d->bus, d->dev, d->fn, b,
                  (unsigned long long)pa);

@@ -24,6 +24,9 @@
  * direct map of 64 TiB takes PML4 slots 256..383, below the vmap area (slot 400). */
 #define MAX_PHYS_BITS 46
 #define MAX_PHYS_ADDR (1ull << MAX_PHYS_BITS)
+/* Physical address bits of a CPU without CPUID leaf 0x80000008 (the SDM's MAXPHYADDR default);
+ * plat_phys_limit() takes the CPU's own figure from that leaf when it has one. */
+#define CPU_PHYS_BITS_DEFAULT 36
 #define NR_SECTIONS (MAX_PHYS_ADDR >> SECTION_SHIFT) /* 2^19 */
 /* The section table is two-level so that it costs what is present, not 64 TiB: a root of
  * SECT_ROOT_SIZE pointers (4 KiB, static) to leaves of SECT_LEAF_SIZE section pointers (8 KiB,

@@ -133,6 +133,12 @@ int plat_map_range(uint64_t pa, uint64_t len)
     return 0;
 }
 
+/* Device registers: the host has none to cache or not; mapped as RAM is. */
+int plat_map_mmio(uint64_t pa, uint64_t len)
+{
+    return plat_map_range(pa, len);
+}
+
 /* Unmap: PROT_NONE, so a touch of an unmapped page crashes the test as it would fault the kernel. */
 void plat_unmap_range(uint64_t pa, uint64_t len)
 {
@@ -387,14 +393,42 @@ void plat_host_release_locks(void)
         __atomic_store_n(&slot[id].busy, 0, __ATOMIC_RELEASE); /* and end its local section */
 }
 
+unsigned plat_host_phys_bits = MAX_PHYS_BITS;
+
+uint64_t plat_phys_limit(void)
+{
+    return plat_host_phys_bits >= MAX_PHYS_BITS ? MAX_PHYS_ADDR : 1ull << plat_host_phys_bits;
+}
+
+void *(*plat_host_alloc_hook)(size_t size);
+void (*plat_host_free_hook)(void *p);
+
+/* Is p in simulated RAM (memory the alloc hook handed out)? */
+static bool in_sim_ram(const void *p)
+{
+    const uint8_t *b = p;
+    for (int i = 0; i < MAX_RAM; i++)
+        if (ram[i].size && b >= ram[i].mem && (uint64_t)(b - ram[i].mem) < ram[i].size)
+            return true;
+    return false;
+}
+
 void *plat_alloc(size_t size)
 {
-    return calloc(1, size ? size : 1);
+    if (!plat_host_alloc_hook)
+        return calloc(1, size ? size : 1);
+    void *p = plat_host_alloc_hook(size ? size : 1);
+    if (p)
+        memset(p, 0, size);
+    return p;
 }
 
 void plat_free(void *p)
 {
-    free(p);
+    if (p && plat_host_free_hook && in_sim_ram(p))
+        plat_host_free_hook(p);
+    else
+        free(p);
 }
 
 static plat_host_io_read_fn io_rd;

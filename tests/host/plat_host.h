@@ -37,6 +37,12 @@ extern bool plat_host_fake_clock;
  * set plat_host_map_calls = 0 with it); calls counted. plat_unmap_range makes the simulated RAM
  * PROT_NONE: touching unmapped memory crashes the test. */
 extern int plat_host_map_fail_at;
+/* If set, plat_alloc takes its (zeroed) memory from the hook, as the kernel's takes it from
+ * kmalloc; plat_free gives memory in simulated RAM to the free hook, the rest to free(). */
+extern void *(*plat_host_alloc_hook)(size_t size);
+extern void (*plat_host_free_hook)(void *p);
+/* The simulated CPU's physical address bits (plat_phys_limit; default MAX_PHYS_BITS). */
+extern unsigned plat_host_phys_bits;
 extern uint64_t plat_host_map_calls, plat_host_unmap_calls;
 /* Called first by every plat_map_range (if set); non-zero makes that map fail. Lets a test act
  * in the middle of an mm operation (e.g. pin a page while a hot-add is half done). */

@@ -8,7 +8,8 @@
  * _OST (MOEV then MOSC) -> eject bit; failure (a pinned page) -> _OST 0x82, memory online,
  * mm_verify passes, then success after the pin is dropped; duplicate requests handled once; an
  * eject waiting for a hot-add; movable objects migrated intact; the shell's eject path; _CRS
- * parsing of QWord / DWord / Memory32Fixed and of malformed templates. */
+ * parsing of QWord / DWord / Memory32Fixed and of malformed templates; the event path at the
+ * zones' minimum; every kind of _CRS range refused; _PXM through the SRAT. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -488,6 +489,56 @@ static void test_unmovable_nowhere(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* The event path may use the zones' minimum, as in the kernel, where the AML interpreter's memory
+ * comes from kmalloc: with every page above the minimum taken and every slab full, an eject
+ * request (GPE method, Notify, _STA, _OST 0x84, the offline refused for lack of room, _OST busy)
+ * still runs and QEMU hears its outcome. */
+static void *heap_alloc(size_t size)
+{
+    return kmalloc(size);
+}
+
+static void test_event_path_uses_minimum(void)
+{
+    qemu_device_add(3, 0x108200000ull, 64 * MiB, 0);
+    loop();
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
+    uint32_t id;
+    CHECK_EQ(mm_obj_create(48 * MiB, true, -1, &id), 0);
+    plat_host_alloc_hook = heap_alloc;
+    plat_host_free_hook = kfree;
+    static uint64_t eaten[300000];
+    static void *objs[16][4096];
+    unsigned ne = 0, nobj[16] = {0};
+    uint64_t pa;
+    while (ne < 300000 && (pa = mm_alloc_pages(0, 0)) != 0)
+        eaten[ne++] = pa;
+    for (unsigned c = 0; c < 16; c++) /* fill every slab of every size class */
+        while (nobj[c] < 4096 && (objs[c][nobj[c]] = kmalloc(16u << (c % 7))) != NULL)
+            nobj[c]++;
+    CHECK(mm_alloc_pages(0, 0) == 0 && kmalloc(32) == NULL);
+    unsigned o0 = nost;
+    qemu_device_del(3);
+    loop();
+    CHECK(ost_seen(o0, 3, 3, MEMDEV_OST_EJECT_IN_PROGRESS));
+    CHECK(ost_seen(o0, 3, 3, MEMDEV_OST_EJECT_BUSY));
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
+    plat_host_alloc_hook = NULL; /* the free hook stays: AML memory from kmalloc goes back there */
+    for (unsigned c = 0; c < 16; c++)
+        while (nobj[c])
+            kfree(objs[c][--nobj[c]]);
+    while (ne)
+        mm_free_pages(eaten[--ne], 0);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    mm_obj_drop_all();
+    o0 = nost;
+    qemu_device_del(3);
+    loop();
+    CHECK(ost_seen(o0, 3, 3, MEMDEV_OST_SUCCESS));
+    CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
+    CHECK_EQ(mm_verify(), 0);
+}
+
 /* A device_add of a range that is not ours is refused before anything is mapped: a log line,
  * _OST(device check, failure), the device FAILED, no memory added, the memory map unchanged. */
 static void refused(unsigned slot, uint64_t base, uint64_t size, const char *why, const char *logged)
@@ -554,8 +605,22 @@ static void test_bad_ranges(void)
     acpi_mcfg_info = (struct acpi_mcfg){.valid = true, .n = 1};
     acpi_mcfg_info.seg[0] = (struct acpi_mcfg_seg){0x1b0000000ull, 0, 0, 255};
     refused(3, 0x1bfe00000ull, 2 * MiB, "over PCI ECAM", "overlaps PCI ECAM (MCFG)");
-    refused(3, MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, "beyond the address width",
-            "beyond the supported physical address width");
+    /* a segment whose buses start at 16: its window starts 16 MiB above the MCFG's base (the base
+     * address is bus 0's), so the 16 MiB below that are not ECAM */
+    acpi_mcfg_info.seg[0] = (struct acpi_mcfg_seg){0x1b0000000ull, 0, 16, 31};
+    refused(3, 0x1b1000000ull, 2 * MiB, "over PCI ECAM of buses 16-31", "overlaps PCI ECAM (MCFG)");
+    for (uint64_t base = 0x1b0000000ull; base <= 0x1b2000000ull; base += 32 * MiB) { /* below, above it */
+        qemu_device_add(3, base, 16 * MiB, 0);
+        loop();
+        CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
+        qemu_device_del(3);
+        loop();
+        CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
+    }
+    refused(3, MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, "beyond the address width", "beyond the physical address width");
+    plat_host_phys_bits = 32; /* a CPU that addresses 4 GiB: a DIMM above it cannot be mapped */
+    refused(3, 0x1c0000000ull, 64 * MiB, "beyond the CPU's address width", "beyond the physical address width");
+    plat_host_phys_bits = MAX_PHYS_BITS;
     acpi_srat_info = (struct acpi_srat){.valid = true, .nmem = 2};
     acpi_srat_info.mem[0] = (struct acpi_srat_mem){0, 0, 256 * MiB, ACPI_SRAT_MEM_ENABLED};
     acpi_srat_info.mem[1] = (struct acpi_srat_mem){0, 0x100000000ull, 4 * GiB, 3};
@@ -586,6 +651,13 @@ static void test_pxm(void)
     CHECK_EQ(memhp_pxm_to_node(1), 1);
     CHECK_EQ(memhp_pxm_to_node(0), 0);
     CHECK_EQ(memhp_pxm_to_node(3), -1);
+    /* a domain that only a processor entry declares (a node with CPUs and no boot memory) */
+    acpi_srat_info.ncpu = 1;
+    acpi_srat_info.cpu[0] = (struct acpi_srat_cpu){.node = 3, .apic_id = 1, .flags = 1};
+    CHECK_EQ(memhp_pxm_to_node(3), 3);
+    acpi_srat_info.cpu[0].flags = 0; /* disabled: not a domain */
+    CHECK_EQ(memhp_pxm_to_node(3), -1);
+    acpi_srat_info.ncpu = 0;
     qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 3); /* _PXM 3: no such domain */
     loop();
     CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ONLINE);
@@ -635,6 +707,7 @@ int main(int argc, char **argv)
     test_movable_fill();
     test_shell_eject();
     test_unmovable_nowhere();
+    test_event_path_uses_minimum();
     test_bad_ranges();
     test_pxm();
 

@@ -1,7 +1,7 @@
 """Issue 12: the kernel's direct map follows the memory map (kernel/paging.c). Read from QEMU's
 own view of the page tables (`info tlb`): RAM is mapped write-back, the LAPIC, I/O APIC, HPET and
-PCI ECAM windows and the rest of the PCI hole uncached, and no alias of the kernel's text is
-writable."""
+PCI ECAM windows, the rest of the PCI hole and a PCI BAR above 4 GiB uncached, and no alias of the
+kernel's text is writable."""
 
 import re
 
@@ -67,6 +67,21 @@ def test_direct_map_attributes(make_qemu):
     # and nowhere else: no writable mapping of any virtual address points at that page
     writable = [hex(va) for va, (pa, fl) in pages.items() if pa == text_pa & ~0xFFF and "W" in fl]
     assert not writable, writable
+
+
+def test_bar_above_4g_is_uncached(make_qemu):
+    """OVMF places the 64-bit BAR of a virtio-mem-pci device above 4 GiB, where nothing is mapped
+    at boot: the driver maps it through plat_map_mmio, uncached (PCD|PWT), not write-back as RAM."""
+    from harness import VirtioMem
+    q = make_qemu(firmware="ovmf", virtio_mem=[VirtioMem("vm0", "1G")]).boot()
+    m = re.search(r"bar4 mem base=(0x[0-9a-f]+) size=0x4000 64bit", q.cmd("pci"))
+    assert m, q.cmd("pci")
+    bar = int(m[1], 16)
+    assert bar >= 1 << 32, f"the BAR is below 4 GiB ({bar:#x}): not the case this test is for"
+    e = lookup(tlb(q), DIRECT_MAP_BASE + bar)
+    assert e is not None and e[0] == bar & ~(e[2] - 1), e
+    assert "C" in e[1] and "T" in e[1], f"BAR at {bar:#x} is cacheable: {e}"
+    assert e[1][0] == "X", f"BAR at {bar:#x} is executable: {e}"
 
 
 # ---- freeing and undoing direct-map page tables (kernel/paging.c unmap_direct_range) ------------

@@ -9,7 +9,7 @@ import re
 import time
 
 from harness import MiB
-from test_hotplug import OST_BUSY, add, dimms, kv, mmverify, ost_event, remove, slot_state
+from test_hotplug import OST_BUSY, OST_EJECT, OST_SUCCESS, add, dimms, kv, mmverify, ost_event, remove, slot_state
 
 MEMTEST_MIB = 300
 PAGES = MEMTEST_MIB * MiB // 4096
@@ -136,6 +136,36 @@ def test_pin_blocks_eject_until_kill(make_qemu):
     assert ps(q)[pid]["state"] == "running"
     kill(q, pid)
     remove(q, "d1", timeout=300)
+    assert user_stats(q)["user_pages"] == "0"
+    mmverify(q)
+
+
+def test_pinned_pages_freed_during_the_offline_wait(make_qemu):
+    """Issue 12, the offline wait means something: on -smp 4 an eject's offline waits for the pages
+    a process pinned (other CPUs run threads that may free them). The process is killed while the
+    offline waits - after the offline caged the DIMM, seen in the trace - and its exit, not the
+    test, frees the pages: the offline takes them into the cage ("waited" pages) and the eject
+    succeeds without a busy _OST. (If the wait failed at once, or only slept, the eject would fail
+    busy before the kill or never see the pages go.)"""
+    from harness.trace import find, parse_trace
+    q, slot, addr = boot(make_qemu)
+    assert "offline-timeout ms=600000" in q.cmd("offline-timeout 600000 600000")
+    pid = run(q, "pin 8 node 1")
+    wait_ps(q, pid, lambda d: int(d["passes"]) > 0, "pinned", 120)
+    q.qmp.execute("device_del", id="d1")
+    deadline = time.monotonic() + 300
+    while find(parse_trace(q.cmd("trace", timeout=120)), 0, "cage", lambda e: e[3] == addr) is None:
+        assert time.monotonic() < deadline, "the eject's offline did not cage the DIMM"
+        time.sleep(0.2)
+    kill(q, pid)
+    end = q.qmp.wait_event("ACPI_DEVICE_OST", 300, lambda e: e["data"]["info"].get("device") == "d1"
+                           and e["data"]["info"]["source"] == OST_EJECT
+                           and e["data"]["info"]["status"] in (OST_SUCCESS, OST_BUSY))
+    assert end["data"]["info"]["status"] == OST_SUCCESS, "the eject failed busy instead of waiting"
+    q.qmp.wait_event("DEVICE_DELETED", 60, lambda e: e["data"].get("device") == "d1")
+    m = re.search(rf"slot {slot} offline and removed \(free \d+ migrated \d+ waited (\d+) pages", q.serial.text)
+    assert m, q.serial.text[-2000:]
+    assert int(m[1]) >= 8 * MiB // 4096, m[0]  # the pinned pages came in during the wait
     assert user_stats(q)["user_pages"] == "0"
     mmverify(q)
 
