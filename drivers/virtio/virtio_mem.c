@@ -140,7 +140,7 @@ int vmem_request(struct vmem *m, unsigned type, uint64_t addr, uint64_t nb, uint
 static int check_config(struct vmem *m)
 {
     uint64_t bs = m->block_size;
-    const char *why = vmem_config_check_fixed(&m->cfg, MAX_PHYS_ADDR);
+    const char *why = vmem_config_check_fixed(&m->cfg, plat_phys_limit());
     if (!why && memmap_total(&memmap_boot, MEMMAP_RAM) &&
         (memmap_find(&memmap_boot, m->addr) || memmap_find(&memmap_boot, m->addr + m->region_size - 1)))
         why = "region overlaps the memory map (RAM or a reserved range)";
