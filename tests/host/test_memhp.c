@@ -617,9 +617,11 @@ static void test_bad_ranges(void)
         loop();
         CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
     }
-    refused(3, MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, "beyond the address width", "beyond the physical address width");
+    refused(3, MAX_PHYS_ADDR - 2 * MiB, 4 * MiB, "beyond the address width",
+            "beyond the physical address width");
     plat_host_phys_bits = 32; /* a CPU that addresses 4 GiB: a DIMM above it cannot be mapped */
-    refused(3, 0x1c0000000ull, 64 * MiB, "beyond the CPU's address width", "beyond the physical address width");
+    refused(3, 0x1c0000000ull, 64 * MiB, "beyond the CPU's address width",
+            "beyond the physical address width");
     plat_host_phys_bits = MAX_PHYS_BITS;
     acpi_srat_info = (struct acpi_srat){.valid = true, .nmem = 2};
     acpi_srat_info.mem[0] = (struct acpi_srat_mem){0, 0, 256 * MiB, ACPI_SRAT_MEM_ENABLED};
