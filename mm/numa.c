@@ -89,7 +89,7 @@ int numa_build(struct numa_info *ni, const struct numa_affinity *aff, const stru
         if (end < e->base)
             end = ~0ull;
         if (e->node >= MAX_NODES) {
-            plat_log(LOG_ERR, TAG, "SRAT [0x%llx-0x%llx): proximity domain %u >= %d: skipped",
+            plat_log(LOG_ERR, TAG, "SRAT [0x%llx-0x%llx): node %u >= %d: skipped",
                      (unsigned long long)e->base, (unsigned long long)end, e->node, MAX_NODES);
             ni->nbad++;
             rc = NUMA_ERR_ENTRY;
@@ -182,8 +182,8 @@ int numa_build(struct numa_info *ni, const struct numa_affinity *aff, const stru
     for (unsigned i = 0; ni->from_srat && i < aff->ncpu; i++) {
         const struct numa_cpu_affinity *c = &aff->cpu[i];
         if (c->node >= MAX_NODES) {
-            plat_log(LOG_ERR, TAG, "SRAT processor 0x%x: proximity domain %u >= %d: skipped", c->apic_id,
-                     c->node, MAX_NODES);
+            plat_log(LOG_ERR, TAG, "SRAT processor 0x%x: node %u >= %d: skipped", c->apic_id, c->node,
+                     MAX_NODES);
             ni->nbad++;
             rc = NUMA_ERR_ENTRY;
             continue;

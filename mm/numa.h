@@ -13,8 +13,9 @@
  *   - parts of a hotpluggable SRAT range that the map lists as reserved (or any non-RAM type)
  *     are excluded, with a log line (the SRAT overlaps a hole);
  *   - RAM that no SRAT range covers goes to node 0 (with a log line if there is an SRAT).
- * SRAT ranges that overlap an earlier one, or name a proximity domain >= MAX_NODES, are logged,
- * counted in nbad and skipped. Proximity domain = node id (QEMU numbers them 0..n-1).
+ * SRAT ranges that overlap an earlier one, or name a node >= MAX_NODES, are logged, counted in nbad
+ * and skipped. Affinity entries carry node ids: the ACPI driver turns proximity domains into nodes
+ * (drivers/acpi/srat_numa.h, acpi_pxm_to_node: the domains in ascending order).
  *
  * Invariants of struct numa_info: r[0..n) sorted by base, non-overlapping, len > 0, node <
  * MAX_NODES; neighbours that touch differ in node or flags.
@@ -45,14 +46,14 @@ enum {
     NUMA_AFF_NONVOLATILE = 1u << 2,
 };
 
-/* One firmware memory affinity range: [base, base+len) on proximity domain `node`. */
+/* One firmware memory affinity range: [base, base+len) on node `node`. */
 struct numa_mem_affinity {
     uint64_t base, len;
     uint32_t node;
     uint32_t flags; /* NUMA_AFF_* */
 };
 
-/* One enabled processor's proximity domain. */
+/* One enabled processor's node. */
 struct numa_cpu_affinity {
     uint32_t node;
     uint32_t apic_id;

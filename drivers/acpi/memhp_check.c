@@ -7,6 +7,7 @@
  * over a platform device's MMIO window (local APIC, I/O APICs, HPET, PCI ECAM from the MCFG).
  */
 #include "drivers/acpi/memhp.h"
+#include "drivers/acpi/srat_numa.h"
 #include "drivers/acpi/tables/tables.h"
 #include "mm/memmap.h"
 #include "platform.h"
@@ -113,18 +114,8 @@ int memhp_check_range(const struct memdev *d, uint64_t base, uint64_t size)
     return 0;
 }
 
-/* The node of proximity domain pxm: one the SRAT declares (an enabled memory or processor entry)
- * and numa.c tracks (it numbers nodes by domain, below MAX_NODES); without an SRAT every domain
- * is node 0. -1 if the SRAT does not know pxm. */
+/* The node of proximity domain pxm through the boot SRAT (acpi_pxm_to_node); -1 if it has none. */
 int memhp_pxm_to_node(uint64_t pxm)
 {
-    const struct acpi_srat *s = &acpi_srat_info;
-    if (!s->valid)
-        return 0;
-    bool known = false;
-    for (unsigned i = 0; i < s->nmem; i++)
-        known |= (s->mem[i].flags & ACPI_SRAT_MEM_ENABLED) && s->mem[i].node == pxm;
-    for (unsigned i = 0; i < s->ncpu; i++)
-        known |= (s->cpu[i].flags & 1) && s->cpu[i].node == pxm;
-    return known && pxm < MAX_NODES ? (int)pxm : -1;
+    return acpi_pxm_to_node(&acpi_srat_info, pxm);
 }

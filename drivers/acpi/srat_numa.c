@@ -16,21 +16,63 @@ static uint32_t aff_flags(uint32_t srat_flags)
            (srat_flags & ACPI_SRAT_MEM_NONVOLATILE ? NUMA_AFF_NONVOLATILE : 0);
 }
 
-/* Convert srat (enabled processors only) and build *ni from it and m. */
+/* The smallest domain of srat's enabled entries above `above` (all of them if first); false if none. */
+static bool next_domain(const struct acpi_srat *srat, bool first, uint32_t above, uint32_t *out)
+{
+    bool found = false;
+    for (unsigned i = 0; i < srat->nmem && i < ACPI_SRAT_MAX_MEM; i++) {
+        uint32_t d = srat->mem[i].node;
+        if ((srat->mem[i].flags & ACPI_SRAT_MEM_ENABLED) && (first || d > above) && (!found || d < *out))
+            *out = d, found = true;
+    }
+    for (unsigned i = 0; i < srat->ncpu && i < ACPI_SRAT_MAX_CPU; i++) {
+        uint32_t d = srat->cpu[i].node;
+        if ((srat->cpu[i].flags & 1) && (first || d > above) && (!found || d < *out))
+            *out = d, found = true;
+    }
+    return found;
+}
+
+/* The node of domain pxm (srat_numa.h): its rank among srat's domains. */
+int acpi_pxm_to_node(const struct acpi_srat *srat, uint64_t pxm)
+{
+    if (!srat || !srat->valid)
+        return 0;
+    uint32_t d = 0;
+    for (int node = 0; node < MAX_NODES && next_domain(srat, node == 0, d, &d); node++)
+        if (d == pxm)
+            return node;
+    return -1;
+}
+
+/* The node of an entry's domain, or MAX_NODES (numa_build skips and counts the entry) if it has
+ * none, logged. */
+static uint32_t entry_node(const struct acpi_srat *srat, uint32_t pxm)
+{
+    int node = acpi_pxm_to_node(srat, pxm);
+    if (node >= 0)
+        return (uint32_t)node;
+    plat_log(LOG_ERR, "numa", "SRAT proximity domain %u: more than %d domains, it has no node", pxm,
+             MAX_NODES);
+    return MAX_NODES;
+}
+
+/* Convert srat (enabled processors only; domains to nodes) and build *ni from it and m. */
 int acpi_numa_build(struct numa_info *ni, const struct acpi_srat *srat, const struct memmap *m)
 {
     static struct numa_mem_affinity mem[ACPI_SRAT_MAX_MEM];
     static struct numa_cpu_affinity cpu[ACPI_SRAT_MAX_CPU];
     struct numa_affinity aff = {.valid = srat && srat->valid, .mem = mem, .cpu = cpu};
     for (unsigned i = 0; aff.valid && i < srat->nmem && i < ACPI_SRAT_MAX_MEM; i++)
-        mem[aff.nmem++] = (struct numa_mem_affinity){.base = srat->mem[i].base,
-                                                     .len = srat->mem[i].len,
-                                                     .node = srat->mem[i].node,
-                                                     .flags = aff_flags(srat->mem[i].flags)};
+        mem[aff.nmem++] = (struct numa_mem_affinity){
+            .base = srat->mem[i].base,
+            .len = srat->mem[i].len,
+            .node = srat->mem[i].flags & ACPI_SRAT_MEM_ENABLED ? entry_node(srat, srat->mem[i].node) : 0,
+            .flags = aff_flags(srat->mem[i].flags)};
     for (unsigned i = 0; aff.valid && i < srat->ncpu && i < ACPI_SRAT_MAX_CPU; i++)
         if (srat->cpu[i].flags & 1)
-            cpu[aff.ncpu++] =
-                (struct numa_cpu_affinity){.node = srat->cpu[i].node, .apic_id = srat->cpu[i].apic_id};
+            cpu[aff.ncpu++] = (struct numa_cpu_affinity){.node = entry_node(srat, srat->cpu[i].node),
+                                                         .apic_id = srat->cpu[i].apic_id};
     return numa_build(ni, &aff, m);
 }
 

@@ -2,6 +2,7 @@
  * virtio_mem.h; the plug/unplug policy is in virtio_mem_resize.c). */
 #include <string.h>
 
+#include "drivers/acpi/srat_numa.h"
 #include "drivers/virtio/virtio_mem.h"
 #include "hotmem/trace.h"
 #include "kernel/arch.h"
@@ -154,7 +155,10 @@ static int check_config(struct vmem *m)
     m->base = (m->addr + m->unit - 1) & ~(m->unit - 1);
     uint64_t end = (m->addr + m->region_size) & ~(m->unit - 1);
     m->nunits = end > m->base ? (uint32_t)((end - m->base) / m->unit) : 0;
-    m->node = m->pxm < MAX_NODES && (m->vd.features >> VIRTIO_MEM_F_ACPI_PXM & 1) ? m->pxm : 0;
+    int node = m->vd.features >> VIRTIO_MEM_F_ACPI_PXM & 1 ? acpi_pxm_to_node(&acpi_srat_info, m->pxm) : 0;
+    if (node < 0)
+        plat_log(LOG_WARN, TAG, "node_id %u is not a proximity domain of the SRAT: node 0", m->pxm);
+    m->node = node < 0 ? 0 : (unsigned)node;
     m->ustate = plat_alloc(m->nunits ? m->nunits : 1);
     return m->ustate ? 0 : -1;
 }

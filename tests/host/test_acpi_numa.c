@@ -129,13 +129,15 @@ static void test_holes_and_bad_entries(void)
     off = tb_srat_mem(t, off, 1, 0xfc00000000ull, 0x200000000ull, 3);
     /* Overlapping an earlier range: skipped. */
     off = tb_srat_mem(t, off, 1, 0x80000000, 0x1000000, 1);
-    /* Unknown node. */
+    /* Sparse domains: 0, 1, 9 and 12 are nodes 0-3. */
     off = tb_srat_mem(t, off, 9, 0x200000000ull, 0x1000000, 3);
     off = tb_srat_cpu(t, off, 12, 3, 1);
     parse(off);
     CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_ERR_ENTRY);
     CHECK_EQ(numa_check(&ni), 0);
-    CHECK_EQ(ni.nbad, 3);
+    CHECK_EQ(ni.nbad, 1);
+    CHECK_EQ(numa_node_of(&ni, 0x200000000ull), 2);
+    CHECK_EQ(ni.node[3].ncpus, 1);
     CHECK_EQ(ni.node[0].present, 0x9f000 + 0xc0000000 - 0x100000 - 0x20000);
     CHECK_EQ(ni.node[1].present, 0x80000000);
     /* Hotplug part kept only where the map has nothing: [0xfc00000000, 0xfd00000000). */
@@ -143,12 +145,13 @@ static void test_holes_and_bad_entries(void)
     CHECK(numa_is_hotpluggable(&ni, 0xfc00000000ull));
     CHECK(!numa_is_hotpluggable(&ni, 0xfd00000000ull));
     CHECK_EQ(numa_node_of(&ni, 0xfe000000), -1); /* hole in a non-hotplug range */
-    CHECK_EQ(numa_node_of(&ni, 0x200000000ull), -1);
 
-    /* RAM outside every SRAT range: node 0, flagged. */
+    /* RAM outside every SRAT range: node 0, flagged (the SRAT's only domain, 2, is node 1: it
+     * declares a processor on domain 0 too). */
     memset(t, 0, sizeof t);
     off = tb_srat_begin(t);
-    off = tb_srat_mem(t, off, 1, 0x100000, 0x10000000, 1);
+    off = tb_srat_mem(t, off, 2, 0x100000, 0x10000000, 1);
+    off = tb_srat_cpu(t, off, 0, 0, 1);
     parse(off);
     CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_OK);
     CHECK_EQ(numa_check(&ni), 0);
@@ -195,6 +198,48 @@ static void test_many(void)
     CHECK_EQ(numa_check(&ni), 0);
     CHECK_EQ(rc, ACPI_ERR_FULL);
     CHECK_EQ(ni.n, NUMA_MAX_RANGES);
+}
+
+/* Proximity domains become nodes by rank, not by value: domains 200, 7, 0 (in that order in the
+ * table) are nodes 2, 1, 0; past MAX_NODES domains, the rest have no node and their entries are
+ * skipped and counted. */
+static void test_sparse_domains(void)
+{
+    qemu_e820(0x80000000, 0);
+    memset(t, 0, sizeof t);
+    uint32_t off = tb_srat_begin(t);
+    off = tb_srat_mem(t, off, 200, 0, 0x40000000, 1);
+    off = tb_srat_mem(t, off, 7, 0x40000000, 0x40000000, 1);
+    off = tb_srat_cpu(t, off, 0, 0, 1);
+    off = tb_srat_cpu(t, off, 300, 1, 0); /* disabled: not a domain */
+    parse(off);
+    CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_OK);
+    CHECK_EQ(numa_check(&ni), 0);
+    CHECK_EQ(acpi_pxm_to_node(&srat, 0), 0);
+    CHECK_EQ(acpi_pxm_to_node(&srat, 7), 1);
+    CHECK_EQ(acpi_pxm_to_node(&srat, 200), 2);
+    CHECK_EQ(acpi_pxm_to_node(&srat, 1), -1);
+    CHECK_EQ(acpi_pxm_to_node(&srat, 300), -1);
+    CHECK_EQ(acpi_pxm_to_node(NULL, 5), 0); /* no SRAT: one node */
+    CHECK_EQ(numa_node_of(&ni, 0x100000), 2);
+    CHECK_EQ(numa_node_of(&ni, 0x40000000), 1);
+    CHECK_EQ(ni.node[0].ncpus, 1);
+    CHECK_EQ(ni.nnodes, 3);
+
+    /* MAX_NODES + 2 domains, 1000, 1010, ...: the two largest have no node */
+    memset(t, 0, sizeof t);
+    off = tb_srat_begin(t);
+    for (uint32_t i = 0; i < MAX_NODES + 2; i++)
+        off = tb_srat_mem(t, off, 1000 + 10 * i, (uint64_t)i << 26, 1ull << 26, 1);
+    parse(off);
+    CHECK_EQ(acpi_numa_build(&ni, &srat, &mm), ACPI_ERR_ENTRY);
+    CHECK_EQ(numa_check(&ni), 0);
+    CHECK_EQ(ni.nbad, 2);
+    CHECK_EQ(ni.nnodes, MAX_NODES);
+    CHECK_EQ(acpi_pxm_to_node(&srat, 1000 + 10 * (MAX_NODES - 1)), MAX_NODES - 1);
+    CHECK_EQ(acpi_pxm_to_node(&srat, 1000 + 10 * MAX_NODES), -1);
+    CHECK_EQ(numa_node_of(&ni, (uint64_t)(MAX_NODES - 1) << 26), MAX_NODES - 1);
+    CHECK_EQ(numa_node_of(&ni, (uint64_t)MAX_NODES << 26), 0); /* RAM outside every accepted range */
 }
 
 /* ---- the boot sequence on simulated RAM ---- */
@@ -307,6 +352,7 @@ int main(void)
     test_three_nodes();
     test_holes_and_bad_entries();
     test_many();
+    test_sparse_domains();
     test_boot_sequence();
     CHECK_SUMMARY();
 }

@@ -656,8 +656,8 @@ static void test_pxm(void)
     /* a domain that only a processor entry declares (a node with CPUs and no boot memory) */
     acpi_srat_info.ncpu = 1;
     acpi_srat_info.cpu[0] = (struct acpi_srat_cpu){.node = 3, .apic_id = 1, .flags = 1};
-    CHECK_EQ(memhp_pxm_to_node(3), 3);
-    acpi_srat_info.cpu[0].flags = 0; /* disabled: not a domain */
+    CHECK_EQ(memhp_pxm_to_node(3), 2); /* domains 0, 1, 3: nodes 0, 1, 2 */
+    acpi_srat_info.cpu[0].flags = 0;   /* disabled: not a domain */
     CHECK_EQ(memhp_pxm_to_node(3), -1);
     acpi_srat_info.ncpu = 0;
     qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 3); /* _PXM 3: no such domain */
@@ -667,10 +667,10 @@ static void test_pxm(void)
     qemu_device_del(3);
     loop();
     CHECK_EQ(memhp_by_slot(3)->state, MEMDEV_ABSENT);
-    acpi_srat_info.mem[1].node = 2;
-    qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 2); /* _PXM 2: declared by the SRAT */
+    acpi_srat_info.mem[1].node = 20;
+    qemu_device_add(3, 0x1c0000000ull, 64 * MiB, 20); /* _PXM 20: declared by the SRAT, node 1 */
     loop();
-    CHECK_EQ(memhp_by_slot(3)->pxm, 2);
+    CHECK_EQ(memhp_by_slot(3)->pxm, 1);
     qemu_device_del(3);
     loop();
     acpi_srat_info = (struct acpi_srat){0};
