@@ -132,6 +132,10 @@ bool plat_spin_held(const struct plat_spinlock *l);
 void plat_might_block(const char *what);
 /* Identifier of the calling CPU (kernel) or thread (host): 0, 1, 2 ... */
 unsigned plat_cpu_id(void);
+/* The calling thread's mm_reserve_begin nesting depth (mm/buddy.c), read and written only by that
+ * thread: kernel: a field of the current thread (one slot for boot code before the scheduler);
+ * host: a thread-local. */
+unsigned *plat_thread_reserve(void);
 
 /* ---- CPU-local sections (the page caches' fast path: no atomic read-modify-write) ------------
  * Data that its CPU changes inside local sections, and that any other CPU touches only after it

@@ -188,3 +188,11 @@ void plat_tlb_wait(uint64_t ticket)
 {
     tlb_wait(ticket);
 }
+
+/* The current thread's mm reserve depth (platform.h); boot code before the scheduler shares one. */
+unsigned *plat_thread_reserve(void)
+{
+    static unsigned boot_depth;
+    struct thread *t = this_cpu()->current;
+    return t ? &t->mm_reserve : &boot_depth;
+}

@@ -27,7 +27,8 @@ struct thread {
     struct thread *wq_next;
     struct thread *all_next; /* every thread, for `threads` */
     uint64_t switches_in;
-    struct proc *proc; /* the user process this thread runs (NULL: a kernel thread) */
+    struct proc *proc;   /* the user process this thread runs (NULL: a kernel thread) */
+    unsigned mm_reserve; /* mm_reserve_begin nesting (plat_thread_reserve) */
 };
 
 /* A run queue (one per CPU, in struct cpu). */

@@ -169,21 +169,18 @@ static uint64_t buddy_finish_alloc(uint64_t pfn, unsigned order, unsigned flags)
     return pa;
 }
 
-static unsigned buddy_reserve_depth; /* mm_reserve_begin nesting */
-
+/* Let the calling thread's allocations use the zones' minimum (mm.h; nests). */
 void mm_reserve_begin(void)
 {
-    unsigned long irq = mm_lock_irqsave();
-    buddy_reserve_depth++;
-    mm_unlock_irqrestore(irq);
+    ++*plat_thread_reserve();
 }
 
+/* End the innermost mm_reserve_begin of the calling thread. */
 void mm_reserve_end(void)
 {
-    unsigned long irq = mm_lock_irqsave();
-    PLAT_ASSERT(buddy_reserve_depth > 0);
-    buddy_reserve_depth--;
-    mm_unlock_irqrestore(irq);
+    unsigned *depth = plat_thread_reserve();
+    PLAT_ASSERT(*depth > 0);
+    --*depth;
 }
 
 /* Minimum free pages of a zone: MM_ZONE_MIN_PAGES (at most an eighth) of NORMAL, none of MOVABLE. */
@@ -204,7 +201,7 @@ uint64_t mm_zone_min(unsigned node, unsigned zone)
 static inline bool buddy_zone_allows(const struct mm_zone_lists *z, unsigned zi, unsigned order,
                                      unsigned flags)
 {
-    if (!(flags & MM_RESERVE) && !buddy_reserve_depth && z->free < buddy_zone_min(z, zi) + (1u << order)) {
+    if (!(flags & MM_RESERVE) && z->free < buddy_zone_min(z, zi) + (1u << order) && !*plat_thread_reserve()) {
         mm_counters.alloc_min++;
         return false;
     }
@@ -268,7 +265,7 @@ uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, ui
     unsigned pref = (flags & 0x100) ? (flags >> 4) & 0xf : 0;
     if (pref >= MAX_NODES)
         pref = 0;
-    uint64_t pfn = buddy_reserve_depth ? 0 : pcp_alloc(pref, order, flags, owner, cookie);
+    uint64_t pfn = *plat_thread_reserve() ? 0 : pcp_alloc(pref, order, flags, owner, cookie);
     if (!pfn)
         pfn = buddy_alloc(pref, order, flags, owner, cookie);
     if (!pfn && pcp_drain_for_retry())

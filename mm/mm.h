@@ -114,9 +114,8 @@ uint64_t mm_alloc_pages_owner(unsigned order, unsigned flags, unsigned owner, ui
 uint64_t mm_alloc_pages(unsigned order, unsigned flags);
 /* Between mm_reserve_begin() and mm_reserve_end() every allocation may use the zones' minimum
  * (as with MM_RESERVE): the ACPI event path (GPE methods, memory-device requests), which must run
- * and report an eject's outcome when memory is short. The depth is global, not per thread: other
- * CPUs' allocations meanwhile may use the minimum too (so an eject's offline runs outside it).
- * Nests. */
+ * and report an eject's outcome when memory is short. Per thread (plat_thread_reserve): other
+ * threads' allocations meanwhile stay above the minimum. Nests. */
 void mm_reserve_begin(void);
 void mm_reserve_end(void);
 /* The minimum free pages of (node, zone) that only MM_RESERVE allocations may take. */

@@ -256,6 +256,13 @@ unsigned plat_cpu_id(void)
     return thread_id - 1;
 }
 
+/* The calling thread's reserve depth (platform.h). */
+unsigned *plat_thread_reserve(void)
+{
+    static __thread unsigned depth;
+    return &depth;
+}
+
 /* CPU-local sections (platform.h): slot[t].busy is 1 while thread t (< MAX_CPUS) is in one. */
 static struct {
     volatile int busy;

@@ -1,4 +1,5 @@
 /* test_mm_buddy.c - sections, frame database, buddy allocator, heap: host unit tests. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,13 @@ static void test_partial_sections(void)
 }
 
 /* Movable vs unmovable placement across zones. */
+/* An order-0 allocation on another thread than the test's (into *arg). */
+static void *alloc_elsewhere(void *arg)
+{
+    *(uint64_t *)arg = mm_alloc_pages(0, 0);
+    return NULL;
+}
+
 static void test_zones(void)
 {
     mm_reset();
@@ -203,6 +211,11 @@ static void test_zones(void)
     CHECK_EQ(n, zn.free - min);
     CHECK_EQ(mm_counters.alloc_min, amin0 + 1);
     mm_reserve_begin();
+    uint64_t other = 1; /* the reserve is the calling thread's: another one stays above the minimum */
+    pthread_t th;
+    CHECK_EQ(pthread_create(&th, NULL, alloc_elsewhere, &other), 0);
+    CHECK_EQ(pthread_join(th, NULL), 0);
+    CHECK_EQ(other, 0);
     pa = mm_alloc_pages(0, 0);
     mm_reserve_end();
     ok &= pa != 0 && pa < 128 * MiB;
