@@ -570,6 +570,47 @@ static void test_offline_keeps_minimum(void)
     mm_obj_drop_all();
 }
 
+/* In the offline's first TLB wait (mm_lock released), take every NORMAL page above the minimum,
+ * as another CPU's allocations could. */
+static uint64_t eaten[70000], neaten;
+static void eat_to_minimum(void)
+{
+    uint64_t pa;
+    if (neaten)
+        return;
+    while (neaten < 70000 && (pa = mm_alloc_pages(0, 0)) != 0)
+        eaten[neaten++] = pa;
+}
+
+/* Migration targets may use the zones' minimum (MM_RESERVE): the room check passes, then other
+ * allocations take the zone down to its minimum between two batches; the later batches' targets
+ * come from the minimum and the offline succeeds. Without MM_RESERVE on the targets it fails
+ * MM_ENOMEM half way. */
+static void test_migration_targets_use_minimum(void)
+{
+    setup();
+    CHECK_EQ(mm_add_memory(DIMM, 128 * MiB, 0), 0);
+    uint32_t id;
+    CHECK_EQ(mm_obj_create(1 * MiB, true, -1, &id), 0); /* 256 pages: 8 batches, in the DIMM */
+    neaten = 0;
+    plat_host_tlb_wait_hook = eat_to_minimum;
+    struct mm_offline_report rep;
+    int r = mm_offline_range(DIMM, 128 * MiB, &rep);
+    plat_host_tlb_wait_hook = NULL;
+    CHECK(neaten > 0);
+    struct mm_zone_stats zn;
+    mm_zone_stats(0, MM_ZONE_NORMAL, &zn);
+    CHECK(zn.free < mm_zone_min(0, MM_ZONE_NORMAL)); /* the targets took some of the minimum */
+    CHECK_EQ(r, 0);
+    CHECK_EQ(rep.pages_migrated, 256);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    while (neaten)
+        mm_free_pages(eaten[--neaten], 0);
+    mm_obj_drop_all();
+    CHECK_EQ(mm_verify(), 0);
+}
+
 /* The wait means something: with an idle event loop an offline pinned by an unmovable page fails
  * at once (no sleeping to the timeout); a page whose owner queued its free (mm_free_pages_deferred)
  * is freed during the wait by mm's deferred work, not by the test, and the offline succeeds. */
@@ -768,6 +809,7 @@ int main(void)
     test_partly_ram();
     test_map_failure_undo();
     test_offline_keeps_minimum();
+    test_migration_targets_use_minimum();
     test_wait_runs_deferred_work();
     test_deadline_while_migrating();
     test_holdhist();
