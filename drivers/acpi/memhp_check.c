@@ -6,6 +6,8 @@
  * memory map (boot RAM, reserved, ACPI, NVS: every range there is the firmware's or already ours);
  * over a platform device's MMIO window (local APIC, I/O APICs, HPET, PCI ECAM from the MCFG).
  */
+#include <stdio.h>
+
 #include "drivers/acpi/memhp.h"
 #include "drivers/acpi/srat_numa.h"
 #include "drivers/acpi/tables/tables.h"
@@ -103,9 +105,11 @@ int memhp_check_range(const struct memdev *d, uint64_t base, uint64_t size)
     }
     for (unsigned i = 0; i < memmap_boot.n; i++) {
         const struct memmap_range *m = &memmap_boot.r[i];
-        if (overlaps(base, size, m->base, m->len))
-            return refuse(d, base, size, m->type == MEMMAP_RAM ? "RAM of the memory map" : "a reserved range",
-                          m->base, m->len);
+        if (overlaps(base, size, m->base, m->len)) {
+            char what[48]; /* RAM, reserved, ACPI tables or NVS, unusable, pmem: named by type */
+            snprintf(what, sizeof what, "the memory map's %s range", memmap_type_name(m->type));
+            return refuse(d, base, size, what, m->base, m->len);
+        }
     }
     uint64_t wb, wlen;
     const char *w = mmio_window(base, size, &wb, &wlen);

@@ -580,10 +580,21 @@ static void test_bad_ranges(void)
 {
     plat_host_map_fail_at = -1;
     plat_host_map_calls = 0;
-    refused(3, 0x0e000000ull, 64 * MiB, "over boot RAM", "overlaps RAM of the memory map");
-    memmap_add(&memmap_boot, 0x140000000ull, 2 * MiB, MEMMAP_RESERVED, MEMMAP_SRC_E820);
-    refused(3, 0x140000000ull, 128 * MiB, "over a reserved range", "overlaps a reserved range");
-    memmap_remove(&memmap_boot, 0x140000000ull, 2 * MiB);
+    refused(3, 0x0e000000ull, 64 * MiB, "over boot RAM", "overlaps the memory map's ram range");
+    static const struct {
+        uint32_t type;
+        const char *why, *logged;
+    } other[] = {
+        {MEMMAP_RESERVED, "over a reserved range", "overlaps the memory map's reserved range"},
+        {MEMMAP_ACPI_RECLAIM, "over ACPI tables", "overlaps the memory map's acpi-reclaim range"},
+        {MEMMAP_ACPI_NVS, "over ACPI NVS", "overlaps the memory map's acpi-nvs range"},
+        {MEMMAP_PMEM, "over persistent memory", "overlaps the memory map's pmem range"},
+    };
+    for (unsigned i = 0; i < sizeof other / sizeof other[0]; i++) {
+        memmap_add(&memmap_boot, 0x140000000ull + 64 * MiB, 2 * MiB, other[i].type, MEMMAP_SRC_E820);
+        refused(3, 0x140000000ull, 128 * MiB, other[i].why, other[i].logged);
+        memmap_remove(&memmap_boot, 0x140000000ull + 64 * MiB, 2 * MiB);
+    }
     qemu_device_add(2, 0x1d0000000ull, 64 * MiB, 0);
     loop();
     CHECK_EQ(memhp_by_slot(2)->state, MEMDEV_ONLINE);
