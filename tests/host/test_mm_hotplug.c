@@ -526,6 +526,19 @@ static void test_map_failure_undo(void)
     CHECK_EQ(mm_verify(), 0);
 }
 
+/* After an offline that moved a 1 MiB object out of the DIMM: its 256 pages migrated, intact;
+ * then free the *n order-0 pages held in pages[] and drop the objects. */
+static void moved_then_release(const struct mm_offline_report *rep, uint64_t *pages, uint64_t *n)
+{
+    CHECK_EQ(rep->pages_migrated, 256);
+    CHECK_EQ(mm_obj_check_all(NULL), 0);
+    CHECK_EQ(mm_verify(), 0);
+    while (*n)
+        mm_free_pages(pages[--*n], 0);
+    mm_obj_drop_all();
+    CHECK_EQ(mm_verify(), 0);
+}
+
 /* An offline whose movable data would have to go below the zones' minimum is refused at once:
  * no wait, nothing migrated, everything as it was; with room above the minimum it succeeds. */
 static void test_offline_keeps_minimum(void)
@@ -562,12 +575,7 @@ static void test_offline_keeps_minimum(void)
     for (uint64_t i = 0; i < 256; i++)
         mm_free_pages(hog[--n], 0);
     CHECK_EQ(mm_offline_range(DIMM, 128 * MiB, &rep), 0);
-    CHECK_EQ(rep.pages_migrated, 256);
-    CHECK_EQ(mm_obj_check_all(NULL), 0);
-    CHECK_EQ(mm_verify(), 0);
-    while (n)
-        mm_free_pages(hog[--n], 0);
-    mm_obj_drop_all();
+    moved_then_release(&rep, hog, &n);
 }
 
 /* In the offline's first TLB wait (mm_lock released), take every NORMAL page above the minimum,
@@ -602,13 +610,7 @@ static void test_migration_targets_use_minimum(void)
     mm_zone_stats(0, MM_ZONE_NORMAL, &zn);
     CHECK(zn.free < mm_zone_min(0, MM_ZONE_NORMAL)); /* the targets took some of the minimum */
     CHECK_EQ(r, 0);
-    CHECK_EQ(rep.pages_migrated, 256);
-    CHECK_EQ(mm_obj_check_all(NULL), 0);
-    CHECK_EQ(mm_verify(), 0);
-    while (neaten)
-        mm_free_pages(eaten[--neaten], 0);
-    mm_obj_drop_all();
-    CHECK_EQ(mm_verify(), 0);
+    moved_then_release(&rep, eaten, &neaten);
 }
 
 /* The wait means something: with an idle event loop an offline pinned by an unmovable page fails
