@@ -51,9 +51,9 @@ uint64_t plat_phys_limit(void)
     if (!limit) {
         uint32_t a, b, c, d;
         unsigned bits = CPU_PHYS_BITS_DEFAULT;
-        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
+        cpuid(0x80000000u, &a, &b, &c, &d);
         if (a >= 0x80000008u) {
-            __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000008u), "c"(0));
+            cpuid(0x80000008u, &a, &b, &c, &d);
             bits = a & 0xff ? a & 0xff : bits;
         }
         limit = bits >= MAX_PHYS_BITS ? MAX_PHYS_ADDR : 1ull << bits;

@@ -95,10 +95,10 @@ static int trampoline_setup(void)
 static uint64_t init_wait_us(void)
 {
     uint32_t a, b, c, d, family;
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    cpuid(0, &a, &b, &c, &d);
     bool intel = b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e; /* GenuineIntel */
     bool amd = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163;   /* AuthenticAMD */
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    cpuid(1, &a, &b, &c, &d);
     family = (a >> 8) & 0xf;
     if (family == 0xf)
         family += (a >> 20) & 0xff;
