@@ -33,23 +33,40 @@ static bool next_domain(const struct acpi_srat *srat, bool first, uint32_t above
     return found;
 }
 
+/* srat's domains ranked (srat_numa.h): the smallest MAX_NODES of them, ascending, into dom (node
+ * i is dom[i]); how many. */
+static unsigned ranked_domains(const struct acpi_srat *srat, uint32_t dom[MAX_NODES])
+{
+    unsigned n = 0;
+    uint32_t d = 0;
+    while (n < MAX_NODES && next_domain(srat, n == 0, d, &d))
+        dom[n++] = d;
+    return n;
+}
+
+/* The node of domain pxm among the n ranked domains dom; -1 if it is not one of them. */
+static int rank_of(const uint32_t *dom, unsigned n, uint64_t pxm)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (dom[i] == pxm)
+            return (int)i;
+    return -1;
+}
+
 /* The node of domain pxm (srat_numa.h): its rank among srat's domains. */
 int acpi_pxm_to_node(const struct acpi_srat *srat, uint64_t pxm)
 {
     if (!srat || !srat->valid)
         return 0;
-    uint32_t d = 0;
-    for (int node = 0; node < MAX_NODES && next_domain(srat, node == 0, d, &d); node++)
-        if (d == pxm)
-            return node;
-    return -1;
+    uint32_t dom[MAX_NODES];
+    return rank_of(dom, ranked_domains(srat, dom), pxm);
 }
 
-/* The node of an entry's domain, or MAX_NODES (numa_build skips and counts the entry) if it has
- * none, logged. */
-static uint32_t entry_node(const struct acpi_srat *srat, uint32_t pxm)
+/* The node of an entry's domain among the n ranked domains dom, or MAX_NODES (numa_build skips
+ * and counts the entry) if it has none, logged. */
+static uint32_t entry_node(const uint32_t *dom, unsigned n, uint32_t pxm)
 {
-    int node = acpi_pxm_to_node(srat, pxm);
+    int node = rank_of(dom, n, pxm);
     if (node >= 0)
         return (uint32_t)node;
     plat_log(LOG_ERR, "numa", "SRAT proximity domain %u: more than %d domains, it has no node", pxm,
@@ -63,15 +80,17 @@ int acpi_numa_build(struct numa_info *ni, const struct acpi_srat *srat, const st
     static struct numa_mem_affinity mem[ACPI_SRAT_MAX_MEM];
     static struct numa_cpu_affinity cpu[ACPI_SRAT_MAX_CPU];
     struct numa_affinity aff = {.valid = srat && srat->valid, .mem = mem, .cpu = cpu};
+    uint32_t dom[MAX_NODES]; /* ranked once: node i is domain dom[i] */
+    unsigned ndom = aff.valid ? ranked_domains(srat, dom) : 0;
     for (unsigned i = 0; aff.valid && i < srat->nmem && i < ACPI_SRAT_MAX_MEM; i++)
         mem[aff.nmem++] = (struct numa_mem_affinity){
             .base = srat->mem[i].base,
             .len = srat->mem[i].len,
-            .node = srat->mem[i].flags & ACPI_SRAT_MEM_ENABLED ? entry_node(srat, srat->mem[i].node) : 0,
+            .node = srat->mem[i].flags & ACPI_SRAT_MEM_ENABLED ? entry_node(dom, ndom, srat->mem[i].node) : 0,
             .flags = aff_flags(srat->mem[i].flags)};
     for (unsigned i = 0; aff.valid && i < srat->ncpu && i < ACPI_SRAT_MAX_CPU; i++)
         if (srat->cpu[i].flags & 1)
-            cpu[aff.ncpu++] = (struct numa_cpu_affinity){.node = entry_node(srat, srat->cpu[i].node),
+            cpu[aff.ncpu++] = (struct numa_cpu_affinity){.node = entry_node(dom, ndom, srat->cpu[i].node),
                                                          .apic_id = srat->cpu[i].apic_id};
     return numa_build(ni, &aff, m);
 }
